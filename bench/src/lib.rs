@@ -1,0 +1,1 @@
+//! Benchmark payloads shared by the bench targets.

@@ -1,0 +1,1 @@
+//! Shared test support for the cross-crate suites.

@@ -1,0 +1,1 @@
+//! Transport adapter (see the transports issue).

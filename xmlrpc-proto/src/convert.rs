@@ -1,0 +1,1 @@
+//! `From` and `TryFrom` between Rust types and [`Value`](crate::Value).

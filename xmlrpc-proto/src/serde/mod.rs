@@ -1,0 +1,1 @@
+//! `Value` <-> serde's data model: typed params and results.
