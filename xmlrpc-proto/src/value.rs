@@ -207,10 +207,7 @@ impl Struct {
 
     /// The value of member `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.members
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+        self.members.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
     /// The value of member `name`, mutably.

@@ -68,7 +68,12 @@ impl DecodeError {
 
     /// An error of `kind` at byte `offset`, with `message` and an excerpt of
     /// `context` (cut to [`DecodeError::MAX_EXCERPT`] bytes on a char boundary).
-    pub fn new(kind: DecodeErrorKind, offset: u64, message: impl Into<String>, context: &[u8]) -> Self {
+    pub fn new(
+        kind: DecodeErrorKind,
+        offset: u64,
+        message: impl Into<String>,
+        context: &[u8],
+    ) -> Self {
         let cut = &context[..context.len().min(Self::MAX_EXCERPT)];
         let excerpt = String::from_utf8_lossy(cut).into_owned();
         DecodeError {
