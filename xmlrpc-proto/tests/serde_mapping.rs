@@ -223,43 +223,51 @@ fn integers_read_back_when_in_range() {
     assert_eq!(from_value::<u8>(Value::Int(200)).unwrap(), 200);
     assert_eq!(from_value::<i128>(Value::I8(-9)).unwrap(), -9);
     assert_eq!(from_value::<u128>(Value::Int(9)).unwrap(), 9);
-    assert_err(
-        from_value::<u32>(Value::Int(-1)),
-        "expected u32, found int -1",
-    );
-    assert_err(
-        from_value::<u8>(Value::Int(256)),
-        "expected u8, found int 256",
-    );
-    assert_err(
-        from_value::<i8>(Value::Int(-129)),
-        "expected i8, found int -129",
-    );
-    assert_err(
-        from_value::<i16>(Value::Int(40000)),
-        "expected i16, found int 40000",
-    );
-    assert_err(
-        from_value::<u16>(Value::Int(-2)),
-        "expected u16, found int -2",
-    );
-    assert_err(
-        from_value::<u64>(Value::I8(-1)),
-        "expected u64, found i8 -1",
-    );
-    assert_err(
-        from_value::<u128>(Value::I8(-1)),
-        "expected u128, found i8 -1",
-    );
-    assert_err(
-        from_value::<i32>(Value::I8(1 << 40)),
-        "expected i32, found i8 1099511627776",
-    );
-    assert_err(
-        from_value::<i32>(Value::Double(1.0)),
-        "expected i32, found double",
-    );
-    assert_err(from_value::<i64>(str_v("1")), "expected i64, found string");
+    let refused = [
+        (
+            from_value::<u32>(Value::Int(-1)).map(drop),
+            "expected u32, found int -1",
+        ),
+        (
+            from_value::<u8>(Value::Int(256)).map(drop),
+            "expected u8, found int 256",
+        ),
+        (
+            from_value::<i8>(Value::Int(-129)).map(drop),
+            "expected i8, found int -129",
+        ),
+        (
+            from_value::<i16>(Value::Int(40000)).map(drop),
+            "expected i16, found int 40000",
+        ),
+        (
+            from_value::<u16>(Value::Int(-2)).map(drop),
+            "expected u16, found int -2",
+        ),
+        (
+            from_value::<u64>(Value::I8(-1)).map(drop),
+            "expected u64, found i8 -1",
+        ),
+        (
+            from_value::<u128>(Value::I8(-1)).map(drop),
+            "expected u128, found i8 -1",
+        ),
+        (
+            from_value::<i32>(Value::I8(1 << 40)).map(drop),
+            "expected i32, found i8 1099511627776",
+        ),
+        (
+            from_value::<i32>(Value::Double(1.0)).map(drop),
+            "expected i32, found double",
+        ),
+        (
+            from_value::<i64>(str_v("1")).map(drop),
+            "expected i64, found string",
+        ),
+    ];
+    for (result, expected) in refused {
+        assert_err(result, expected);
+    }
 }
 
 #[test]
@@ -798,5 +806,78 @@ fn value_through_serde_json_uses_json_types() {
             ("n", Value::I8(1 << 40)),
             ("x", Value::Nil),
         ])
+    );
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Flat {
+    id: i32,
+    #[serde(flatten)]
+    rest: FlatRest,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct FlatRest {
+    when: DateTime,
+    n: i64,
+    #[serde(with = "serde_bytes")]
+    raw: Vec<u8>,
+}
+
+#[test]
+fn flattened_members_keep_their_types() {
+    let flat = Flat {
+        id: 1,
+        rest: FlatRest {
+            when: date(),
+            n: 1 << 40,
+            raw: vec![1, 2],
+        },
+    };
+    let v = to_value(&flat).unwrap();
+    assert_eq!(
+        v,
+        s(&[
+            ("id", Value::Int(1)),
+            ("when", Value::DateTime(date())),
+            ("n", Value::I8(1 << 40)),
+            ("raw", Value::Base64(Bytes::from_static(&[1, 2]))),
+        ])
+    );
+    assert_eq!(from_value::<Flat>(v).unwrap(), flat);
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Loose {
+    Number(i64),
+    Text(String),
+    When(DateTime),
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+enum Tagged {
+    Ping,
+    Move { x: i32 },
+}
+
+#[test]
+fn untagged_and_internally_tagged_enums() {
+    for (loose, value) in [
+        (Loose::Number(5), Value::Int(5)),
+        (Loose::Text("t".into()), str_v("t")),
+        (Loose::When(date()), Value::DateTime(date())),
+    ] {
+        assert_eq!(to_value(&loose).unwrap(), value);
+        assert_eq!(from_value::<Loose>(value).unwrap(), loose);
+    }
+    let mv = Tagged::Move { x: -1 };
+    let v = to_value(&mv).unwrap();
+    assert_eq!(v, s(&[("type", str_v("Move")), ("x", Value::Int(-1))]));
+    assert_eq!(from_value::<Tagged>(v).unwrap(), mv);
+    assert_eq!(
+        from_value::<Tagged>(s(&[("type", str_v("Ping"))])).unwrap(),
+        Tagged::Ping
     );
 }

@@ -81,7 +81,13 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<DateTime, D::Error> {
-        d.deserialize_str(self)
+        // Self-describing formats may hold the marker map (serde's buffer
+        // for flatten and untagged enums does); binary ones hold text.
+        if d.is_human_readable() {
+            d.deserialize_any(self)
+        } else {
+            d.deserialize_str(self)
+        }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateTime, A::Error> {

@@ -213,37 +213,27 @@ impl SerializeArray {
     }
 }
 
-impl ser::SerializeSeq for SerializeArray {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        Ok(Value::Array(self.values))
-    }
+macro_rules! array_builder {
+    ($($trait:ident :: $method:ident;)*) => {
+        $(
+            impl ser::$trait for SerializeArray {
+                type Ok = Value;
+                type Error = Error;
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                    self.push(value)
+                }
+                fn end(self) -> Result<Value, Error> {
+                    Ok(Value::Array(self.values))
+                }
+            }
+        )*
+    };
 }
 
-impl ser::SerializeTuple for SerializeArray {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        Ok(Value::Array(self.values))
-    }
-}
-
-impl ser::SerializeTupleStruct for SerializeArray {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        Ok(Value::Array(self.values))
-    }
+array_builder! {
+    SerializeSeq::serialize_element;
+    SerializeTuple::serialize_element;
+    SerializeTupleStruct::serialize_field;
 }
 
 /// Builds a `<struct>` from a Rust struct: members in field order.
