@@ -881,3 +881,34 @@ fn untagged_and_internally_tagged_enums() {
         Tagged::Ping
     );
 }
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+enum Color {
+    Red,
+    Blue,
+}
+
+#[test]
+fn unit_enum_map_keys_are_member_names() {
+    let mut map = BTreeMap::new();
+    map.insert(Color::Red, 1);
+    map.insert(Color::Blue, 2);
+    let v = to_value(&map).unwrap();
+    assert_eq!(v, s(&[("Red", Value::Int(1)), ("Blue", Value::Int(2))]));
+    assert_eq!(from_value::<BTreeMap<Color, i32>>(v).unwrap(), map);
+    assert_err(
+        from_value::<BTreeMap<Color, i32>>(s(&[("Green", Value::Int(1))])),
+        "Green: unknown variant `Green`, expected `Red` or `Blue`",
+    );
+}
+
+#[test]
+fn vec_of_values_is_one_array_param() {
+    // Not the raw param list: only tuples spread over params.
+    let list: Vec<Value> = from_params(vec![a(&[Value::Int(1), Value::Nil])]).unwrap();
+    assert_eq!(list, [Value::Int(1), Value::Nil]);
+    assert_err(
+        from_params::<Vec<Value>>(vec![Value::Int(1), Value::Int(2)]),
+        "params: expected 1 param, found 2",
+    );
+}
