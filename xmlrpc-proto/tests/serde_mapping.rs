@@ -442,14 +442,7 @@ fn enum_errors_name_the_variant() {
 
 #[test]
 fn mistyped_members_name_their_path() {
-    let v = s(&[(
-        "user",
-        s(&[
-            ("userName", str_v("x")),
-            ("age", str_v("old")),
-            ("tags", a(&[])),
-        ]),
-    )]);
+    let v = envelope_with_string_age();
     assert_err(
         from_value::<Envelope>(v),
         "user.age: expected i32, found string",

@@ -108,14 +108,7 @@ fn from_params_trailing_options_may_be_absent() {
 
 #[test]
 fn from_params_paths_start_at_params() {
-    let v = s(&[(
-        "user",
-        s(&[
-            ("userName", str_v("x")),
-            ("age", str_v("old")),
-            ("tags", a(&[])),
-        ]),
-    )]);
+    let v = envelope_with_string_age();
     assert_err(
         from_params::<(Envelope,)>(vec![v.clone()]),
         "params[0].user.age: expected i32, found string",

@@ -61,3 +61,15 @@ pub enum Shape {
     Point(i32, i32),
     Rect { w: u16, h: u16 },
 }
+
+/// `{user: {userName, age, tags}}` with `age` mistyped as a string.
+pub fn envelope_with_string_age() -> Value {
+    s(&[(
+        "user",
+        s(&[
+            ("userName", str_v("x")),
+            ("age", str_v("old")),
+            ("tags", a(&[])),
+        ]),
+    )])
+}
