@@ -7,7 +7,7 @@ mod serde_support;
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_support::*;
-use xmlrpc_proto::serde::{from_value, to_value};
+use xmlrpc_proto::serde::{from_value, to_value, MAX_NESTING};
 use xmlrpc_proto::{Array, DateTime, Struct, Value};
 
 #[test]
@@ -147,4 +147,38 @@ fn untagged_and_internally_tagged_enums() {
         from_value::<Tagged>(s(&[("type", str_v("Ping"))])).unwrap(),
         Tagged::Ping
     );
+}
+
+/// `Nil` inside `levels` arrays.
+fn nested_arrays(levels: usize) -> Value {
+    let mut v = Value::Nil;
+    for _ in 0..levels {
+        v = Value::Array(Array::from(vec![v]));
+    }
+    v
+}
+
+#[test]
+fn nesting_is_capped_both_ways() {
+    let at_cap = nested_arrays(MAX_NESTING);
+    assert_eq!(to_value(&at_cap).unwrap(), at_cap);
+    assert_eq!(from_value::<Value>(at_cap.clone()).unwrap(), at_cap);
+
+    let too_deep = nested_arrays(MAX_NESTING + 1);
+    let expected = format!("values nested deeper than {MAX_NESTING} levels");
+    let e = to_value(&too_deep).unwrap_err();
+    assert_eq!(e.message(), expected);
+    assert_eq!(e.path(), "[0]".repeat(MAX_NESTING + 1));
+    let e = from_value::<Value>(too_deep).unwrap_err();
+    assert_eq!(e.message(), expected);
+    assert_eq!(e.path(), "[0]".repeat(MAX_NESTING + 1));
+}
+
+#[test]
+fn very_deep_values_are_errors_not_stack_overflows() {
+    // Far deeper than any stack allows if the mapping recursed without a cap.
+    // (Built three times: Value's derived Clone would recurse.)
+    assert!(to_value(&nested_arrays(200_000)).is_err());
+    assert!(from_value::<Value>(nested_arrays(200_000)).is_err());
+    assert!(from_value::<Vec<Value>>(nested_arrays(200_000)).is_err());
 }

@@ -40,7 +40,7 @@ impl Serialize for Text<'_> {
 
 /// Turns the payload of the private newtype back into a `Value::DateTime`.
 pub(crate) fn capture<T: Serialize + ?Sized>(payload: &T) -> Result<Value, Error> {
-    match payload.serialize(ValueSerializer)? {
+    match payload.serialize(ValueSerializer::ROOT)? {
         Value::String(text) => parse(&text).map(Value::DateTime),
         other => Err(Error::expected("dateTime.iso8601 text", other.type_name())),
     }

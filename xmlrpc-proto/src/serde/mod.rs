@@ -44,13 +44,18 @@ use ::serde::Serialize;
 
 use crate::Value;
 
+/// How deeply arrays and structs may nest in a value converted either way;
+/// deeper is an error, so a hostile value cannot overflow the stack. Far
+/// above the decoder's default depth limit (64).
+pub const MAX_NESTING: usize = 256;
+
 /// Serializes any `Serialize` value into a [`Value`].
 ///
 /// Fails on integers beyond 64 bits, map keys that are not strings, and
 /// errors raised by the value's own `Serialize`; the error's path says where.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
     value
-        .serialize(ser::ValueSerializer)
+        .serialize(ser::ValueSerializer::ROOT)
         .map_err(|e| e.rooted(""))
 }
 
