@@ -170,3 +170,38 @@ fn vec_of_values_is_one_array_param() {
         "params: expected 1 param, found 2",
     );
 }
+
+#[test]
+fn fixed_size_arrays_spread_but_slices_do_not() {
+    // serde serializes [T; N] as a tuple.
+    assert_eq!(
+        to_params(&[1, 2]).unwrap(),
+        vec![Value::Int(1), Value::Int(2)]
+    );
+    assert_eq!(
+        to_params(&[1, 2][..]).unwrap(),
+        vec![a(&[Value::Int(1), Value::Int(2)])]
+    );
+    let (x, y): (i32, i32) = from_params(vec![Value::Int(1), Value::Int(2)]).unwrap();
+    assert_eq!((x, y), (1, 2));
+}
+
+#[test]
+fn single_param_errors_are_rooted_at_params_0() {
+    let mut map = BTreeMap::new();
+    map.insert(1, "x");
+    assert_err(
+        to_params(&map),
+        "params[0]: expected a string map key (struct member name), found integer",
+    );
+    let mut nested = HashMap::new();
+    nested.insert("k", vec![u64::MAX]);
+    assert_err(
+        to_params(&nested),
+        "params[0].k[0]: integer 18446744073709551615 does not fit XML-RPC i8 (64 bits)",
+    );
+    assert_err(
+        to_params(&vec![u128::MAX]),
+        "params[0][0]: integer 340282366920938463463374607431768211455 does not fit XML-RPC i8 (64 bits)",
+    );
+}
