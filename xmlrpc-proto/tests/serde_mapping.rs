@@ -548,3 +548,60 @@ fn unit_enum_map_keys_are_member_names() {
         "Green: unknown variant `Green`, expected `Red` or `Blue`",
     );
 }
+
+/// Reads only the first element of an array, leaving the rest.
+#[derive(Debug)]
+struct FirstOnly(i32);
+
+impl<'de> Deserialize<'de> for FirstOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FirstOnly;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FirstOnly, A::Error> {
+                let first = seq.next_element()?.unwrap_or(0);
+                Ok(FirstOnly(first))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+#[test]
+fn array_elements_left_unread_are_an_error() {
+    assert_eq!(from_value::<FirstOnly>(a(&[Value::Int(4)])).unwrap().0, 4);
+    assert_err(
+        from_value::<FirstOnly>(a(&[Value::Int(4), Value::Int(5)])),
+        "expected array of 1 elements, found array of 2",
+    );
+    assert_err(
+        from_value::<(i32, i32)>(Value::Int(1)),
+        "expected array of 2 elements, found int",
+    );
+}
+
+/// Calls `serialize_value` with no key first: a broken `Serialize`.
+struct ValueWithoutKey;
+
+impl Serialize for ValueWithoutKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_value(&1)?;
+        map.end()
+    }
+}
+
+#[test]
+fn broken_serialize_impls_are_errors() {
+    assert_err(
+        to_value(&ValueWithoutKey),
+        "map value serialized before its key",
+    );
+}

@@ -182,3 +182,17 @@ fn very_deep_values_are_errors_not_stack_overflows() {
     assert!(from_value::<Value>(nested_arrays(200_000)).is_err());
     assert!(from_value::<Vec<Value>>(nested_arrays(200_000)).is_err());
 }
+
+#[test]
+fn value_from_other_formats_refuses_what_xmlrpc_cannot_hold() {
+    let e = serde_json::from_str::<Value>("18446744073709551615").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("integer 18446744073709551615 does not fit XML-RPC i8 (64 bits)"),
+        "{e}"
+    );
+    let e = serde_json::from_str::<Value>(r#"{"$__xmlrpc_proto_private_datetime": "soon"}"#)
+        .unwrap_err();
+    assert!(e.to_string().starts_with("invalid dateTime.iso8601"), "{e}");
+    assert_eq!(serde_json::from_str::<Value>("-5").unwrap(), Value::Int(-5));
+}

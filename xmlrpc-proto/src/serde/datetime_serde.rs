@@ -100,3 +100,28 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Something that claims the private name but carries `payload`.
+    struct Impostor<T>(T);
+
+    impl<T: Serialize> Serialize for Impostor<T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_newtype_struct(NEWTYPE_NAME, &self.0)
+        }
+    }
+
+    #[test]
+    fn the_private_name_with_anything_but_date_text_is_an_error() {
+        let e = crate::serde::to_value(&Impostor(5)).unwrap_err();
+        assert_eq!(e.to_string(), "expected dateTime.iso8601 text, found int");
+        let e = crate::serde::to_value(&Impostor("19981340T00:00:00")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid dateTime.iso8601: month out of range 1-12"
+        );
+    }
+}
