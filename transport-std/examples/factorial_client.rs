@@ -2,7 +2,7 @@
 //!
 //! Run: `cargo run -p transport-std --example factorial_client`
 
-fn main() -> Result<(), transport_std::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = transport_std::Client::new("http://127.0.0.1:8000/RPC2")?;
     for n in [0, 5, 10, 20] {
         let result: i64 = client.call("factorial", (n,))?;
