@@ -9,7 +9,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("factorial({n}) = {result}");
     }
     match client.call::<i64>("factorial", (21,)) {
-        Err(transport_std::Error::Fault(fault)) => println!("factorial(21): fault {fault}"),
+        Err(transport_std::Error::Fault(fault)) => println!("factorial(21): {fault}"),
         other => println!("factorial(21): {other:?}"),
     }
     Ok(())
