@@ -9,7 +9,7 @@ use xmlrpc_proto::http::{Input, Output, RequestId, ServerConfig, ServerConnectio
 use xmlrpc_proto::service::{Context, Dispatch, Router};
 use xmlrpc_proto::{MethodCall, MethodResponse};
 
-use crate::server::Shared;
+use crate::shutdown::Shared;
 use crate::stream::{is_timeout, Stream};
 
 /// Longest a read blocks before the thread looks at the shutdown flag.

@@ -35,12 +35,14 @@ mod client;
 mod connection;
 mod multicall;
 mod server;
+mod shutdown;
 mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
 
 pub use client::{Client, ClientBuilder};
-pub use server::{Server, ServerBuilder, ShutdownHandle};
+pub use server::{Server, ServerBuilder};
+pub use shutdown::ShutdownHandle;
 pub use xmlrpc_proto;
 
 /// Everything a call can fail with (a fault, an HTTP status, I/O, a
