@@ -51,6 +51,8 @@ pub struct ClientBuilder {
 struct Conn {
     stream: Stream,
     machine: ClientConnection,
+    /// Read buffer, kept with the connection so calls do not reallocate it.
+    buf: Box<[u8]>,
 }
 
 fn invalid(message: String) -> Error {
@@ -242,6 +244,7 @@ impl Client {
         Ok(Conn {
             stream,
             machine: ClientConnection::new(Arc::clone(config)),
+            buf: vec![0u8; 16 * 1024].into_boxed_slice(),
         })
     }
 
@@ -292,7 +295,6 @@ impl Client {
 fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<Bytes>), Error> {
     conn.machine.send_call(call, Instant::now())?;
     let mut outcome = None;
-    let mut buf = vec![0u8; 16 * 1024];
     loop {
         match conn.machine.poll_output() {
             Output::Transmit(bytes) => {
@@ -313,7 +315,7 @@ fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<B
                 if let Some(done) = outcome {
                     return done;
                 }
-                wait(conn, read, deadline, &mut buf)?;
+                wait(conn, read, deadline)?;
             }
             Output::Closed => {
                 return outcome.unwrap_or(Err(Error::Call(CallError::Closed { retryable: false })));
@@ -323,12 +325,7 @@ fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<B
 }
 
 /// Waits as the machine asked and hands it what happened.
-fn wait(
-    conn: &mut Conn,
-    read: bool,
-    deadline: Option<Instant>,
-    buf: &mut [u8],
-) -> Result<(), Error> {
+fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Error> {
     let now = Instant::now();
     let left = deadline.map(|d| d.saturating_duration_since(now));
     if left == Some(Duration::ZERO) {
@@ -345,11 +342,11 @@ fn wait(
         return Ok(());
     }
     conn.stream.set_read_timeout(left)?;
-    match conn.stream.read(buf) {
+    match conn.stream.read(&mut conn.buf) {
         Ok(0) => conn.machine.handle_input(Input::Eof(Instant::now())),
         Ok(n) => conn
             .machine
-            .handle_input(Input::Data(Instant::now(), &buf[..n])),
+            .handle_input(Input::Data(Instant::now(), &conn.buf[..n])),
         Err(e) if is_timeout(&e) => conn.machine.handle_input(Input::Tick(Instant::now())),
         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
         Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
