@@ -166,7 +166,8 @@ impl Client {
     }
 
     /// Sends `call` and returns the response (fault or not) with the raw
-    /// response body.
+    /// response body. Runs on a connection of its own (closed afterwards),
+    /// since keeping the body is a setting of the connection.
     pub fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
         let (response, raw) = self.exchange(call, true)?;
         Ok((response, raw.unwrap_or_default()))
