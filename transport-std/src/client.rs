@@ -18,7 +18,7 @@ use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 
 use crate::multicall;
-use crate::stream::{is_timeout, Stream};
+use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 use crate::Error;
 
 /// Idle connections kept for reuse.
@@ -53,6 +53,8 @@ struct Conn {
     machine: ClientConnection,
     /// Read buffer, kept with the connection so calls do not reallocate it.
     buf: Box<[u8]>,
+    /// The socket's read timeout now (saves a system call per read).
+    read_timeout: Option<Duration>,
 }
 
 fn invalid(message: String) -> Error {
@@ -246,6 +248,7 @@ impl Client {
             stream,
             machine: ClientConnection::new(Arc::clone(config)),
             buf: vec![0u8; 16 * 1024].into_boxed_slice(),
+            read_timeout: None,
         })
     }
 
@@ -342,7 +345,7 @@ fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Er
         conn.machine.handle_input(Input::Tick(Instant::now()));
         return Ok(());
     }
-    conn.stream.set_read_timeout(left)?;
+    set_read_timeout_near(&conn.stream, &mut conn.read_timeout, left)?;
     match conn.stream.read(&mut conn.buf) {
         Ok(0) => conn.machine.handle_input(Input::Eof(Instant::now())),
         Ok(n) => conn
