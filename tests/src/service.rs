@@ -7,6 +7,7 @@
 //! | `factorial(n)` | demo service: int, i8 past 32 bits, -32602 outside 0..=20 |
 //! | `suite.sleep(ms)` | blocks the handler `ms` milliseconds, returns `ms` |
 //! | `suite.async_echo(x)` | an async handler returning `x` |
+//! | `suite.count()` | counts the call server-side, returns the count so far |
 //! | `suite.peer()` | the peer address the transport put in the context |
 //! | `suite.header(name)` | that request header's value, `""` when absent |
 //! | `suite.user()` | the Basic-auth user, `""` when none |
@@ -27,6 +28,8 @@ pub struct SuiteState {
     pub sleeping: AtomicUsize,
     /// `suite.sleep` calls that finished.
     pub slept: AtomicUsize,
+    /// `suite.count` calls the server ran.
+    pub counted: AtomicUsize,
 }
 
 impl SuiteState {
@@ -73,6 +76,11 @@ pub fn suite_service() -> SuiteService {
             Ok::<_, Fault>(Value::Int(ms))
         })
         .help("Sleeps n milliseconds, returns n.");
+    let counter = Arc::clone(&state);
+    router.register_raw("suite.count", move |_: Vec<Value>| {
+        let n = counter.counted.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok::<_, Fault>(Value::Int(i32::try_from(n).unwrap_or(i32::MAX)))
+    });
     router.register_raw_async(
         "suite.async_echo",
         |params: Vec<Value>, _ctx: Context| async move { one(params) },
