@@ -1,1 +1,66 @@
-//! Transport adapter (see the transports issue).
+//! XML-RPC client and server over `futures-io`: smol by default, async-std
+//! behind the `async-std` feature.
+//!
+//! This crate only moves bytes between sockets and the sans-IO machines of
+//! [`xmlrpc_proto`]; all protocol knowledge (framing, limits, deadlines,
+//! faults, routing) lives there.
+//!
+//! # What this is not
+//! No HTTP/2, no proxy support, no protocol logic of its own. TLS (rustls
+//! with the ring provider) only with the `tls` feature.
+//!
+//! # Features
+//! | feature | default | effect |
+//! |---|---|---|
+//! | `smol` | yes | smol's executor, async-io timers, async-net sockets, blocking pool |
+//! | `async-std` | no | async-std's executor and sockets (wins when both are on) |
+//! | `tls` | no | `https://` clients and [`ServerBuilder::tls`] via futures-rustls |
+//!
+//! # Example
+//! ```no_run
+//! use std::sync::Arc;
+//! use transport_smol::{block_on, Client, Server};
+//! use xmlrpc_proto::service::Router;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! block_on(async {
+//!     let server = Server::builder(Arc::new(Router::new())).bind("127.0.0.1:0")?;
+//!     let url = format!("http://{}/RPC2", server.local_addr());
+//!     let stop = server.shutdown_handle();
+//!     let serving = smol::spawn(server.serve());
+//!     let client = Client::new(&url)?;
+//!     let methods: Vec<String> = client.call("system.listMethods", ()).await?;
+//!     println!("{methods:?}");
+//!     stop.shutdown();
+//!     serving.await?;
+//!     Ok(())
+//! })
+//! # }
+//! ```
+//!
+//! **Drain rule** (from the core): after every input the adapter calls
+//! `poll_output` until it says `Wait` or `Closed`; both drivers here do.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// `Error` is the core's `ClientError`, fixed by contract; boxing it here
+// would make this crate's API differ from the other transports'.
+#![allow(clippy::result_large_err)]
+
+mod client;
+mod outbox;
+mod rt;
+mod server;
+#[cfg(feature = "tls")]
+pub mod tls;
+
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_IDLE};
+pub use rt::block_on;
+pub use server::{
+    Server, ServerBuilder, ShutdownHandle, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_GRACE,
+    DEFAULT_WRITE_TIMEOUT,
+};
+
+/// The one error type of every client call: tells a fault, an HTTP status,
+/// a transport failure, a decode failure and a timeout apart.
+pub type Error = xmlrpc_proto::http::ClientError;
