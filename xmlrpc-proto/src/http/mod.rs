@@ -5,14 +5,21 @@
 //! until it returns [`Output::Wait`] or [`Output::Closed`].**
 
 mod address;
+mod auth;
+mod body;
+mod chunked;
 mod client;
 mod error;
+mod gzip;
+mod head;
+mod response;
 mod server;
+mod status;
 
 pub use address::{Address, AddressError, Scheme};
 pub use client::{CallError, ClientConfig, ClientConnection, ClientEvent};
 pub use error::ClientError;
-pub use server::{RequestId, ServerConfig, ServerConnection, ServerEvent};
+pub use server::{AuthCheck, RequestId, ServerConfig, ServerConnection, ServerEvent};
 
 use std::time::Instant;
 
