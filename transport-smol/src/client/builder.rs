@@ -1,7 +1,7 @@
 //! [`ClientBuilder`]: URL, timeout, headers, limits and TLS roots.
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use xmlrpc_proto::http::{Address, ClientConfig, ClientError};
@@ -96,11 +96,13 @@ impl ClientBuilder {
             let value = http::HeaderValue::from_str(value).map_err(invalid_header)?;
             config.headers.append(name, value);
         }
+        let mut raw_config = config.clone();
         // Kept so `call_raw` can hand back the body (`xrpc call --xml`).
-        config.keep_raw_body = true;
+        raw_config.keep_raw_body = true;
         let write_timeout = self.timeout.unwrap_or(config.response_timeout);
         let dialer = Dialer {
             config: Arc::new(config),
+            raw_config: Arc::new(raw_config),
             connect_timeout: self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             write_timeout,
             #[cfg(feature = "tls")]
@@ -109,7 +111,7 @@ impl ClientBuilder {
         Ok(Client {
             shared: Arc::new(Shared {
                 dialer,
-                idle: Mutex::new(Vec::new()),
+                idle: Default::default(),
                 max_idle: self.max_idle,
             }),
         })

@@ -21,6 +21,9 @@ const READ_BUF: usize = 16 * 1024;
 /// How to reach the server; shared by every connection of a client.
 pub(crate) struct Dialer {
     pub(crate) config: Arc<ClientConfig>,
+    /// The same with `keep_raw_body`, for `call_raw` connections only, so
+    /// other calls do not keep a second copy of every body.
+    pub(crate) raw_config: Arc<ClientConfig>,
     /// Limit on connecting (and the TLS handshake).
     pub(crate) connect_timeout: Duration,
     /// Limit on writing one request.
@@ -46,14 +49,18 @@ pub(crate) struct Conn {
 
 impl Conn {
     /// Connects (and runs the TLS handshake) within the connect timeout.
-    pub(crate) async fn open(dialer: &Dialer) -> Result<Conn, ClientError> {
+    pub(crate) async fn open(dialer: &Dialer, raw: bool) -> Result<Conn, ClientError> {
         let deadline = Instant::now() + dialer.connect_timeout;
         let io = rt::with_deadline(Some(deadline), dial(dialer))
             .await
             .ok_or(ClientError::Timeout("connect"))??;
         Ok(Conn {
             io,
-            machine: ClientConnection::new(dialer.config.clone()),
+            machine: ClientConnection::new(if raw {
+                dialer.raw_config.clone()
+            } else {
+                dialer.config.clone()
+            }),
             buf: vec![0u8; READ_BUF],
         })
     }

@@ -33,8 +33,9 @@ pub struct Client {
 /// What clones of one client share.
 struct Shared {
     dialer: Dialer,
-    /// Idle keep-alive connections, most recently used last.
-    idle: Mutex<Vec<Conn>>,
+    /// Idle keep-alive connections, most recently used last: `[0]` for
+    /// ordinary calls, `[1]` for `call_raw` (those keep the raw body).
+    idle: [Mutex<Vec<Conn>>; 2],
     max_idle: usize,
 }
 
@@ -64,7 +65,7 @@ impl Client {
     /// Calls `method` with `params` as values. A fault is `Err(Error::Fault)`.
     pub async fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         let call = MethodCall::new(method, params);
-        match self.exchange(&call).await?.0 {
+        match self.exchange(&call, false).await?.0 {
             MethodResponse::Success(value) => Ok(value),
             MethodResponse::Fault(fault) => Err(ClientError::Fault(fault)),
         }
@@ -76,7 +77,7 @@ impl Client {
         &self,
         call: &MethodCall,
     ) -> Result<(MethodResponse, Bytes), ClientError> {
-        let (response, raw) = self.exchange(call).await?;
+        let (response, raw) = self.exchange(call, true).await?;
         Ok((response, raw.unwrap_or_default()))
     }
 
@@ -89,7 +90,7 @@ impl Client {
     ) -> Result<Vec<Result<Value, Fault>>, ClientError> {
         let sent = calls.len();
         let call = multicall::pack(calls);
-        match self.exchange(&call).await?.0 {
+        match self.exchange(&call, false).await?.0 {
             MethodResponse::Success(value) => multicall::unpack(value, sent),
             MethodResponse::Fault(fault) => Err(ClientError::Fault(fault)),
         }
@@ -100,25 +101,26 @@ impl Client {
     async fn exchange(
         &self,
         call: &MethodCall,
+        raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
         let shared = &*self.shared;
-        let mut conn = match self.take_idle() {
+        let mut conn = match self.take_idle(raw) {
             Some(conn) => conn,
-            None => Conn::open(&shared.dialer).await?,
+            None => Conn::open(&shared.dialer, raw).await?,
         };
         let write_timeout = shared.dialer.write_timeout;
         match conn.call(call, write_timeout).await {
             Ok(answer) => {
-                self.give_back(conn);
+                self.give_back(conn, raw);
                 Ok(answer)
             }
             Err(Failure::Retry(e)) => {
                 tracing::debug!(error = %e, method = %call.method, "retrying on a fresh connection");
                 drop(conn);
-                let mut conn = Conn::open(&shared.dialer).await?;
+                let mut conn = Conn::open(&shared.dialer, raw).await?;
                 match conn.call(call, write_timeout).await {
                     Ok(answer) => {
-                        self.give_back(conn);
+                        self.give_back(conn, raw);
                         Ok(answer)
                     }
                     Err(Failure::Retry(e) | Failure::Fail(e)) => Err(e),
@@ -128,17 +130,22 @@ impl Client {
         }
     }
 
-    fn take_idle(&self) -> Option<Conn> {
+    fn idle(&self, raw: bool) -> std::sync::MutexGuard<'_, Vec<Conn>> {
         // A poisoned lock only means another call panicked; the list is fine.
-        let mut idle = self.shared.idle.lock().unwrap_or_else(|p| p.into_inner());
-        idle.pop()
+        self.shared.idle[usize::from(raw)]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
-    fn give_back(&self, conn: Conn) {
+    fn take_idle(&self, raw: bool) -> Option<Conn> {
+        self.idle(raw).pop()
+    }
+
+    fn give_back(&self, conn: Conn, raw: bool) {
         if !conn.is_reusable() {
             return;
         }
-        let mut idle = self.shared.idle.lock().unwrap_or_else(|p| p.into_inner());
+        let mut idle = self.idle(raw);
         if idle.len() < self.shared.max_idle {
             idle.push(conn);
         }
@@ -146,8 +153,7 @@ impl Client {
 
     /// Idle keep-alive connections held right now (for tests and metrics).
     pub fn idle_connections(&self) -> usize {
-        let idle = self.shared.idle.lock().unwrap_or_else(|p| p.into_inner());
-        idle.len()
+        self.idle(false).len() + self.idle(true).len()
     }
 }
 
