@@ -2,7 +2,7 @@
 
 use transport_smol::{block_on, Client, Error};
 
-fn main() -> Result<(), Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     block_on(async {
         let client = Client::new("http://127.0.0.1:8000/RPC2")?;
         for n in [0u32, 5, 10, 20] {
