@@ -17,24 +17,26 @@
 //! | `tls` | no | `https://` clients and [`ServerBuilder::tls`] via futures-rustls |
 //!
 //! # Example
-//! ```no_run
+//! ```
 //! use std::sync::Arc;
 //! use transport_smol::{block_on, Client, Server};
-//! use xmlrpc_proto::service::Router;
+//! use xmlrpc_proto::{service::Router, Fault};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! block_on(async {
-//!     let server = Server::builder(Arc::new(Router::new())).bind("127.0.0.1:0")?;
-//!     let url = format!("http://{}/RPC2", server.local_addr());
-//!     let stop = server.shutdown_handle();
-//!     let serving = smol::spawn(server.serve());
-//!     let client = Client::new(&url)?;
-//!     let methods: Vec<String> = client.call("system.listMethods", ()).await?;
-//!     println!("{methods:?}");
-//!     stop.shutdown();
-//!     serving.await?;
-//!     Ok(())
-//! })
+//! let mut router = Router::new();
+//! router.register("double", |n: u64| -> Result<u64, Fault> { Ok(2 * n) });
+//! let server = Server::builder(Arc::new(router)).bind("127.0.0.1:0")?;
+//! let url = format!("http://{}/RPC2", server.local_addr());
+//! let stop = server.shutdown_handle();
+//! let serving = std::thread::spawn(move || block_on(server.serve()));
+//!
+//! let client = Client::new(&url)?;
+//! let n: u64 = block_on(client.call("double", (21u64,)))?;
+//! assert_eq!(n, 42);
+//!
+//! stop.shutdown();
+//! serving.join().expect("serve thread")?;
+//! # Ok(())
 //! # }
 //! ```
 //!
