@@ -16,6 +16,16 @@
 //! | `async-std` | no | async-std's executor and sockets (wins when both are on) |
 //! | `tls` | no | `https://` clients and [`ServerBuilder::tls`] via futures-rustls |
 //!
+//! # Runtime notes
+//! - On smol, connection tasks run on smol's global executor: its thread
+//!   count comes from the `SMOL_THREADS` environment variable (default 1).
+//!   `Server::serve` itself runs wherever it is awaited.
+//! - Synchronous handlers (`Dispatch::Blocking`) run on the blocking pool
+//!   (`blocking::unblock` / `async_std::task::spawn_blocking`), so a slow one
+//!   never stalls other connections; async handlers run on the task.
+//! - Connections over the cap are not accepted until one closes: they wait
+//!   in the kernel's listen backlog.
+//!
 //! # Example
 //! ```
 //! use std::sync::Arc;

@@ -83,6 +83,8 @@ impl ClientBuilder {
         if address.scheme == xmlrpc_proto::http::Scheme::Https {
             return Err(super::no_tls());
         }
+        #[cfg(feature = "tls")]
+        let scheme = address.scheme;
         let mut config = ClientConfig::new(address);
         if let Some(limits) = self.limits {
             config.limits = limits;
@@ -106,7 +108,10 @@ impl ClientBuilder {
             connect_timeout: self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             write_timeout,
             #[cfg(feature = "tls")]
-            tls: Some(crate::tls::client_config(&self.roots)?),
+            tls: match scheme {
+                xmlrpc_proto::http::Scheme::Https => Some(crate::tls::client_config(&self.roots)?),
+                _ => None,
+            },
         };
         Ok(Client {
             shared: Arc::new(Shared {

@@ -148,14 +148,20 @@ async fn handshake(
 ) -> Option<rt::BoxIo> {
     let Some(config) = tls else { return Some(io) };
     let deadline = Instant::now() + shared.write_timeout;
-    match rt::with_deadline(Some(deadline), crate::tls::accept(config, io)).await {
+    let handshake = rt::with_deadline(Some(deadline), crate::tls::accept(config, io));
+    // A handshake still running when the grace period ends is dropped too.
+    let forced = async {
+        shared.force.wait().await;
+        None
+    };
+    match future::or(handshake, forced).await {
         Some(Ok(io)) => Some(io),
         Some(Err(e)) => {
             tracing::debug!(%peer, error = %e, "TLS handshake failed");
             None
         }
         None => {
-            tracing::debug!(%peer, "TLS handshake timed out");
+            tracing::debug!(%peer, "TLS handshake timed out or cut by shutdown");
             None
         }
     }
