@@ -16,6 +16,19 @@
 //! | `async-std` | no | async-std's executor and sockets (wins when both are on) |
 //! | `tls` | no | `https://` clients and [`ServerBuilder::tls`] via futures-rustls |
 //!
+//! # Limits and deadlines of this crate
+//! The HTTP and decoder limits live in the core's `ServerConfig`,
+//! `ClientConfig` and `Limits`; these are the adapter's own:
+//!
+//! | setting | default | when it is hit |
+//! |---|---|---|
+//! | [`ServerBuilder::max_connections`] | 1024 | further clients wait in the listen backlog |
+//! | [`ServerBuilder::shutdown_grace`] | 30 s | busy connections are dropped, `serve` returns |
+//! | [`ServerBuilder::write_timeout`] | 30 s | a response write or TLS handshake is abandoned, connection dropped |
+//! | [`ClientBuilder::timeout`] (connect part) | 30 s | `Error::Timeout("connect")` |
+//! | [`ClientBuilder::timeout`] (write part) | the response timeout | `Error::Timeout("write")` |
+//! | [`ClientBuilder::max_idle_connections`] | 8 | extra connections close after their call |
+//!
 //! # Runtime notes
 //! - On smol, connection tasks run on smol's global executor: its thread
 //!   count comes from the `SMOL_THREADS` environment variable (default 1).

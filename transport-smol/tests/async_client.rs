@@ -136,6 +136,8 @@ fn refused_connection_is_an_io_error_and_bad_urls_an_address_error() {
         .expect("free port")
         .port();
     let client = Client::new(&format!("http://127.0.0.1:{port}/RPC2")).expect("client");
+    assert_eq!(client.address().port, port);
+    assert_eq!(client.address().path, "/RPC2");
     let err = block_on(client.call_value("echo", vec![])).expect_err("nothing listens");
     assert!(matches!(err, Error::Io(_)), "got {err:?}");
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::http::{Address, ClientError};
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
@@ -151,6 +151,11 @@ impl Client {
         }
     }
 
+    /// The parsed server address the client calls.
+    pub fn address(&self) -> &Address {
+        &self.shared.dialer.config.address
+    }
+
     /// Idle keep-alive connections held right now (for tests and metrics).
     pub fn idle_connections(&self) -> usize {
         self.idle(false).len() + self.idle(true).len()
@@ -160,7 +165,7 @@ impl Client {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("address", &self.shared.dialer.config.address)
+            .field("address", self.address())
             .finish_non_exhaustive()
     }
 }
