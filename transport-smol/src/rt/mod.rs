@@ -114,9 +114,9 @@ impl Listener {
     }
 }
 
-/// Turns a failed `accept` into the error worth logging; some are per
-/// connection (the peer gave up) and the loop goes on after them.
-pub(crate) fn is_fatal_accept_error(e: &io::Error) -> bool {
+/// True when a failed `accept` is about the server (out of descriptors, say)
+/// rather than one peer giving up: the accept loop pauses before retrying.
+pub(crate) fn accept_error_needs_backoff(e: &io::Error) -> bool {
     !matches!(
         e.kind(),
         io::ErrorKind::ConnectionAborted

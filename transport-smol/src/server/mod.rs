@@ -63,8 +63,10 @@ impl Server {
 
     /// Serves until shut down: then stops accepting, lets calls in flight
     /// finish until the grace deadline, closes idle connections, and
-    /// returns once every connection is gone. Errors only if the listener
-    /// itself fails for good.
+    /// returns once every connection is gone. Accept errors are logged and
+    /// retried (after a pause when the process is out of descriptors or
+    /// memory), so today it always returns `Ok`; the `io::Result` matches
+    /// the other transports' `serve`.
     pub async fn serve(self) -> io::Result<()> {
         let Server {
             listener,
@@ -77,23 +79,23 @@ impl Server {
         } = self;
         let slots = Arc::new(Semaphore::new(max_connections));
         let tracker = Arc::new(Tracker::default());
-        let result = loop {
+        loop {
             // Take a slot first: while none is free, new clients wait in the backlog.
             let slot = future::or(async { Some(slots.acquire_arc().await) }, async {
                 shared.shutdown.wait().await;
                 None
             })
             .await;
-            let Some(slot) = slot else { break Ok(()) };
+            let Some(slot) = slot else { break };
             let accepted = future::or(async { Some(listener.accept().await) }, async {
                 shared.shutdown.wait().await;
                 None
             })
             .await;
             let (io, peer) = match accepted {
-                None => break Ok(()),
+                None => break,
                 Some(Ok(accepted)) => accepted,
-                Some(Err(e)) if rt::is_fatal_accept_error(&e) => {
+                Some(Err(e)) if rt::accept_error_needs_backoff(&e) => {
                     // Out of descriptors and the like: back off rather than spin.
                     tracing::error!(error = %e, "accept failed");
                     rt::sleep_until(Instant::now() + Duration::from_millis(100)).await;
@@ -118,7 +120,7 @@ impl Server {
                 };
                 conn::serve_connection(io, peer, shared).await;
             });
-        };
+        }
         // Stop accepting: clients still in the backlog are refused.
         drop(listener);
         let grace_end = Instant::now() + shutdown_grace;
@@ -134,7 +136,7 @@ impl Server {
             let _ = std::fs::remove_file(path);
         }
         tracing::info!("server stopped");
-        result
+        Ok(())
     }
 }
 
