@@ -37,6 +37,7 @@ macro_rules! adapter_suite {
             server_head_deadline_fires,
             server_body_deadline_fires,
             graceful_shutdown_loses_no_call,
+            shutdown_under_load_answers_every_handled_call,
             shutdown_grace_is_bounded,
             connection_cap_is_enforced,
             peer_closing_mid_body,

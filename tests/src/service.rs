@@ -3,10 +3,12 @@
 //!
 //! | method | does |
 //! |---|---|
-//! | `echo(x)` | returns `x` (demo service) |
+//! | `echo(x)` | returns `x` (the core's demo service) |
 //! | `factorial(n)` | demo service: int, i8 past 32 bits, -32602 outside 0..=20 |
+//! | `validator1.*` | demo service: the classic conformance suite |
 //! | `suite.sleep(ms)` | blocks the handler `ms` milliseconds, returns `ms` |
 //! | `suite.async_echo(x)` | an async handler returning `x` |
+//! | `suite.count()` | counts the call server-side, returns the count so far |
 //! | `suite.peer()` | the peer address the transport put in the context |
 //! | `suite.header(name)` | that request header's value, `""` when absent |
 //! | `suite.user()` | the Basic-auth user, `""` when none |
@@ -27,6 +29,8 @@ pub struct SuiteState {
     pub sleeping: AtomicUsize,
     /// `suite.sleep` calls that finished.
     pub slept: AtomicUsize,
+    /// `suite.count` calls the server ran.
+    pub counted: AtomicUsize,
 }
 
 impl SuiteState {
@@ -51,17 +55,13 @@ pub struct SuiteService {
     pub state: Arc<SuiteState>,
 }
 
-/// Builds the suite's router (see the module table). Handlers are raw,
-/// so the suite needs nothing of serde to run.
+/// Builds the suite's router (see the module table): the demo service
+/// plus raw probe handlers.
 pub fn suite_service() -> SuiteService {
     let state = Arc::new(SuiteState::default());
     let mut router = Router::new();
-    router
-        .register_raw("echo", |params: Vec<Value>| one(params))
-        .help("Returns its single argument unchanged.");
-    router
-        .register_raw("factorial", |params: Vec<Value>| factorial(params))
-        .help("n! for 0 <= n <= 20.");
+    // echo, factorial and validator1 come from the core's demo service.
+    xmlrpc_proto::demo::register(&mut router);
     let sleeper = Arc::clone(&state);
     router
         .register_raw("suite.sleep", move |params: Vec<Value>| {
@@ -73,6 +73,11 @@ pub fn suite_service() -> SuiteService {
             Ok::<_, Fault>(Value::Int(ms))
         })
         .help("Sleeps n milliseconds, returns n.");
+    let counter = Arc::clone(&state);
+    router.register_raw("suite.count", move |_: Vec<Value>| {
+        let n = counter.counted.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok::<_, Fault>(Value::Int(i32::try_from(n).unwrap_or(i32::MAX)))
+    });
     router.register_raw_async(
         "suite.async_echo",
         |params: Vec<Value>, _ctx: Context| async move { one(params) },
@@ -125,13 +130,4 @@ fn int_param(params: &[Value]) -> Result<i32, Fault> {
         Some(Value::Int(n)) => Ok(*n),
         _ => Err(invalid("params[0]: expected int")),
     }
-}
-
-fn factorial(params: Vec<Value>) -> Result<Value, Fault> {
-    let n = match one(params)?.as_i64() {
-        Some(n) if (0..=20).contains(&n) => n,
-        _ => return Err(invalid("params[0]: expected an int from 0 to 20")),
-    };
-    let result: i64 = (1..=n).product();
-    Ok(i32::try_from(result).map_or(Value::I8(result), Value::Int))
 }
