@@ -172,3 +172,16 @@ fn https_without_the_tls_feature_is_an_address_error() {
         "got {err:?}"
     );
 }
+
+#[test]
+fn request_over_the_server_limit_reports_413() {
+    let server = serve_tcp();
+    let client = Client::new(&server.url).expect("client");
+    // 17 MiB: over the server's 16 MiB default, far beyond the socket buffers.
+    let big = "x".repeat(17 << 20);
+    let err = block_on(client.call_value("echo", vec![Value::String(big)])).expect_err("too big");
+    assert!(
+        matches!(&err, Error::Call(xmlrpc_proto::http::CallError::Status { status, .. }) if status.as_u16() == 413),
+        "want HTTP 413, got {err:?}"
+    );
+}

@@ -68,3 +68,32 @@ fn unix_bind_refuses_to_replace_a_regular_file() {
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
     assert_eq!(std::fs::read(&path).expect("read"), b"keep me");
 }
+
+#[test]
+fn client_that_writes_its_whole_oversized_body_still_reads_413() {
+    use std::io::{Read, Write};
+    let server = serve_tcp();
+    let addr = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/RPC2")
+        .to_string();
+    let mut sock = std::net::TcpStream::connect(&addr).expect("connect");
+    sock.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    sock.set_write_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let body_len = 17usize << 20;
+    let head = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/xml\r\nContent-Length: {body_len}\r\n\r\n"
+    );
+    sock.write_all(head.as_bytes()).expect("head");
+    // Like Python's client: the whole body first, then read the answer. The
+    // server answered 413 at once; it must not reset the connection on us.
+    sock.write_all(&vec![b' '; body_len])
+        .expect("body written while the server drains");
+    let mut answer = Vec::new();
+    let _ = sock.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "answer: {text:.200}");
+}

@@ -80,9 +80,11 @@ impl Conn {
             return Err(classify(e, None));
         }
         let mut outbox = Outbox::default();
-        // An I/O failure is reported to the machine as end of input so the
-        // core decides whether the call may be retried; the error is kept
-        // to tell the caller what happened.
+        // A failed write stops writing but not reading: a server that
+        // refuses a request early (413) answers before it closes, and that
+        // answer is worth more than the broken pipe. A failed read is end
+        // of input to the machine, so the core decides whether the call may
+        // be retried; the error is kept to tell the caller what happened.
         let mut io_error: Option<io::Error> = None;
         loop {
             match self.machine.poll_output() {
@@ -106,8 +108,6 @@ impl Conn {
                         }
                         outbox.clear();
                         io_error = Some(e);
-                        self.machine.handle_input(Input::Eof(Instant::now()));
-                        continue;
                     }
                     if !read && deadline.is_none() {
                         // A call is in flight: the machine must want bytes or time.
@@ -129,7 +129,8 @@ impl Conn {
                         Some(Ok(0)) => self.machine.handle_input(Input::Eof(now)),
                         Some(Ok(n)) => self.machine.handle_input(Input::Data(now, &self.buf[..n])),
                         Some(Err(e)) => {
-                            io_error = Some(e);
+                            // Keep the first error: a write failure explains more.
+                            io_error.get_or_insert(e);
                             self.machine.handle_input(Input::Eof(now));
                         }
                     }

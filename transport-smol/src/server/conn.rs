@@ -100,10 +100,38 @@ pub(crate) async fn serve_connection(mut io: BoxIo, peer: String, shared: Arc<Sh
                 if flush(&mut outbox, &mut io, &shared, &peer).await {
                     // Best effort: sends TLS close_notify and FIN.
                     let _ = io.close().await;
+                    if !told_shutdown {
+                        linger(&mut io, &mut buf, &shared).await;
+                    }
                 }
                 tracing::debug!(%peer, "connection closed");
                 return;
             }
+        }
+    }
+}
+
+/// After a close with request bytes still coming (a 413 sent without
+/// reading the body), reads and discards for a short while: closing a
+/// socket with unread data sends a reset, which can destroy the answer
+/// before the client reads it. Stops at end of input, after 100 ms without
+/// data, after 2 s, after 64 MiB, or when the grace period ends.
+async fn linger(io: &mut BoxIo, buf: &mut [u8], shared: &Shared) {
+    const QUIET: Duration = Duration::from_millis(100);
+    const LIMIT: Duration = Duration::from_secs(2);
+    const MAX_BYTES: usize = 64 << 20;
+    let end = Instant::now() + LIMIT;
+    let mut drained = 0usize;
+    while drained < MAX_BYTES {
+        let deadline = (Instant::now() + QUIET).min(end);
+        let read = rt::with_deadline(Some(deadline), io.read(buf));
+        let forced = async {
+            shared.force.wait().await;
+            None
+        };
+        match future::or(read, forced).await {
+            Some(Ok(n)) if n > 0 => drained += n,
+            _ => return,
         }
     }
 }
