@@ -184,4 +184,8 @@ fn request_over_the_server_limit_reports_413() {
         matches!(&err, Error::Call(xmlrpc_proto::http::CallError::Status { status, .. }) if status.as_u16() == 413),
         "want HTTP 413, got {err:?}"
     );
+    // The refused connection is not pooled; the next call works on a new one.
+    assert_eq!(client.idle_connections(), 0);
+    let v = block_on(client.call_value("echo", vec![Value::Int(9)])).expect("after 413");
+    assert_eq!(v, Value::Int(9));
 }

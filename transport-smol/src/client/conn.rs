@@ -45,6 +45,8 @@ pub(crate) struct Conn {
     io: BoxIo,
     machine: ClientConnection,
     buf: Vec<u8>,
+    /// An I/O error happened: never reuse, whatever the machine thinks.
+    broken: bool,
 }
 
 impl Conn {
@@ -62,12 +64,13 @@ impl Conn {
                 dialer.config.clone()
             }),
             buf: vec![0u8; READ_BUF],
+            broken: false,
         })
     }
 
     /// True when the server lets this connection carry another call.
     pub(crate) fn is_reusable(&self) -> bool {
-        self.machine.is_reusable()
+        !self.broken && self.machine.is_reusable()
     }
 
     /// Sends `call` and drives the machine until its response (or failure).
@@ -95,6 +98,7 @@ impl Conn {
                 }
                 Output::Event(ClientEvent::Response { result, raw_body }) => {
                     self.drain();
+                    self.broken |= io_error.is_some();
                     return match result {
                         Ok(response) => Ok((response, raw_body)),
                         Err(e) => Err(classify(e, io_error)),
