@@ -32,7 +32,7 @@
 //!
 //! let mut router = Router::new();
 //! router
-//!     .register("greet", |ctx: &Context| -> Result<String, Fault> {
+//!     .register_with_context("greet", |ctx: &Context| -> Result<String, Fault> {
 //!         Ok(format!("hello {}", ctx.user.as_deref().unwrap_or("stranger")))
 //!     })
 //!     .help("Greets the authenticated user.");
