@@ -147,3 +147,38 @@ fn signatures_are_derived_from_rust_types() {
     assert_eq!(sig("h"), one(&["string", "i8"]));
     assert_eq!(sig("v"), s("undef"));
 }
+
+#[test]
+fn trailing_option_arguments_may_be_left_off() {
+    let mut router = Router::new();
+    router.register("opt", |a: i32, b: Option<i32>| -> Result<i32, Fault> {
+        Ok(a + b.unwrap_or(100))
+    });
+    router.register_async("aopt", |a: Option<String>| async move {
+        Ok::<_, Fault>(a.unwrap_or_else(|| "none".to_owned()))
+    });
+    assert_eq!(
+        ok(run(&router, "opt", vec![Value::Int(1), Value::Int(2)])),
+        Value::Int(3)
+    );
+    assert_eq!(
+        ok(run(&router, "opt", vec![Value::Int(1)])),
+        Value::Int(101)
+    );
+    assert_eq!(
+        ok(run(&router, "opt", vec![Value::Int(1), Value::Nil])),
+        Value::Int(101)
+    );
+    let f = fault(run(&router, "opt", vec![]));
+    assert_eq!(
+        f.message,
+        "params[0]: missing (expected 2 parameters, found 0)"
+    );
+    let f = fault(run(&router, "opt", vec![Value::Int(1); 3]));
+    assert_eq!(
+        f.message,
+        "params[2]: unexpected (expected 2 parameters, found 3)"
+    );
+    assert_eq!(ok(run(&router, "aopt", vec![])), s("none"));
+    assert_eq!(ok(run(&router, "aopt", vec![s("x")])), s("x"));
+}
