@@ -14,8 +14,7 @@ use ::serde::Serialize;
 use super::args::{check_arity, next_arg, take_as};
 use super::signature::{return_type_name, Signature};
 use super::Context;
-use crate::serde::to_value;
-use crate::serde::type_name_of;
+use crate::serde::{to_value, type_name_of};
 use crate::{fault_code, Fault, Value};
 
 /// A handler's return value: `Result<T, E>` with `T: Serialize` and

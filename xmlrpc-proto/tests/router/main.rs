@@ -411,3 +411,20 @@ fn system_names_are_answered_by_the_router_first() {
     });
     assert_eq!(ok(run(&router, "system.listMethods", vec![])), s("mine"));
 }
+
+#[test]
+fn debug_output_names_methods_and_dispatch_kinds() {
+    let router = router();
+    let text = format!("{router:?}");
+    assert!(
+        text.contains("\"boom\", \"fail\", \"later\", \"sum\""),
+        "{text}"
+    );
+    let dispatch = router.dispatch(MethodCall::new("sum", vec![]), Context::default());
+    assert_eq!(
+        format!("{dispatch:?}"),
+        "Blocking(BlockingCall { method: \"sum\", .. })"
+    );
+    let dispatch = router.dispatch(MethodCall::new("later", vec![]), Context::default());
+    assert_eq!(format!("{dispatch:?}"), "Async(..)");
+}
