@@ -81,7 +81,7 @@ fn message(params: Vec<Value>, decorations: &[(usize, u8)]) -> Vec<u8> {
             (boundaries[i % boundaries.len()], piece)
         })
         .collect();
-    inserts.sort_by(|a, b| b.0.cmp(&a.0));
+    inserts.sort_by_key(|&(at, _)| std::cmp::Reverse(at));
     for (at, piece) in inserts {
         bytes.splice(at..at, piece.iter().copied());
     }
