@@ -19,6 +19,9 @@ use crate::{Array, Fault, Struct, Value};
 /// Structs with more members than this check duplicates with a hash set.
 const LINEAR_MEMBER_CHECK: usize = 8;
 
+/// Text buffers larger than this are moved into the value, not copied.
+const TAKE_TEXT_ABOVE: usize = 64 << 10;
+
 /// One open element and what has been seen inside it so far.
 #[derive(Debug)]
 enum Frame {
@@ -415,9 +418,12 @@ impl Grammar {
                 let value = if typed {
                     self.take_pending(true, "value", at)?
                 } else {
-                    Value::String(self.text.clone())
+                    Value::String(self.take_text())
                 };
                 self.deliver(value, at)?;
+            }
+            Frame::Scalar(_, Scalar::String) => {
+                self.pending = Some(Value::String(self.take_text()));
             }
             Frame::Scalar(_, kind) => {
                 self.pending = Some(scalar(kind, &self.text, &mut self.scratch, at)?);
@@ -448,6 +454,16 @@ impl Grammar {
             }
         }
         Ok(())
+    }
+
+    /// The collected text as an owned string: a large buffer is handed
+    /// over instead of copied, so a long string costs its length once.
+    fn take_text(&mut self) -> String {
+        if self.text.capacity() > TAKE_TEXT_ABOVE {
+            std::mem::take(&mut self.text)
+        } else {
+            self.text.clone()
+        }
     }
 
     /// Starts collecting the text of the element at `at`.

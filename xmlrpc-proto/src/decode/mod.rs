@@ -224,17 +224,27 @@ impl Decoder {
         }
         self.fed += chunk.len() as u64;
         if let Stage::Sniffing(prefix) = &mut self.stage {
-            prefix.extend_from_slice(chunk);
-            let found = sniff(prefix, self.transport, eof).map_err(|f| f.locate(0, prefix))?;
+            // Sniff the caller's chunk in place unless earlier bytes wait:
+            // copying a whole message here would double its footprint.
+            let waiting = std::mem::take(prefix);
+            let joined;
+            let data: &[u8] = if waiting.is_empty() {
+                chunk
+            } else {
+                joined = [&waiting[..], chunk].concat();
+                &joined
+            };
+            let found = sniff(data, self.transport, eof).map_err(|f| f.locate(0, data))?;
             let Sniff::Found(charset, skip) = found else {
+                self.stage = Stage::Sniffing(data.to_vec());
                 return Ok(());
             };
-            let prefix = std::mem::take(prefix);
             self.stage = match Transcoder::new(charset) {
                 Some(t) => Stage::Transcode(t),
                 None => Stage::Utf8,
             };
-            return self.push(&prefix[skip..], 0, eof);
+            let before = raw_base - waiting.len() as u64 + skip as u64;
+            return self.push(&data[skip..], before, eof);
         }
         self.push(chunk, raw_base, eof)
     }
