@@ -101,7 +101,30 @@ fn expected_events(expect: &Expect) -> Option<Vec<Event>> {
     Some(out)
 }
 
+/// With `XMLRPC_SEED_DIR` set, writes every vector's input there
+/// (`call-*.xml`, `response-*.xml`) for the fuzz seed corpora.
+fn dump_seeds(vectors: &[Vector]) {
+    let Some(dir) = std::env::var_os("XMLRPC_SEED_DIR") else {
+        return;
+    };
+    for v in vectors {
+        let kind = if v.kind == MessageKind::Call {
+            "call"
+        } else {
+            "response"
+        };
+        let slug: String = v
+            .label
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let name = format!("{kind}-rule{:02}-{slug}.xml", v.rule);
+        std::fs::write(std::path::Path::new(&dir).join(name), &v.input).expect("seed written");
+    }
+}
+
 fn check(vectors: Vec<Vector>) {
+    dump_seeds(&vectors);
     let mut failures = Vec::new();
     for v in &vectors {
         for chunk in [usize::MAX, 7, 1] {
