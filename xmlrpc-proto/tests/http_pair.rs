@@ -257,10 +257,7 @@ fn status_408_head_and_body_deadlines() {
     for split in SPLITS {
         // Head: from its first byte.
         let mut pair = Pair::default_with(split);
-        pair.server.handle_input(xmlrpc_proto::http::Input::Data(
-            pair.clock.now(),
-            b"POST /RPC2 HTT",
-        ));
+        pair.push_to_server(b"POST /RPC2 HTT");
         pair.advance(Duration::from_secs(29));
         assert!(!pair.server_closed);
         pair.advance(Duration::from_secs(1));
@@ -271,10 +268,7 @@ fn status_408_head_and_body_deadlines() {
         let mut pair = Pair::default_with(split);
         let req = post(&echo_body(1), "");
         let cut = req.len() - 5;
-        pair.server.handle_input(xmlrpc_proto::http::Input::Data(
-            pair.clock.now(),
-            &req.as_bytes()[..cut],
-        ));
+        pair.push_to_server(&req.as_bytes()[..cut]);
         pair.advance(Duration::from_secs(59));
         assert!(!pair.server_closed);
         pair.advance(Duration::from_secs(1));
@@ -683,4 +677,133 @@ fn client_keeps_the_raw_body_and_caps_the_response() {
         ));
         assert!(closed);
     }
+}
+
+// ---- bounds, charsets, early ends ----
+
+#[test]
+fn pipelined_input_is_bounded_while_a_call_is_in_flight() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection};
+    let clock = Clock::new();
+    let config = std::sync::Arc::new(ServerConfig::default());
+    let cap = config.max_head_size + 64 * 1024;
+    let mut server = ServerConnection::new(config, clock.now());
+    server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
+    let id = match server.poll_output() {
+        Output::Event(xmlrpc_proto::http::ServerEvent::Call { id, .. }) => id,
+        other => panic!("{other:?}"),
+    };
+    let mut asked_to_stop = false;
+    for _ in 0..100 {
+        match server.poll_output() {
+            Output::Wait {
+                read: false,
+                deadline: None,
+            } => asked_to_stop = true,
+            Output::Wait {
+                read: true,
+                deadline: None,
+            } => {}
+            other => panic!("{other:?}"),
+        }
+        // An adapter that ignores `read: false` cannot grow the buffer.
+        server.handle_input(Input::Data(clock.now(), &[b'x'; 1000]));
+        assert!(server.buffered_len() <= cap);
+    }
+    assert!(asked_to_stop);
+    server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
+    let mut wire = Vec::new();
+    loop {
+        match server.poll_output() {
+            Output::Transmit(b) => wire.extend_from_slice(&b),
+            Output::Closed => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    let text = String::from_utf8_lossy(&wire);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n") && text.contains("Connection: close\r\n"));
+}
+
+#[test]
+fn waits_report_read_and_the_nearest_deadline() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection};
+    let clock = Clock::new();
+    let t0 = clock.now();
+    let mut server = ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), t0);
+    assert!(
+        matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t0 + Duration::from_secs(75))
+    );
+    server.handle_input(Input::Data(t0, b"POST / HTTP/1.1\r\n"));
+    assert!(
+        matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t0 + Duration::from_secs(30))
+    );
+    let t1 = t0 + Duration::from_secs(2);
+    server.handle_input(Input::Data(t1, b"Host: x\r\nContent-Length: 5\r\n\r\n"));
+    assert!(
+        matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t1 + Duration::from_secs(60))
+    );
+}
+
+#[test]
+fn bad_gzip_is_400_and_early_eof_closes_quietly() {
+    for split in SPLITS {
+        let body = "this is not gzip";
+        let run = raw(&post(body, "Content-Encoding: gzip\r\n"), split);
+        assert_eq!(run.statuses(), vec![400]);
+        assert!(run.closed);
+
+        let req = post(&echo_body(1), "");
+        let run = serve_raw(
+            ServerConfig::default(),
+            &req.as_bytes()[..req.len() - 10],
+            split,
+            true,
+            &mut echo_router(),
+        );
+        assert!(run.closed && run.wire.is_empty() && run.calls.is_empty());
+    }
+}
+
+#[test]
+fn content_type_charset_reaches_the_decoder() {
+    let mut body = b"<?xml version=\"1.0\"?><methodCall><methodName>echo</methodName><params><param><value><string>caf".to_vec();
+    body.push(0xE9); // e-acute in ISO-8859-1
+    body.extend_from_slice(b"</string></value></param></params></methodCall>");
+    let mut input = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml; charset=ISO-8859-1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    input.extend_from_slice(&body);
+    for split in SPLITS {
+        let run = serve_raw(
+            ServerConfig::default(),
+            &input,
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert_eq!(
+            run.calls,
+            vec![MethodCall::new("echo", vec![Value::String("café".into())])],
+            "{}",
+            run.wire
+        );
+    }
+}
+
+#[test]
+fn a_second_respond_writes_nothing() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
+    let clock = Clock::new();
+    let mut server =
+        ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), clock.now());
+    server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
+    let Output::Event(ServerEvent::Call { id, .. }) = server.poll_output() else {
+        panic!("no call");
+    };
+    server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
+    assert!(matches!(server.poll_output(), Output::Transmit(_)));
+    server.respond(id, MethodResponse::Success(Value::Int(2)), clock.now());
+    assert!(matches!(server.poll_output(), Output::Wait { .. }));
 }
