@@ -807,3 +807,43 @@ fn a_second_respond_writes_nothing() {
     server.respond(id, MethodResponse::Success(Value::Int(2)), clock.now());
     assert!(matches!(server.poll_output(), Output::Wait { .. }));
 }
+
+#[test]
+fn every_split_gives_the_same_bytes() {
+    let body = echo_body(4);
+    let (a, b) = body.split_at(33);
+    let packed = gzip(echo_body(5).as_bytes());
+    let mut input = format!(
+        "\r\n{}POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nAccept-Encoding: gzip\r\n\r\n\
+         {:x};e\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\nT: 1\r\n\r\n\
+         POST / HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        post(&echo_body(3), "Expect: 100-continue\r\n"),
+        a.len(),
+        b.len(),
+        packed.len()
+    )
+    .into_bytes();
+    input.extend_from_slice(&packed);
+    input.extend_from_slice(post("<broken", "").as_bytes());
+    input.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    let whole = serve_raw(
+        ServerConfig::default(),
+        &input,
+        WHOLE,
+        true,
+        &mut echo_router(),
+    );
+    assert_eq!(whole.statuses(), vec![200, 200, 200, 200, 405]);
+    assert_eq!(whole.calls, vec![echo(3), echo(4), echo(5)]);
+    for split in 1..=23 {
+        let run = serve_raw(
+            ServerConfig::default(),
+            &input,
+            split,
+            true,
+            &mut echo_router(),
+        );
+        assert_eq!(run.wire, whole.wire, "split {split}");
+        assert_eq!(run.calls, whole.calls);
+    }
+}
