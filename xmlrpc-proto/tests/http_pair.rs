@@ -847,3 +847,31 @@ fn every_split_gives_the_same_bytes() {
         assert_eq!(run.calls, whole.calls);
     }
 }
+
+#[test]
+fn client_request_headers() {
+    let mut cfg = client_config("http://bob:pw@[::1]:8080/api");
+    cfg.headers.insert("x-trace", "abc".parse().unwrap());
+    cfg.headers
+        .insert("user-agent", "custom/1".parse().unwrap());
+    // Framing is the connection's: a custom Content-Length is not sent.
+    cfg.headers.insert("content-length", "1".parse().unwrap());
+    let server = ServerConfig {
+        paths: vec!["/api".into()],
+        ..ServerConfig::default()
+    };
+    let mut pair = Pair::new(server, cfg, WHOLE);
+    assert!(pair.call(&echo(1)).is_ok());
+    let wire = String::from_utf8_lossy(&pair.client_wire).into_owned();
+    assert!(
+        wire.starts_with("POST /api HTTP/1.1\r\nHost: [::1]:8080\r\n"),
+        "{wire}"
+    );
+    assert!(wire.contains("\r\nx-trace: abc\r\n") && wire.contains("\r\nuser-agent: custom/1\r\n"));
+    assert!(!wire.contains("User-Agent: xmlrpc-proto"));
+    assert!(wire.contains("\r\nAuthorization: Basic Ym9iOnB3\r\n"));
+    assert_eq!(
+        wire.matches("ontent-Length").count() + wire.matches("ontent-length").count(),
+        1
+    );
+}
