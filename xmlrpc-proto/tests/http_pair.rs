@@ -875,3 +875,37 @@ fn client_request_headers() {
         1
     );
 }
+
+#[test]
+fn client_results_do_not_depend_on_the_split() {
+    let xml = "<?xml version=\"1.0\"?><methodResponse><fault><value><struct>\
+               <member><name>faultCode</name><value><int>4</int></value></member>\
+               <member><name>faultString</name><value><string>Too many</string></value></member>\
+               </struct></value></fault></methodResponse>";
+    let packed = gzip(xml.as_bytes());
+    let mut resp = format!(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\
+         Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n{:x};x=y\r\n",
+        packed.len()
+    )
+    .into_bytes();
+    resp.extend_from_slice(&packed);
+    resp.extend_from_slice(b"\r\n0\r\nX-Done: 1\r\n\r\n");
+    for split in (1..=23).chain([WHOLE]) {
+        let (events, closed, client) = client_raw(client_config("http://h/"), &resp, split, false);
+        match &events[..] {
+            [ClientEvent::Response {
+                result: Ok(MethodResponse::Fault(f)),
+                ..
+            }] => {
+                assert_eq!(
+                    (f.code, f.message.as_str()),
+                    (4, "Too many"),
+                    "split {split}"
+                );
+            }
+            other => panic!("split {split}: {other:?}"),
+        }
+        assert!(!closed && client.is_reusable());
+    }
+}
