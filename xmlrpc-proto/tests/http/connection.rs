@@ -245,3 +245,46 @@ fn shutdown_idle_and_in_flight() {
         assert!(!pair.client.is_reusable());
     }
 }
+
+#[test]
+fn a_half_closed_client_still_gets_its_answers() {
+    for split in SPLITS {
+        // Two pipelined requests, then the client shuts its sending side.
+        let input = format!("{}{}", post(&echo_body(1), ""), post(&echo_body(2), ""));
+        let run = serve_raw(
+            ServerConfig::default(),
+            input.as_bytes(),
+            split,
+            true,
+            &mut echo_router(),
+        );
+        assert_eq!(run.statuses(), vec![200, 200]);
+        assert_eq!(run.calls, vec![echo(1), echo(2)]);
+        assert!(run.closed);
+    }
+}
+
+#[test]
+fn eof_while_a_call_is_in_flight_answers_then_closes() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
+    let clock = Clock::new();
+    let mut server =
+        ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), clock.now());
+    server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
+    let Output::Event(ServerEvent::Call { id, .. }) = server.poll_output() else {
+        panic!("no call");
+    };
+    server.handle_input(Input::Eof(clock.now()));
+    assert!(matches!(
+        server.poll_output(),
+        Output::Wait {
+            read: false,
+            deadline: None
+        }
+    ));
+    server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
+    assert!(
+        matches!(server.poll_output(), Output::Transmit(b) if b.starts_with(b"HTTP/1.1 200 OK\r\n"))
+    );
+    assert!(matches!(server.poll_output(), Output::Closed));
+}
