@@ -13,9 +13,6 @@
 //!
 //! The server side always serves [`service::suite_service`]'s router.
 
-// `ClientError` is the contract's one error type; its size is not ours to change.
-#![allow(clippy::result_large_err)]
-
 mod adapter;
 pub mod adapters;
 

@@ -68,10 +68,6 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// `Error` is the core's `ClientError`, fixed by contract; boxing it here
-// would make this crate's API differ from the other transports'.
-#![allow(clippy::result_large_err)]
-
 mod client;
 mod outbox;
 mod rt;

@@ -28,9 +28,6 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// `Error` is the core's one client error type; its size is the contract's.
-#![allow(clippy::result_large_err)]
-
 mod client;
 mod connection;
 mod multicall;

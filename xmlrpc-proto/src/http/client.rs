@@ -88,8 +88,9 @@ pub enum CallError {
     Status {
         /// The status.
         status: http::StatusCode,
-        /// The response headers.
-        headers: http::HeaderMap,
+        /// The response headers (boxed: they would make every error, and so
+        /// every `Result` of a call, several times larger).
+        headers: Box<http::HeaderMap>,
         /// The start of the body (short).
         body_excerpt: String,
     },
@@ -438,7 +439,7 @@ impl ClientConnection {
             } => (
                 Err(CallError::Status {
                     status,
-                    headers,
+                    headers: Box::new(headers),
                     body_excerpt: String::from_utf8_lossy(&excerpt).into_owned(),
                 }),
                 None,

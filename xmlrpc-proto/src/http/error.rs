@@ -109,3 +109,14 @@ impl From<crate::serde::Error> for ClientError {
         ClientError::Serde(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_errors_stay_small_enough_to_return_by_value() {
+        // clippy's result_large_err threshold; every call returns this type.
+        assert!(std::mem::size_of::<ClientError>() < 128);
+    }
+}

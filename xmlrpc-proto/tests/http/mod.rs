@@ -128,7 +128,6 @@ impl Pair {
     }
 
     /// Sends `call` and runs both machines until the client reports.
-    #[allow(clippy::result_large_err)]
     pub fn call(&mut self, call: &MethodCall) -> Result<MethodResponse, CallError> {
         let before = self.responses.len();
         self.client.send_call(call, self.clock.now())?;
