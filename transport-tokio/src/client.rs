@@ -208,8 +208,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Most idle keep-alive connections kept for reuse (default 8).
-    pub fn pool_size(mut self, size: usize) -> Self {
+    /// Most idle keep-alive connections kept for reuse (default 8); 0 turns
+    /// reuse off.
+    pub fn max_idle_connections(mut self, size: usize) -> Self {
         self.pool_size = size;
         self
     }

@@ -3,7 +3,7 @@
 use std::future::pending;
 use std::io;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
@@ -21,6 +21,9 @@ const READ_CHUNK: usize = 16 * 1024;
 pub(crate) struct Shared {
     pub(crate) router: Arc<Router>,
     pub(crate) config: Arc<ServerConfig>,
+    /// Bound on writing one batch of output: a peer that stops reading
+    /// must not hold the connection (and its slot) forever.
+    pub(crate) write_timeout: Duration,
 }
 
 /// What woke a waiting connection.
@@ -53,7 +56,8 @@ pub(crate) async fn serve(
                 user,
             }) => {
                 // Answers to earlier pipelined calls go out before this one runs.
-                if outbox.flush(&mut stream).await.is_err() {
+                if let Err(e) = write(&mut outbox, &mut stream, shared.write_timeout).await {
+                    tracing::debug!(?peer, error = %e, "write failed; dropping connection");
                     return;
                 }
                 let ctx = Context {
@@ -65,7 +69,7 @@ pub(crate) async fn serve(
                 conn.respond(id, response, Instant::now());
             }
             Output::Wait { read, deadline } => {
-                if let Err(e) = outbox.flush(&mut stream).await {
+                if let Err(e) = write(&mut outbox, &mut stream, shared.write_timeout).await {
                     tracing::debug!(?peer, error = %e, "write failed; dropping connection");
                     return;
                 }
@@ -104,13 +108,27 @@ pub(crate) async fn serve(
                 }
             }
             Output::Closed => {
-                let _ = outbox.flush(&mut stream).await;
+                let _ = write(&mut outbox, &mut stream, shared.write_timeout).await;
                 break;
             }
         }
     }
     // Close politely (TLS close_notify, TCP FIN); the peer may be gone.
     let _ = stream.shutdown().await;
+}
+
+/// Writes what the machine queued, within `limit`.
+async fn write(outbox: &mut Outbox, stream: &mut Stream, limit: Duration) -> io::Result<()> {
+    if outbox.is_empty() {
+        return Ok(());
+    }
+    match tokio::time::timeout(limit, outbox.flush(stream)).await {
+        Ok(result) => result,
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "peer did not read the response in time",
+        )),
+    }
 }
 
 /// Routes one call and runs its handler the tokio way: blocking handlers on

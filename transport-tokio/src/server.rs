@@ -18,6 +18,8 @@ use crate::stream::Stream;
 const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// Default time in-flight calls get to finish after shutdown.
 const DEFAULT_GRACE: Duration = Duration::from_secs(10);
+/// Default bound on writing one response.
+const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Pause after an accept error (out of file descriptors, say) so the loop
 /// does not spin while the condition lasts.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
@@ -28,6 +30,7 @@ pub struct ServerBuilder {
     config: Option<ServerConfig>,
     max_connections: usize,
     grace: Duration,
+    write_timeout: Duration,
     #[cfg(feature = "tls")]
     tls: Option<crate::tls::ServerTls>,
 }
@@ -81,6 +84,7 @@ impl Server {
             config: None,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             grace: DEFAULT_GRACE,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -208,6 +212,13 @@ impl ServerBuilder {
         self
     }
 
+    /// Most time writing one response may take before the connection is
+    /// dropped (default 60 s): a peer that stops reading frees its slot.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
+        self
+    }
+
     /// Serves TLS over TCP with this rustls config
     /// (see [`tls::server_config`](crate::tls::server_config)).
     #[cfg(feature = "tls")]
@@ -239,6 +250,7 @@ impl ServerBuilder {
             shared: Arc::new(Shared {
                 router: self.router,
                 config: Arc::new(self.config.unwrap_or_default()),
+                write_timeout: self.write_timeout,
             }),
             max_connections: self.max_connections,
             grace: self.grace,
