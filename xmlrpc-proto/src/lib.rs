@@ -13,7 +13,7 @@ pub mod serde;
 pub mod service;
 mod value;
 
-pub use datetime::DateTime;
+pub use datetime::{DateTime, DateTimeError};
 pub use decode::{decode_call, decode_response, DecodeError, Decoder, Limits};
 pub use encode::{encode_call, encode_response, EncodeError};
 pub use message::{fault_code, Fault, MethodCall, MethodResponse};

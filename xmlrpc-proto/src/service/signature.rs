@@ -1,0 +1,118 @@
+//! [`Signature`]: a method's return and parameter types, for
+//! `system.methodSignature`.
+
+use crate::{Array, Value};
+
+/// One signature: the XML-RPC type names of the return value and of each
+/// parameter, e.g. `["int", "string", "int"]` for `int f(string, int)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    /// `[return, params...]`; never empty.
+    types: Vec<String>,
+}
+
+impl Signature {
+    /// A signature from `[return, params...]`; an empty list becomes
+    /// `["nil"]` (no params, returns nil).
+    pub fn new<I, S>(types: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut types: Vec<String> = types.into_iter().map(Into::into).collect();
+        if types.is_empty() {
+            types.push("nil".to_owned());
+        }
+        Signature { types }
+    }
+
+    /// A signature derived from Rust types: `None` when any of them has no
+    /// single XML-RPC type name (such as [`Value`] itself).
+    pub(crate) fn derived(
+        ret: Option<&'static str>,
+        params: &[Option<&'static str>],
+    ) -> Option<Self> {
+        let mut types = Vec::with_capacity(params.len() + 1);
+        types.push(ret?.to_owned());
+        for param in params {
+            types.push((*param)?.to_owned());
+        }
+        Some(Signature { types })
+    }
+
+    /// The return type name.
+    pub fn return_type(&self) -> &str {
+        self.types.first().map_or("nil", String::as_str)
+    }
+
+    /// The parameter type names in order.
+    pub fn params(&self) -> &[String] {
+        self.types.get(1..).unwrap_or(&[])
+    }
+
+    /// `[return, params...]` as an XML-RPC array of strings.
+    pub fn to_value(&self) -> Value {
+        Value::Array(
+            self.types
+                .iter()
+                .map(|t| Value::String(t.clone()))
+                .collect::<Array>(),
+        )
+    }
+}
+
+/// The XML-RPC type name of Rust type `T`, for derived signatures; `None`
+/// when `T` has no single one (such as [`Value`], which is any type).
+pub(crate) fn type_name<T: ?Sized + 'static>() -> Option<&'static str> {
+    use std::any::TypeId;
+    let id = TypeId::of::<T>();
+    let is = |other: TypeId| id == other;
+    let name = if [
+        TypeId::of::<i8>(),
+        TypeId::of::<i16>(),
+        TypeId::of::<i32>(),
+        TypeId::of::<u8>(),
+        TypeId::of::<u16>(),
+    ]
+    .into_iter()
+    .any(is)
+    {
+        "int"
+    } else if [
+        TypeId::of::<u32>(),
+        TypeId::of::<i64>(),
+        TypeId::of::<u64>(),
+        TypeId::of::<isize>(),
+        TypeId::of::<usize>(),
+    ]
+    .into_iter()
+    .any(is)
+    {
+        // Values that may not fit 32 bits travel as i8.
+        "i8"
+    } else if is(TypeId::of::<bool>()) {
+        "boolean"
+    } else if is(TypeId::of::<f64>()) || is(TypeId::of::<f32>()) {
+        "double"
+    } else if [
+        TypeId::of::<String>(),
+        TypeId::of::<str>(),
+        TypeId::of::<char>(),
+    ]
+    .into_iter()
+    .any(is)
+    {
+        "string"
+    } else if is(TypeId::of::<crate::DateTime>()) {
+        "dateTime.iso8601"
+    } else if is(TypeId::of::<crate::Struct>()) {
+        "struct"
+    } else if is(TypeId::of::<crate::Array>()) || is(TypeId::of::<Vec<Value>>()) {
+        "array"
+    } else if is(TypeId::of::<()>()) {
+        "nil"
+    } else {
+        return None;
+    };
+    Some(name)
+}
