@@ -1,0 +1,395 @@
+//! Load benchmark: our servers and clients against Python's `xmlrpc`.
+//!
+//! 1. Server throughput: `factorial(10)` from 16 keep-alive connections for
+//!    `--seconds` against each of our servers and Python's
+//!    `SimpleXMLRPCServer` (started here on 127.0.0.1, port 0), in one run.
+//! 2. Client speed: sequential calls per second against one tokio server from
+//!    each of our clients and from Python's `ServerProxy`.
+//!
+//! ```text
+//! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16]
+//! ```
+//!
+//! The load generator is transport-tokio's client on its own two-thread
+//! runtime, in the same process as our servers (both share the machine's
+//! cores; Python's server gets its own process). Python's server speaks
+//! HTTP/1.0 and closes the connection after every answer, so against it the
+//! "keep-alive" connections reconnect for each call: that is what its users
+//! get, and the table says so.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use xmlrpc_proto::service::Router;
+use xmlrpc_proto::{fault_code, Fault};
+
+/// The argument of every benchmark call: 10! = 3628800 fits an `<int>`.
+const N: i64 = 10;
+const EXPECTED: i64 = 3_628_800;
+
+/// Python's classic server, as its users run it (request logging off, so
+/// stderr writes do not slow it down).
+const PY_SERVER: &str = r#"
+import sys
+from xmlrpc.server import SimpleXMLRPCServer
+def factorial(n):
+    r = 1
+    for i in range(2, n + 1):
+        r *= i
+    return r
+server = SimpleXMLRPCServer(("127.0.0.1", 0), logRequests=False, allow_none=True)
+server.register_function(factorial)
+server.register_introspection_functions()
+server.register_multicall_functions()
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+
+/// Python's client: sequential calls for a while, then "calls seconds".
+const PY_CLIENT: &str = r#"
+import sys, time, xmlrpc.client
+url, seconds, n, expected = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+proxy = xmlrpc.client.ServerProxy(url)
+assert proxy.factorial(n) == expected
+calls = 0
+start = time.perf_counter()
+end = start + seconds
+while time.perf_counter() < end:
+    for _ in range(100):
+        if proxy.factorial(n) != expected:
+            sys.exit("wrong answer")
+    calls += 100
+print(calls, time.perf_counter() - start)
+"#;
+
+struct Opts {
+    seconds: f64,
+    connections: usize,
+}
+
+fn parse_opts() -> Result<Opts, String> {
+    let mut opts = Opts {
+        seconds: 5.0,
+        connections: 16,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--seconds" => {
+                opts.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?
+            }
+            "--connections" => {
+                opts.connections = value()?
+                    .parse()
+                    .map_err(|e| format!("--connections: {e}"))?
+            }
+            "-h" | "--help" => {
+                return Err("usage: load [--seconds S] [--connections C]".into());
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(opts)
+}
+
+/// Our factorial, the same work Python's does.
+fn router() -> Arc<Router> {
+    let mut router = Router::new();
+    router
+        .register("factorial", |n: i64| -> Result<i64, Fault> {
+            if !(0..=20).contains(&n) {
+                return Err(Fault::new(fault_code::INVALID_PARAMS, "n must be 0..=20"));
+            }
+            Ok((2..=n).product())
+        })
+        .help("n!");
+    Arc::new(router)
+}
+
+/// A server running in the background; `stop` shuts it down.
+struct Running {
+    name: &'static str,
+    url: String,
+    stop: Box<dyn FnOnce()>,
+}
+
+fn tokio_runtime(threads: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn start_tokio(router: Arc<Router>) -> Running {
+    let server = transport_tokio::Server::builder(router)
+        .bind("127.0.0.1:0")
+        .expect("bind tokio server");
+    let url = format!("http://{}/RPC2", server.local_addr());
+    let handle = server.shutdown_handle();
+    let thread = std::thread::spawn(move || tokio_runtime(2).block_on(server.serve()));
+    Running {
+        name: "transport-tokio",
+        url,
+        stop: Box::new(move || {
+            handle.shutdown();
+            let _ = thread.join();
+        }),
+    }
+}
+
+/// Python's server in a child process; `None` (with the reason printed)
+/// when python3 cannot run it.
+fn start_python() -> Option<Running> {
+    let child = Command::new("python3")
+        .args(["-c", PY_SERVER])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn();
+    let mut child: Child = match child {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("skipping Python: cannot start python3: {e}");
+            return None;
+        }
+    };
+    let mut line = String::new();
+    let stdout = child.stdout.take()?;
+    let _ = BufReader::new(stdout).read_line(&mut line);
+    let port: u16 = match line.trim().parse() {
+        Ok(port) => port,
+        Err(_) => {
+            eprintln!("skipping Python: its server printed {line:?}, not a port");
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+    };
+    Some(Running {
+        name: "Python SimpleXMLRPCServer",
+        url: format!("http://127.0.0.1:{port}/RPC2"),
+        stop: Box::new(move || {
+            let _ = child.kill();
+            let _ = child.wait();
+        }),
+    })
+}
+
+/// What one measurement counted.
+struct Tally {
+    calls: u64,
+    errors: u64,
+    first_error: Option<String>,
+    elapsed: Duration,
+}
+
+impl Tally {
+    fn per_second(&self) -> f64 {
+        self.calls as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn add(&mut self, result: Result<i64, transport_tokio::Error>) {
+        match result {
+            Ok(EXPECTED) => self.calls += 1,
+            Ok(other) => self.fail(format!("wrong answer {other}")),
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    fn fail(&mut self, error: String) {
+        self.errors += 1;
+        self.first_error.get_or_insert(error);
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.calls += other.calls;
+        self.errors += other.errors;
+        if self.first_error.is_none() {
+            self.first_error = other.first_error;
+        }
+    }
+
+    fn empty() -> Tally {
+        Tally {
+            calls: 0,
+            errors: 0,
+            first_error: None,
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
+/// `connections` clients with one keep-alive connection each, calling as
+/// fast as answers come back, for `seconds`.
+fn load(url: &str, connections: usize, seconds: f64) -> Tally {
+    let rt = tokio_runtime(2);
+    rt.block_on(async {
+        let start = Instant::now();
+        let end = start + Duration::from_secs_f64(seconds);
+        let mut tasks = Vec::new();
+        for _ in 0..connections {
+            let client = transport_tokio::Client::builder(url)
+                .max_idle_connections(1)
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("load client");
+            tasks.push(tokio::spawn(async move {
+                let mut tally = Tally::empty();
+                while Instant::now() < end {
+                    tally.add(client.call("factorial", (N,)).await);
+                }
+                tally
+            }));
+        }
+        let mut total = Tally::empty();
+        for task in tasks {
+            total.merge(task.await.expect("load task"));
+        }
+        total.elapsed = start.elapsed();
+        total
+    })
+}
+
+/// Sequential calls from transport-tokio's client for `seconds`.
+fn sequential_tokio(url: &str, seconds: f64) -> Tally {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let client = transport_tokio::Client::new(url).expect("client");
+        timed(seconds, || async { client.call("factorial", (N,)).await }).await
+    })
+}
+
+/// Runs `call` back to back for `seconds`.
+async fn timed<F, Fut>(seconds: f64, mut call: F) -> Tally
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<i64, transport_tokio::Error>>,
+{
+    let mut tally = Tally::empty();
+    let start = Instant::now();
+    let end = start + Duration::from_secs_f64(seconds);
+    while Instant::now() < end {
+        tally.add(call().await);
+    }
+    tally.elapsed = start.elapsed();
+    tally
+}
+
+/// Sequential calls from Python's `ServerProxy`, timed by Python itself.
+fn sequential_python(url: &str, seconds: f64) -> Option<Tally> {
+    let output = Command::new("python3")
+        .args(["-c", PY_CLIENT, url, &seconds.to_string()])
+        .args([N.to_string(), EXPECTED.to_string()])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let mut out = String::new();
+            if let Some(mut stdout) = child.stdout.take() {
+                stdout.read_to_string(&mut out)?;
+            }
+            child.wait()?;
+            Ok(out)
+        });
+    let out = match output {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipping Python client: {e}");
+            return None;
+        }
+    };
+    let mut fields = out.split_whitespace();
+    let calls = fields.next()?.parse().ok()?;
+    let secs: f64 = fields.next()?.parse().ok()?;
+    Some(Tally {
+        calls,
+        errors: 0,
+        first_error: None,
+        elapsed: Duration::from_secs_f64(secs),
+    })
+}
+
+fn ratio(ours: f64, python: Option<f64>) -> String {
+    match python {
+        Some(p) if p > 0.0 => format!("{:.1}x", ours / p),
+        _ => "-".into(),
+    }
+}
+
+fn print_row(name: &str, note: &str, tally: &Tally, python: Option<f64>) {
+    println!(
+        "| {name} | {note} | {} | {} | {:.0} | {} |",
+        tally.calls,
+        tally.errors,
+        tally.per_second(),
+        ratio(tally.per_second(), python)
+    );
+    if let Some(e) = &tally.first_error {
+        eprintln!("{name}: first error: {e}");
+    }
+}
+
+fn main() {
+    let opts = match parse_opts() {
+        Ok(opts) => opts,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let router = router();
+
+    // 1. Server throughput.
+    let mut results = Vec::new();
+    let mut python_rate = None;
+    if let Some(python) = start_python() {
+        let tally = load(&python.url, opts.connections, opts.seconds);
+        python_rate = Some(tally.per_second());
+        results.push((python.name, "HTTP/1.0: reconnects per call", tally));
+        (python.stop)();
+    }
+    for start in [start_tokio] {
+        let server = start(router.clone());
+        let tally = load(&server.url, opts.connections, opts.seconds);
+        results.push((server.name, "keep-alive", tally));
+        (server.stop)();
+    }
+    println!(
+        "\n### Server throughput: factorial({N}), {} connections, {} s each\n",
+        opts.connections, opts.seconds
+    );
+    println!("| server | connections | calls | errors | calls/s | vs Python |");
+    println!("|---|---|---|---|---|---|");
+    for (name, note, tally) in &results {
+        print_row(name, note, tally, python_rate);
+    }
+
+    // 2. Client speed, all against one tokio server.
+    let server = start_tokio(router.clone());
+    let python = sequential_python(&server.url, opts.seconds);
+    let python_rate = python.as_ref().map(Tally::per_second);
+    let mut clients = Vec::new();
+    if let Some(tally) = python {
+        clients.push(("Python ServerProxy", tally));
+    }
+    clients.push((
+        "transport-tokio",
+        sequential_tokio(&server.url, opts.seconds),
+    ));
+    (server.stop)();
+    println!(
+        "\n### Client speed: sequential factorial({N}) calls against the tokio server, {} s each\n",
+        opts.seconds
+    );
+    println!("| client | connection | calls | errors | calls/s | vs Python |");
+    println!("|---|---|---|---|---|---|");
+    for (name, tally) in &clients {
+        print_row(name, "one keep-alive", tally, python_rate);
+    }
+}
