@@ -5,6 +5,8 @@
 
 mod convert;
 mod datetime;
+#[cfg(any(feature = "chrono", feature = "time"))]
+mod datetime_conv;
 pub mod decode;
 pub mod encode;
 pub mod http;
@@ -13,6 +15,7 @@ pub mod serde;
 pub mod service;
 mod value;
 
+pub use convert::ConvertError;
 pub use datetime::{DateTime, DateTimeError};
 pub use decode::{decode_call, decode_response, DecodeError, Decoder, Limits};
 pub use encode::{encode_call, encode_response, EncodeError};

@@ -5,9 +5,16 @@
 //! until it returns [`Output::Wait`] or [`Output::Closed`].**
 
 mod address;
+mod auth;
+mod body;
+mod chunked;
 mod client;
 mod error;
+mod gzip;
+mod head;
+mod response;
 mod server;
+mod status;
 
 pub use address::{Address, AddressError, Scheme};
 pub use client::{CallError, ClientConfig, ClientConnection, ClientEvent};
