@@ -17,6 +17,7 @@
 #![allow(clippy::result_large_err)]
 
 mod adapter;
+pub mod adapters;
 
 pub mod cert;
 pub mod interop;

@@ -1,0 +1,111 @@
+//! [`Stream`]: the one byte pipe both sides use, whatever the socket.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::time::Duration;
+
+/// A connected socket: TCP, unix, or TLS over TCP.
+pub(crate) enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+    #[cfg(feature = "tls")]
+    TlsClient(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+    #[cfg(feature = "tls")]
+    TlsServer(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Stream {
+    /// Bounds the next blocking reads; `None` blocks forever.
+    pub(crate) fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        // A zero timeout means "forever" to std; never pass one.
+        let timeout = timeout.map(|t| t.max(Duration::from_millis(1)));
+        match self {
+            Stream::Tcp(s) => s.set_read_timeout(timeout),
+            Stream::Unix(s) => s.set_read_timeout(timeout),
+            #[cfg(feature = "tls")]
+            Stream::TlsClient(s) => s.sock.set_read_timeout(timeout),
+            #[cfg(feature = "tls")]
+            Stream::TlsServer(s) => s.sock.set_read_timeout(timeout),
+        }
+    }
+
+    /// Bounds every blocking write.
+    pub(crate) fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        let timeout = timeout.map(|t| t.max(Duration::from_millis(1)));
+        match self {
+            Stream::Tcp(s) => s.set_write_timeout(timeout),
+            Stream::Unix(s) => s.set_write_timeout(timeout),
+            #[cfg(feature = "tls")]
+            Stream::TlsClient(s) => s.sock.set_write_timeout(timeout),
+            #[cfg(feature = "tls")]
+            Stream::TlsServer(s) => s.sock.set_write_timeout(timeout),
+        }
+    }
+
+    /// Closes both directions (TLS sends its close_notify first).
+    pub(crate) fn close(&mut self) {
+        let _ = self.flush();
+        let _ = match self {
+            Stream::Tcp(s) => s.shutdown(Shutdown::Both),
+            Stream::Unix(s) => s.shutdown(Shutdown::Both),
+            #[cfg(feature = "tls")]
+            Stream::TlsClient(s) => {
+                s.conn.send_close_notify();
+                let _ = s.flush();
+                s.sock.shutdown(Shutdown::Both)
+            }
+            #[cfg(feature = "tls")]
+            Stream::TlsServer(s) => {
+                s.conn.send_close_notify();
+                let _ = s.flush();
+                s.sock.shutdown(Shutdown::Both)
+            }
+        };
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Unix(s) => s.read(buf),
+            #[cfg(feature = "tls")]
+            Stream::TlsClient(s) => s.read(buf),
+            #[cfg(feature = "tls")]
+            Stream::TlsServer(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write(buf),
+            Stream::Unix(s) => s.write(buf),
+            #[cfg(feature = "tls")]
+            Stream::TlsClient(s) => s.write(buf),
+            #[cfg(feature = "tls")]
+            Stream::TlsServer(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.flush(),
+            Stream::Unix(s) => s.flush(),
+            #[cfg(feature = "tls")]
+            Stream::TlsClient(s) => s.flush(),
+            #[cfg(feature = "tls")]
+            Stream::TlsServer(s) => s.flush(),
+        }
+    }
+}
+
+/// True for the errors a read or write timeout produces.
+pub(crate) fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
