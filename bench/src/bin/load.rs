@@ -141,6 +141,23 @@ fn start_tokio(router: Arc<Router>) -> Running {
     }
 }
 
+fn start_std(router: Arc<Router>) -> Running {
+    let server = transport_std::Server::builder(router)
+        .bind("127.0.0.1:0")
+        .expect("bind std server");
+    let url = format!("http://{}/RPC2", server.local_addr());
+    let handle = server.shutdown_handle();
+    let thread = std::thread::spawn(move || server.serve());
+    Running {
+        name: "transport-std",
+        url,
+        stop: Box::new(move || {
+            handle.shutdown();
+            let _ = thread.join();
+        }),
+    }
+}
+
 /// Python's server in a child process; `None` (with the reason printed)
 /// when python3 cannot run it.
 fn start_python() -> Option<Running> {
@@ -265,6 +282,19 @@ fn sequential_tokio(url: &str, seconds: f64) -> Tally {
     })
 }
 
+/// Sequential calls from transport-std's blocking client for `seconds`.
+fn sequential_std(url: &str, seconds: f64) -> Tally {
+    let client = transport_std::Client::new(url).expect("client");
+    let mut tally = Tally::empty();
+    let start = Instant::now();
+    let end = start + Duration::from_secs_f64(seconds);
+    while Instant::now() < end {
+        tally.add(client.call("factorial", (N,)));
+    }
+    tally.elapsed = start.elapsed();
+    tally
+}
+
 /// Runs `call` back to back for `seconds`.
 async fn timed<F, Fut>(seconds: f64, mut call: F) -> Tally
 where
@@ -348,13 +378,14 @@ fn main() {
     // 1. Server throughput.
     let mut results = Vec::new();
     let mut python_rate = None;
+    type Start = fn(Arc<Router>) -> Running;
     if let Some(python) = start_python() {
         let tally = load(&python.url, opts.connections, opts.seconds);
         python_rate = Some(tally.per_second());
         results.push((python.name, "HTTP/1.0: reconnects per call", tally));
         (python.stop)();
     }
-    for start in [start_tokio] {
+    for start in [start_std as Start, start_tokio] {
         let server = start(router.clone());
         let tally = load(&server.url, opts.connections, opts.seconds);
         results.push((server.name, "keep-alive", tally));
