@@ -409,6 +409,7 @@ fn main() {
     if let Some(tally) = python {
         clients.push(("Python ServerProxy", tally));
     }
+    clients.push(("transport-std", sequential_std(&server.url, opts.seconds)));
     clients.push((
         "transport-tokio",
         sequential_tokio(&server.url, opts.seconds),
