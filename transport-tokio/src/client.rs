@@ -124,7 +124,7 @@ impl Client {
         let expected = calls.len();
         let call = multicall::pack(calls);
         match self.execute(&call).await?.0 {
-            MethodResponse::Success(value) => Ok(multicall::unpack(value, expected)?),
+            MethodResponse::Success(value) => multicall::unpack(value, expected),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
     }

@@ -1,7 +1,10 @@
 //! `system.multicall` on the client side: many calls packed into one request,
 //! the answer unpacked into one result per call (SPEC rule 23).
 
-use xmlrpc_proto::{fault_code, Fault, MethodCall, Struct, Value};
+use xmlrpc_proto::http::CallError;
+use xmlrpc_proto::{Fault, MethodCall, Struct, Value};
+
+use crate::Error;
 
 /// Packs `calls` into one `system.multicall` call.
 pub(crate) fn pack(calls: Vec<MethodCall>) -> MethodCall {
@@ -17,60 +20,47 @@ pub(crate) fn pack(calls: Vec<MethodCall>) -> MethodCall {
     MethodCall::new("system.multicall", vec![Value::Array(entries)])
 }
 
-/// Unpacks the answer to a multicall of `expected` calls: each entry is
-/// `[result]` or a fault struct. Anything else is a fault naming the entry,
-/// so one odd entry never hides the others.
-pub(crate) fn unpack(result: Value, expected: usize) -> Result<Vec<Result<Value, Fault>>, Fault> {
+/// Unpacks the answer to a multicall of `expected` calls: `[result]` is a
+/// success, a `{faultCode, faultString}` struct that entry's fault.
+/// Anything else, or a count other than `expected`, is a protocol error
+/// naming the entry (as in transport-std, so the transports agree).
+pub(crate) fn unpack(result: Value, expected: usize) -> Result<Vec<Result<Value, Fault>>, Error> {
     let entries = match result {
         Value::Array(entries) => entries.into_vec(),
-        other => {
-            return Err(invalid(format!(
-                "system.multicall answered a {}, not an array",
-                other.type_name()
-            )))
-        }
+        other => return Err(bad(format!("expected an array, got {}", other.type_name()))),
     };
     if entries.len() != expected {
-        return Err(invalid(format!(
-            "system.multicall answered {} entries for {expected} calls",
+        return Err(bad(format!(
+            "{} answers for {expected} calls",
             entries.len()
         )));
     }
-    Ok(entries.into_iter().enumerate().map(entry).collect())
+    entries
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| {
+            entry(value).ok_or_else(|| bad(format!("entry {i} is neither [result] nor a fault")))
+        })
+        .collect()
 }
 
-fn entry((index, value): (usize, Value)) -> Result<Value, Fault> {
+fn entry(value: Value) -> Option<Result<Value, Fault>> {
     match value {
-        Value::Array(items) => {
-            let mut items = items.into_vec();
-            if items.len() == 1 {
-                Ok(items.remove(0))
-            } else {
-                Err(invalid(format!(
-                    "multicall entry {index}: array of {} values, expected 1",
-                    items.len()
-                )))
-            }
-        }
+        Value::Array(one) if one.len() == 1 => one.into_vec().pop().map(Ok),
         Value::Struct(fault) => {
-            let code = fault.get("faultCode").and_then(Value::as_i64);
-            let message = fault.get("faultString").and_then(Value::as_str);
-            match (code.and_then(|c| i32::try_from(c).ok()), message) {
-                (Some(code), Some(message)) => Err(Fault::new(code, message)),
-                _ => Err(invalid(format!(
-                    "multicall entry {index}: struct without faultCode/faultString"
-                ))),
-            }
+            let code = match fault.get("faultCode")? {
+                Value::Int(code) => *code,
+                _ => return None,
+            };
+            let message = fault.get("faultString")?.as_str()?;
+            Some(Err(Fault::new(code, message)))
         }
-        other => Err(invalid(format!(
-            "multicall entry {index}: {} is neither [result] nor a fault",
-            other.type_name()
-        ))),
+        _ => None,
     }
 }
 
-fn invalid(message: String) -> Fault {
-    Fault::new(fault_code::INVALID_XMLRPC, message)
+fn bad(message: String) -> Error {
+    Error::Call(CallError::Protocol(format!("system.multicall: {message}")))
 }
 
 #[cfg(test)]
@@ -106,16 +96,23 @@ mod tests {
             vec![
                 Value::Array(vec![Value::Int(7)].into()),
                 Value::Struct(fault),
-                Value::Int(3),
             ]
             .into(),
         );
-        let results = unpack(answer, 3).unwrap();
+        let results = unpack(answer, 2).unwrap();
         assert_eq!(results[0], Ok(Value::Int(7)));
         assert_eq!(results[1], Err(Fault::new(4, "no")));
-        let odd = results[2].clone().unwrap_err();
-        assert_eq!(odd.code, fault_code::INVALID_XMLRPC);
-        assert!(odd.message.contains("entry 2"), "{}", odd.message);
+    }
+
+    #[test]
+    fn unpack_names_a_malformed_entry() {
+        let answer = Value::Array(vec![Value::Array(vec![].into()), Value::Int(3)].into());
+        match unpack(answer, 2) {
+            Err(Error::Call(CallError::Protocol(message))) => {
+                assert!(message.contains("entry 0"), "{message}")
+            }
+            other => panic!("expected a protocol error, got {other:?}"),
+        }
     }
 
     #[test]
