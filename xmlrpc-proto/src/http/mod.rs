@@ -19,7 +19,7 @@ mod status;
 pub use address::{Address, AddressError, Scheme};
 pub use client::{CallError, ClientConfig, ClientConnection, ClientEvent};
 pub use error::ClientError;
-pub use server::{RequestId, ServerConfig, ServerConnection, ServerEvent};
+pub use server::{AuthCheck, RequestId, ServerConfig, ServerConnection, ServerEvent};
 
 use std::time::Instant;
 

@@ -21,6 +21,10 @@ use super::{Input, Output};
 use crate::decode::MessageKind;
 use crate::{Limits, MethodCall, MethodResponse};
 
+/// The Basic-auth callback of [`ServerConfig::auth`]: (user, password) to
+/// accept or refuse. Compare secrets in constant time.
+pub type AuthCheck = dyn Fn(&str, &str) -> bool + Send + Sync;
+
 /// Settings shared by every connection of a server.
 #[derive(Clone)]
 pub struct ServerConfig {
@@ -43,7 +47,7 @@ pub struct ServerConfig {
     /// (default 1 KiB); `None` never compresses.
     pub gzip_threshold: Option<usize>,
     /// When set, requests need Basic auth and this decides (user, password).
-    pub auth: Option<Arc<dyn Fn(&str, &str) -> bool + Send + Sync>>,
+    pub auth: Option<Arc<AuthCheck>>,
     /// `Server` header value.
     pub server_name: String,
 }
@@ -516,10 +520,7 @@ impl ServerConnection {
 }
 
 /// The user whose Basic credentials `check` accepts, if any.
-fn authenticate(
-    head: &RequestHead,
-    check: &(dyn Fn(&str, &str) -> bool + Send + Sync),
-) -> Option<String> {
+fn authenticate(head: &RequestHead, check: &AuthCheck) -> Option<String> {
     let value = head.parts.headers.get(http::header::AUTHORIZATION)?;
     let (user, password) = auth::parse_basic(value.as_bytes())?;
     check(&user, &password).then_some(user)
