@@ -16,13 +16,13 @@ struct Tokio;
 static CLIENT_RUNTIME: OnceLock<Arc<tokio::runtime::Runtime>> = OnceLock::new();
 
 /// Each server gets a small runtime of its own, as an application would.
-fn runtime() -> Arc<tokio::runtime::Runtime> {
+fn runtime() -> tokio::runtime::Runtime {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build();
     match rt {
-        Ok(rt) => Arc::new(rt),
+        Ok(rt) => rt,
         Err(e) => panic!("cannot start a tokio runtime: {e}"),
     }
 }
@@ -52,7 +52,11 @@ impl Adapter for Tokio {
         let rt = runtime();
         // The listener is bound already, so connections queue until serve runs.
         let thread = std::thread::spawn(move || {
-            if let Err(e) = rt.block_on(server.serve()) {
+            let served = rt.block_on(server.serve());
+            // A blocking handler that outlived the grace period must not
+            // hold this thread: dropping a runtime waits for its blocking pool.
+            rt.shutdown_background();
+            if let Err(e) = served {
                 panic!("tokio server failed: {e}");
             }
         });
@@ -84,7 +88,7 @@ impl Adapter for Tokio {
         }
         Ok(Box::new(TokioClient {
             client: builder.build()?,
-            rt: CLIENT_RUNTIME.get_or_init(runtime).clone(),
+            rt: CLIENT_RUNTIME.get_or_init(|| Arc::new(runtime())).clone(),
         }))
     }
 }

@@ -110,7 +110,12 @@ impl Server {
     }
 
     /// Serves until shut down, then returns once every connection closed
-    /// (or the grace period ended). Needs a tokio runtime with timers.
+    /// (or the grace period ended). Needs a tokio runtime with I/O and timers.
+    ///
+    /// A blocking handler still running when the grace period ends loses its
+    /// connection but keeps its blocking-pool thread until it returns; since
+    /// dropping a runtime waits for that pool, end the runtime with
+    /// `shutdown_timeout` or `shutdown_background` if that matters.
     pub async fn serve(self) -> io::Result<()> {
         let Server {
             listener,
