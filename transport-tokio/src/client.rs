@@ -37,17 +37,20 @@ pub struct Client {
 }
 
 struct Inner {
-    config: Arc<ClientConfig>,
+    /// Index 0: plain calls; index 1: `call_raw`, whose connections keep
+    /// the raw body (a second copy nobody else should pay for).
+    configs: [Arc<ClientConfig>; 2],
     connector: Connector,
     timeout: Duration,
-    pool: Mutex<Vec<Conn>>,
+    /// Idle connections, per config.
+    pools: [Mutex<Vec<Conn>>; 2],
     pool_size: usize,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("address", &self.inner.config.address)
+            .field("address", &self.inner.configs[0].address)
             .field("timeout", &self.inner.timeout)
             .finish_non_exhaustive()
     }
@@ -102,7 +105,7 @@ impl Client {
     /// Calls `method` with `params` as they are; a fault is an error.
     pub async fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
         let call = MethodCall::new(method, params);
-        match self.execute(&call).await?.0 {
+        match self.execute(&call, false).await?.0 {
             MethodResponse::Success(value) => Ok(value),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
@@ -111,7 +114,7 @@ impl Client {
     /// Sends `call` and returns the response, fault or not, with the raw
     /// response body (for showing the XML as received).
     pub async fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
-        let (response, raw) = self.execute(call).await?;
+        let (response, raw) = self.execute(call, true).await?;
         Ok((response, raw.unwrap_or_default()))
     }
 
@@ -123,7 +126,7 @@ impl Client {
     ) -> Result<Vec<Result<Value, Fault>>, Error> {
         let expected = calls.len();
         let call = multicall::pack(calls);
-        match self.execute(&call).await?.0 {
+        match self.execute(&call, false).await?.0 {
             MethodResponse::Success(value) => multicall::unpack(value, expected),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
@@ -131,15 +134,20 @@ impl Client {
 
     /// The address calls go to.
     pub fn address(&self) -> &Address {
-        &self.inner.config.address
+        &self.inner.configs[0].address
     }
 
     /// Runs one call: on a pooled connection if there is one (retrying once
     /// on a fresh one when the core calls the failure retryable), else on a
     /// fresh connection.
-    async fn execute(&self, call: &MethodCall) -> Result<(MethodResponse, Option<Bytes>), Error> {
-        if let Some(conn) = self.take_idle() {
-            match self.run(conn, call).await {
+    async fn execute(
+        &self,
+        call: &MethodCall,
+        raw: bool,
+    ) -> Result<(MethodResponse, Option<Bytes>), Error> {
+        let kind = usize::from(raw);
+        if let Some(conn) = self.take_idle(kind) {
+            match self.run(conn, call, kind).await {
                 Err(Error::Call(CallError::Closed { retryable: true })) => {
                     tracing::debug!(method = %call.method, "pooled connection was closed; retrying on a fresh one");
                 }
@@ -149,29 +157,30 @@ impl Client {
         let stream = self.inner.connector.connect().await?;
         let conn = Conn {
             stream,
-            machine: ClientConnection::new(self.inner.config.clone()),
+            machine: ClientConnection::new(self.inner.configs[kind].clone()),
         };
-        self.run(conn, call).await
+        self.run(conn, call, kind).await
     }
 
     async fn run(
         &self,
         conn: Conn,
         call: &MethodCall,
+        kind: usize,
     ) -> Result<(MethodResponse, Option<Bytes>), Error> {
         let Exchange { result, reusable } = conn.exchange(call, self.inner.timeout).await;
         if let Some(conn) = reusable {
-            self.give_back(conn);
+            self.give_back(conn, kind);
         }
         result
     }
 
-    fn take_idle(&self) -> Option<Conn> {
-        self.inner.pool.lock().ok()?.pop()
+    fn take_idle(&self, kind: usize) -> Option<Conn> {
+        self.inner.pools[kind].lock().ok()?.pop()
     }
 
-    fn give_back(&self, conn: Conn) {
-        if let Ok(mut pool) = self.inner.pool.lock() {
+    fn give_back(&self, conn: Conn, kind: usize) {
+        if let Ok(mut pool) = self.inner.pools[kind].lock() {
             if pool.len() < self.inner.pool_size {
                 pool.push(conn);
             }
@@ -243,15 +252,15 @@ impl ClientBuilder {
                 .map_err(|e| bad_header(name.as_str(), e.to_string()))?;
             config.headers.append(name, value);
         }
-        // Kept for `call_raw`; the body is held once either way.
-        config.keep_raw_body = true;
+        let mut raw_config = config.clone();
+        raw_config.keep_raw_body = true;
         let connector = Connector::new(address, timeout, self.tls_roots)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                config: Arc::new(config),
+                configs: [Arc::new(config), Arc::new(raw_config)],
                 connector,
                 timeout,
-                pool: Mutex::new(Vec::new()),
+                pools: [Mutex::new(Vec::new()), Mutex::new(Vec::new())],
                 pool_size: self.pool_size,
             }),
         })
