@@ -133,3 +133,33 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// A failure found inside the decoder, before it is placed in the input:
+/// `at` is relative to the slice being lexed; the decoder adds the offset
+/// and the excerpt when it turns this into a [`DecodeError`].
+#[derive(Debug)]
+pub(crate) struct Fail {
+    pub(crate) kind: DecodeErrorKind,
+    pub(crate) at: usize,
+    pub(crate) msg: std::borrow::Cow<'static, str>,
+}
+
+impl Fail {
+    pub(crate) fn new(
+        kind: DecodeErrorKind,
+        at: usize,
+        msg: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
+        Fail {
+            kind,
+            at,
+            msg: msg.into(),
+        }
+    }
+
+    /// Places this failure: `base` is the absolute offset of `input[0]`.
+    pub(crate) fn locate(self, base: u64, input: &[u8]) -> DecodeError {
+        let at = self.at.min(input.len());
+        DecodeError::new(self.kind, base + at as u64, self.msg, &input[at..])
+    }
+}
