@@ -44,6 +44,7 @@ assert "echo" in names and "system.multicall" in names, names
 assert isinstance(p.system.methodHelp("factorial"), str)
 sig = p.system.methodSignature("factorial")
 assert sig == "undef" or isinstance(sig, list), sig
+assert p.validator1.easyStructTest({"moe": 1, "larry": 2, "curly": 3}) == 6
 caps = p.system.getCapabilities()
 assert "faults_interop" in caps, caps
 print("ok")

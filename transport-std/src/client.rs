@@ -18,7 +18,7 @@ use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 
 use crate::multicall;
-use crate::stream::{is_timeout, Stream};
+use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 use crate::Error;
 
 /// Idle connections kept for reuse.
@@ -51,6 +51,10 @@ pub struct ClientBuilder {
 struct Conn {
     stream: Stream,
     machine: ClientConnection,
+    /// Read buffer, kept with the connection so calls do not reallocate it.
+    buf: Box<[u8]>,
+    /// The socket's read timeout now (saves a system call per read).
+    read_timeout: Option<Duration>,
 }
 
 fn invalid(message: String) -> Error {
@@ -164,7 +168,8 @@ impl Client {
     }
 
     /// Sends `call` and returns the response (fault or not) with the raw
-    /// response body.
+    /// response body. Runs on a connection of its own (closed afterwards),
+    /// since keeping the body is a setting of the connection.
     pub fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
         let (response, raw) = self.exchange(call, true)?;
         Ok((response, raw.unwrap_or_default()))
@@ -242,6 +247,8 @@ impl Client {
         Ok(Conn {
             stream,
             machine: ClientConnection::new(Arc::clone(config)),
+            buf: vec![0u8; 16 * 1024].into_boxed_slice(),
+            read_timeout: None,
         })
     }
 
@@ -292,7 +299,6 @@ impl Client {
 fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<Bytes>), Error> {
     conn.machine.send_call(call, Instant::now())?;
     let mut outcome = None;
-    let mut buf = vec![0u8; 16 * 1024];
     loop {
         match conn.machine.poll_output() {
             Output::Transmit(bytes) => {
@@ -313,7 +319,7 @@ fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<B
                 if let Some(done) = outcome {
                     return done;
                 }
-                wait(conn, read, deadline, &mut buf)?;
+                wait(conn, read, deadline)?;
             }
             Output::Closed => {
                 return outcome.unwrap_or(Err(Error::Call(CallError::Closed { retryable: false })));
@@ -323,12 +329,7 @@ fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<B
 }
 
 /// Waits as the machine asked and hands it what happened.
-fn wait(
-    conn: &mut Conn,
-    read: bool,
-    deadline: Option<Instant>,
-    buf: &mut [u8],
-) -> Result<(), Error> {
+fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Error> {
     let now = Instant::now();
     let left = deadline.map(|d| d.saturating_duration_since(now));
     if left == Some(Duration::ZERO) {
@@ -344,12 +345,12 @@ fn wait(
         conn.machine.handle_input(Input::Tick(Instant::now()));
         return Ok(());
     }
-    conn.stream.set_read_timeout(left)?;
-    match conn.stream.read(buf) {
+    set_read_timeout_near(&conn.stream, &mut conn.read_timeout, left)?;
+    match conn.stream.read(&mut conn.buf) {
         Ok(0) => conn.machine.handle_input(Input::Eof(Instant::now())),
         Ok(n) => conn
             .machine
-            .handle_input(Input::Data(Instant::now(), &buf[..n])),
+            .handle_input(Input::Data(Instant::now(), &conn.buf[..n])),
         Err(e) if is_timeout(&e) => conn.machine.handle_input(Input::Tick(Instant::now())),
         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
         Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {

@@ -9,8 +9,8 @@ use xmlrpc_proto::http::{Input, Output, RequestId, ServerConfig, ServerConnectio
 use xmlrpc_proto::service::{Context, Dispatch, Router};
 use xmlrpc_proto::{MethodCall, MethodResponse};
 
-use crate::server::Shared;
-use crate::stream::{is_timeout, Stream};
+use crate::shutdown::Shared;
+use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 
 /// Longest a read blocks before the thread looks at the shutdown flag.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
@@ -31,6 +31,7 @@ pub(crate) fn serve_connection(mut stream: Stream, peer: String, ctx: &Connectio
     let _ = stream.set_write_timeout(Some(ctx.config.body_timeout));
     let mut buf = vec![0u8; 16 * 1024];
     let mut cutoff: Option<Instant> = None;
+    let mut read_timeout = None;
     tracing::debug!(%peer, "connection open");
     loop {
         match conn.poll_output() {
@@ -56,6 +57,7 @@ pub(crate) fn serve_connection(mut stream: Stream, peer: String, ctx: &Connectio
             Output::Wait { read, deadline } => {
                 if cutoff.is_none() && ctx.shared.stopping() {
                     cutoff = Some(Instant::now() + ctx.grace);
+                    read_timeout = None;
                     begin_shutdown(&mut conn, &mut stream, &mut buf);
                     continue;
                 }
@@ -63,7 +65,8 @@ pub(crate) fn serve_connection(mut stream: Stream, peer: String, ctx: &Connectio
                     tracing::warn!(%peer, "grace period over, cutting the connection");
                     break;
                 }
-                if wait(&mut conn, &mut stream, read, deadline, &mut buf).is_err() {
+                let timeout = &mut read_timeout;
+                if wait(&mut conn, &mut stream, timeout, read, deadline, &mut buf).is_err() {
                     break;
                 }
             }
@@ -119,6 +122,7 @@ fn begin_shutdown(conn: &mut ServerConnection, stream: &mut Stream, buf: &mut [u
 fn wait(
     conn: &mut ServerConnection,
     stream: &mut Stream,
+    read_timeout: &mut Option<Duration>,
     read: bool,
     deadline: Option<Instant>,
     buf: &mut [u8],
@@ -136,7 +140,7 @@ fn wait(
         conn.handle_input(Input::Tick(Instant::now()));
         return Ok(());
     }
-    stream.set_read_timeout(Some(slice))?;
+    set_read_timeout_near(stream, read_timeout, Some(slice))?;
     match stream.read(buf) {
         Ok(0) => conn.handle_input(Input::Eof(Instant::now())),
         Ok(n) => conn.handle_input(Input::Data(Instant::now(), &buf[..n])),

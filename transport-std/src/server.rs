@@ -1,10 +1,9 @@
 //! [`Server`]: the accept loop, the connection cap and graceful shutdown.
 
 use std::io;
-use std::net::{TcpListener, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener, ToSocketAddrs};
 use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,10 +12,11 @@ use xmlrpc_proto::http::ServerConfig;
 use xmlrpc_proto::service::Router;
 
 use crate::connection::{serve_connection, ConnectionCtx};
+use crate::shutdown::{ActiveGuard, Shared, ShutdownHandle, WakeTarget};
 use crate::stream::Stream;
 
-/// How often the accept loop looks for a connection or a shutdown.
-const ACCEPT_POLL: Duration = Duration::from_millis(10);
+/// Back-off after a failed accept (out of descriptors and the like).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// A blocking XML-RPC server: one thread per connection, at most
 /// `max_connections` of them. Connections beyond the cap wait in the
@@ -43,36 +43,9 @@ pub struct ServerBuilder {
     tls: Option<Arc<rustls::ServerConfig>>,
 }
 
-/// Stops a running [`Server`] from any thread. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct ShutdownHandle {
-    shared: Arc<Shared>,
-}
-
-/// State the accept loop and connection threads share.
-#[derive(Debug, Default)]
-pub(crate) struct Shared {
-    stopping: AtomicBool,
-    active: AtomicUsize,
-}
-
-impl Shared {
-    pub(crate) fn stopping(&self) -> bool {
-        self.stopping.load(Ordering::SeqCst)
-    }
-}
-
 enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener, PathBuf),
-}
-
-impl ShutdownHandle {
-    /// Asks the server to stop: it stops accepting at once, lets calls in
-    /// flight finish within the grace period and closes idle connections.
-    pub fn shutdown(&self) {
-        self.shared.stopping.store(true, Ordering::SeqCst);
-    }
 }
 
 impl ServerBuilder {
@@ -105,8 +78,17 @@ impl ServerBuilder {
     /// Binds a TCP listener (`"127.0.0.1:8000"`; port 0 picks one).
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
-        let local_addr = listener.local_addr()?.to_string();
-        self.finish(Listener::Tcp(listener), local_addr)
+        let bound = listener.local_addr()?;
+        let mut wake = bound;
+        // Bound to every interface: wake through the loopback one.
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake.ip() {
+                IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            });
+        }
+        let shared = Shared::new(WakeTarget::Tcp(wake));
+        self.finish(Listener::Tcp(listener), bound.to_string(), shared)
     }
 
     /// Binds a unix socket at `path` (which must not exist).
@@ -114,19 +96,15 @@ impl ServerBuilder {
         let path = path.as_ref().to_path_buf();
         let listener = UnixListener::bind(&path)?;
         let local_addr = path.display().to_string();
-        self.finish(Listener::Unix(listener, path), local_addr)
+        let shared = Shared::new(WakeTarget::Unix(path.clone()));
+        self.finish(Listener::Unix(listener, path), local_addr, shared)
     }
 
-    fn finish(self, listener: Listener, local_addr: String) -> io::Result<Server> {
-        // Polled, so shutdown never waits on a blocked accept.
-        match &listener {
-            Listener::Tcp(l) => l.set_nonblocking(true)?,
-            Listener::Unix(l, _) => l.set_nonblocking(true)?,
-        }
+    fn finish(self, listener: Listener, local_addr: String, shared: Shared) -> io::Result<Server> {
         Ok(Server {
             listener,
             local_addr,
-            shared: Arc::new(Shared::default()),
+            shared: Arc::new(shared),
             router: self.router,
             config: Arc::new(self.config),
             max_connections: self.max_connections,
@@ -166,18 +144,19 @@ impl Server {
     /// the grace period ran out (stragglers are cut off by their threads).
     pub fn serve(self) -> io::Result<()> {
         tracing::info!(addr = %self.local_addr, "serving");
-        while !self.shared.stopping() {
-            if self.shared.active.load(Ordering::SeqCst) >= self.max_connections {
-                thread::sleep(ACCEPT_POLL);
-                continue;
-            }
+        // Connections past the cap wait in the kernel's accept backlog.
+        while self.shared.wait_for_slot(self.max_connections) {
             match self.accept() {
-                Ok(Some((stream, peer))) => self.spawn(stream, peer),
-                Ok(None) => thread::sleep(ACCEPT_POLL),
+                // Served even when stopping: a connection that was accepted
+                // gets its pending request answered (the wake-up one just ends).
+                Ok((stream, peer)) => self.spawn(stream, peer),
+                Err(e) if self.shared.stopping() => {
+                    tracing::debug!(error = %e, "accept failed while stopping");
+                    break;
+                }
                 Err(e) => {
-                    // Out of descriptors and the like: back off, keep serving.
                     tracing::warn!(error = %e, "accept failed");
-                    thread::sleep(ACCEPT_POLL * 5);
+                    thread::sleep(ACCEPT_BACKOFF);
                 }
             }
         }
@@ -190,31 +169,21 @@ impl Server {
             let _ = std::fs::remove_file(path);
         }
         drop(listener);
-        while shared.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
-            thread::sleep(ACCEPT_POLL);
-        }
-        let left = shared.active.load(Ordering::SeqCst);
-        tracing::info!(unfinished = left, "server stopped");
+        let unfinished = shared.wait_idle(deadline);
+        tracing::info!(unfinished, "server stopped");
         Ok(())
     }
 
-    fn accept(&self) -> io::Result<Option<(Stream, String)>> {
-        let accepted = match &self.listener {
+    fn accept(&self) -> io::Result<(Stream, String)> {
+        match &self.listener {
             Listener::Tcp(l) => l.accept().and_then(|(tcp, peer)| {
-                tcp.set_nonblocking(false)?;
                 let _ = tcp.set_nodelay(true);
                 Ok((self.wrap_tcp(tcp)?, peer.to_string()))
             }),
-            Listener::Unix(l, path) => l.accept().and_then(|(unix, _)| {
-                unix.set_nonblocking(false)?;
+            Listener::Unix(l, path) => l.accept().map(|(unix, _)| {
                 // Unix peers are unnamed; the socket path says where they came in.
-                Ok((Stream::Unix(unix), path.display().to_string()))
+                (Stream::Unix(unix), path.display().to_string())
             }),
-        };
-        match accepted {
-            Ok(pair) => Ok(Some(pair)),
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
-            Err(e) => Err(e),
         }
     }
 
@@ -232,7 +201,7 @@ impl Server {
     }
 
     fn spawn(&self, stream: Stream, peer: String) {
-        self.shared.active.fetch_add(1, Ordering::SeqCst);
+        let guard = self.shared.open();
         let ctx = ConnectionCtx {
             router: Arc::clone(&self.router),
             config: Arc::clone(&self.config),
@@ -241,22 +210,12 @@ impl Server {
         };
         let name = format!("xmlrpc-conn {peer}");
         let spawned = thread::Builder::new().name(name).spawn(move || {
-            let _guard = ActiveGuard(Arc::clone(&ctx.shared));
+            let _guard: ActiveGuard = guard;
             serve_connection(stream, peer, &ctx);
         });
         if let Err(e) = spawned {
-            // The closure (and its guard) never ran: undo the count here.
-            self.shared.active.fetch_sub(1, Ordering::SeqCst);
+            // The closure, and with it the guard, was dropped: the count is right.
             tracing::warn!(error = %e, "cannot spawn a connection thread");
         }
-    }
-}
-
-/// Counts a connection thread as active until it ends, even by panic.
-struct ActiveGuard(Arc<Shared>);
-
-impl Drop for ActiveGuard {
-    fn drop(&mut self) {
-        self.0.active.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -109,3 +109,27 @@ pub(crate) fn is_timeout(e: &io::Error) -> bool {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
     )
 }
+
+/// How far past a deadline a reused read timeout may reach.
+const TIMEOUT_SLACK: Duration = Duration::from_millis(5);
+
+/// Sets `stream`'s read timeout to about `want`, skipping the system call
+/// when the one in force (`current`) is close enough: at most `want` plus
+/// a few milliseconds (a deadline is never overshot by more) and at least
+/// half of it (so waits do not turn into a busy loop).
+pub(crate) fn set_read_timeout_near(
+    stream: &Stream,
+    current: &mut Option<Duration>,
+    want: Option<Duration>,
+) -> io::Result<()> {
+    let close_enough = match (*current, want) {
+        (None, None) => true,
+        (Some(have), Some(want)) => have <= want + TIMEOUT_SLACK && have >= want / 2,
+        _ => false,
+    };
+    if !close_enough {
+        stream.set_read_timeout(want)?;
+        *current = want;
+    }
+    Ok(())
+}

@@ -246,17 +246,30 @@ impl<T: Into<Value>, const N: usize> From<[T; N]> for Value {
     }
 }
 
+/// Map keys are already unique, so members are appended without the
+/// linear name lookup `Struct::insert` does (which would make this quadratic).
+fn struct_from_map<K: Into<String>, V: Into<Value>>(
+    len: usize,
+    entries: impl Iterator<Item = (K, V)>,
+) -> Value {
+    let mut s = Struct::with_capacity(len);
+    for (name, value) in entries {
+        s.push(name, value);
+    }
+    Value::Struct(s)
+}
+
 impl<K: Into<String>, V: Into<Value>, S> From<HashMap<K, V, S>> for Value {
     /// A `Struct` in the map's iteration order.
     fn from(v: HashMap<K, V, S>) -> Self {
-        Value::Struct(v.into_iter().collect())
+        struct_from_map(v.len(), v.into_iter())
     }
 }
 
 impl<K: Into<String>, V: Into<Value>> From<BTreeMap<K, V>> for Value {
     /// A `Struct` in key order.
     fn from(v: BTreeMap<K, V>) -> Self {
-        Value::Struct(v.into_iter().collect())
+        struct_from_map(v.len(), v.into_iter())
     }
 }
 
@@ -509,6 +522,12 @@ mod tests {
         assert_eq!(BTreeMap::<String, i32>::try_from(value.clone()), Ok(map));
         let hash = HashMap::<String, i64>::try_from(value).unwrap();
         assert_eq!(hash.get("b"), Some(&2));
+        let back = Value::from(hash);
+        assert_eq!(back.as_struct().map(|s| s.len()), Some(2));
+        assert_eq!(
+            back.as_struct().and_then(|s| s.get("a")),
+            Some(&Value::Int(1))
+        );
     }
 
     #[test]

@@ -1,54 +1,16 @@
-//! Every Rust <-> XML-RPC mapping of `xmlrpc_proto::serde`, and every error
-//! path with its exact wording.
+//! Every Rust <-> XML-RPC value mapping of `xmlrpc_proto::serde`, and every
+//! error path with its exact wording. Param lists and type names are in
+//! `serde_params.rs`.
+
+mod serde_support;
 
 use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
-use xmlrpc_proto::serde::{from_params, from_value, to_params, to_value, type_name_of, Error};
-use xmlrpc_proto::{Array, DateTime, Struct, Value};
-
-fn s(members: &[(&str, Value)]) -> Value {
-    let mut st = Struct::new();
-    for (name, value) in members {
-        st.push(*name, value.clone());
-    }
-    Value::Struct(st)
-}
-
-fn a(values: &[Value]) -> Value {
-    Value::Array(Array::from(values.to_vec()))
-}
-
-fn str_v(text: &str) -> Value {
-    Value::String(text.to_owned())
-}
-
-/// Asserts the error's full text (`path: message`).
-fn assert_err<T: std::fmt::Debug>(result: Result<T, Error>, expected: &str) {
-    match result {
-        Ok(v) => panic!("expected error {expected:?}, got Ok({v:?})"),
-        Err(e) => assert_eq!(e.to_string(), expected),
-    }
-}
-
-fn date() -> DateTime {
-    "19980717T14:08:55".parse().unwrap()
-}
-
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct User {
-    #[serde(rename = "userName")]
-    name: String,
-    age: i32,
-    tags: Vec<String>,
-}
-
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct Envelope {
-    user: User,
-}
-
+use serde_support::*;
+use xmlrpc_proto::serde::{from_value, to_params, to_value};
+use xmlrpc_proto::{DateTime, Value};
 #[test]
 fn struct_members_follow_field_order_and_renames() {
     let user = User {
@@ -143,9 +105,6 @@ fn non_string_map_keys_are_errors() {
         "7: expected u32, found string",
     );
 }
-
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct Marker;
 
 #[test]
 fn none_unit_and_unit_structs_are_nil() {
@@ -426,14 +385,6 @@ fn datetime_reads_strings_and_other_formats_see_strings() {
     assert_eq!(serde_json::from_str::<DateTime>(&json).unwrap(), date());
 }
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-enum Shape {
-    Empty,
-    Circle(f64),
-    Point(i32, i32),
-    Rect { w: u16, h: u16 },
-}
-
 #[test]
 fn enums_are_externally_tagged() {
     let cases = [
@@ -491,14 +442,7 @@ fn enum_errors_name_the_variant() {
 
 #[test]
 fn mistyped_members_name_their_path() {
-    let v = s(&[(
-        "user",
-        s(&[
-            ("userName", str_v("x")),
-            ("age", str_v("old")),
-            ("tags", a(&[])),
-        ]),
-    )]);
+    let v = envelope_with_string_age();
     assert_err(
         from_value::<Envelope>(v),
         "user.age: expected i32, found string",
@@ -585,299 +529,79 @@ fn serialize_errors_name_their_path() {
     );
 }
 
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+enum Color {
+    Red,
+    Blue,
+}
+
 #[test]
-fn to_params_tuple_is_the_list_anything_else_one_param() {
-    assert_eq!(
-        to_params(&(1, "a")).unwrap(),
-        vec![Value::Int(1), str_v("a")]
-    );
-    assert_eq!(to_params(&()).unwrap(), Vec::<Value>::new());
-    assert_eq!(to_params(&5).unwrap(), vec![Value::Int(5)]);
-    assert_eq!(to_params(&(5,)).unwrap(), vec![Value::Int(5)]);
-    assert_eq!(
-        to_params(&vec![1, 2]).unwrap(),
-        vec![a(&[Value::Int(1), Value::Int(2)])]
-    );
-    let user = User {
-        name: "n".into(),
-        age: 1,
-        tags: vec![],
-    };
-    assert_eq!(to_params(&user).unwrap(), vec![to_value(&user).unwrap()]);
-    assert_eq!(to_params(&None::<i32>).unwrap(), vec![Value::Nil]);
-    assert_eq!(to_params(&Marker).unwrap(), vec![Value::Nil]);
-    assert_eq!(to_params(&Shape::Empty).unwrap(), vec![str_v("Empty")]);
-    assert_eq!(
-        to_params(&Shape::Point(1, 2)).unwrap(),
-        vec![to_value(&Shape::Point(1, 2)).unwrap()]
-    );
+fn unit_enum_map_keys_are_member_names() {
     let mut map = BTreeMap::new();
-    map.insert("k", 1);
-    assert_eq!(to_params(&map).unwrap(), vec![s(&[("k", Value::Int(1))])]);
-    assert_eq!(to_params(&date()).unwrap(), vec![Value::DateTime(date())]);
-}
-
-#[test]
-fn from_params_reads_tuples_and_single_values() {
-    let (n, name): (u32, String) = from_params(vec![Value::Int(4), str_v("x")]).unwrap();
-    assert_eq!((n, name.as_str()), (4, "x"));
-    let user: User = from_params(vec![s(&[
-        ("userName", str_v("u")),
-        ("age", Value::Int(2)),
-        ("tags", a(&[])),
-    ])])
-    .unwrap();
-    assert_eq!(user.age, 2);
-    let single: i64 = from_params(vec![Value::I8(1 << 40)]).unwrap();
-    assert_eq!(single, 1 << 40);
-    let list: Vec<i32> = from_params(vec![a(&[Value::Int(1)])]).unwrap();
-    assert_eq!(list, [1]);
-    from_params::<()>(vec![]).unwrap();
-    assert_eq!(
-        from_params::<DateTime>(vec![Value::DateTime(date())]).unwrap(),
-        date()
+    map.insert(Color::Red, 1);
+    map.insert(Color::Blue, 2);
+    let v = to_value(&map).unwrap();
+    assert_eq!(v, s(&[("Red", Value::Int(1)), ("Blue", Value::Int(2))]));
+    assert_eq!(from_value::<BTreeMap<Color, i32>>(v).unwrap(), map);
+    assert_err(
+        from_value::<BTreeMap<Color, i32>>(s(&[("Green", Value::Int(1))])),
+        "Green: unknown variant `Green`, expected `Red` or `Blue`",
     );
 }
 
-#[test]
-fn from_params_arity_errors() {
-    assert_err(
-        from_params::<(i32, i32)>(vec![Value::Int(1); 3]),
-        "params: expected 2 params, found 3",
-    );
-    assert_err(
-        from_params::<(i32, i32)>(vec![Value::Int(1)]),
-        "params: expected 2 params, found 1",
-    );
-    assert_err(
-        from_params::<i32>(vec![]),
-        "params: expected 1 param, found 0",
-    );
-    assert_err(
-        from_params::<i32>(vec![Value::Int(1), Value::Int(2)]),
-        "params: expected 1 param, found 2",
-    );
-    assert_err(
-        from_params::<()>(vec![Value::Nil]),
-        "params: expected 0 params, found 1",
-    );
-}
+/// Reads only the first element of an array, leaving the rest.
+#[derive(Debug)]
+struct FirstOnly(i32);
 
-#[test]
-fn from_params_trailing_options_may_be_absent() {
-    let (a1, b1): (i32, Option<String>) = from_params(vec![Value::Int(1)]).unwrap();
-    assert_eq!((a1, b1), (1, None));
-    let (a2, b2, c2): (i32, Option<i32>, Option<i32>) =
-        from_params(vec![Value::Int(1), Value::Int(2)]).unwrap();
-    assert_eq!((a2, b2, c2), (1, Some(2), None));
-    assert_eq!(from_params::<Option<i32>>(vec![]).unwrap(), None);
-    assert_eq!(
-        from_params::<Option<i32>>(vec![Value::Int(3)]).unwrap(),
-        Some(3)
-    );
-    // Only trailing ones: a required param after a missing one still fails.
-    assert_err(
-        from_params::<(i32, Option<i32>, i32)>(vec![Value::Int(1)]),
-        "params: expected 3 params, found 1",
-    );
-}
-
-#[test]
-fn from_params_paths_start_at_params() {
-    let v = s(&[(
-        "user",
-        s(&[
-            ("userName", str_v("x")),
-            ("age", str_v("old")),
-            ("tags", a(&[])),
-        ]),
-    )]);
-    assert_err(
-        from_params::<(Envelope,)>(vec![v.clone()]),
-        "params[0].user.age: expected i32, found string",
-    );
-    assert_err(
-        from_params::<Envelope>(vec![v.clone()]),
-        "params[0].user.age: expected i32, found string",
-    );
-    assert_err(
-        from_params::<(i32, Envelope)>(vec![Value::Int(1), v]),
-        "params[1].user.age: expected i32, found string",
-    );
-    assert_err(
-        from_params::<(String, i32)>(vec![Value::Int(1), Value::Int(2)]),
-        "params[0]: expected string, found int",
-    );
-    let e = from_params::<i32>(vec![str_v("x")]).unwrap_err();
-    assert_eq!(e.path(), "params[0]");
-    assert_eq!(e.message(), "expected i32, found string");
-}
-
-#[test]
-fn type_names_for_signatures() {
-    assert_eq!(type_name_of::<i32>(), Some("int"));
-    assert_eq!(type_name_of::<u16>(), Some("int"));
-    assert_eq!(type_name_of::<i8>(), Some("int"));
-    assert_eq!(type_name_of::<i64>(), Some("i8"));
-    assert_eq!(type_name_of::<u32>(), Some("i8"));
-    assert_eq!(type_name_of::<u64>(), Some("i8"));
-    assert_eq!(type_name_of::<bool>(), Some("boolean"));
-    assert_eq!(type_name_of::<String>(), Some("string"));
-    assert_eq!(type_name_of::<char>(), Some("string"));
-    assert_eq!(type_name_of::<f32>(), Some("double"));
-    assert_eq!(type_name_of::<f64>(), Some("double"));
-    assert_eq!(type_name_of::<DateTime>(), Some("dateTime.iso8601"));
-    assert_eq!(type_name_of::<Option<DateTime>>(), Some("dateTime.iso8601"));
-    assert_eq!(type_name_of::<serde_bytes::ByteBuf>(), Some("base64"));
-    assert_eq!(type_name_of::<User>(), Some("struct"));
-    assert_eq!(type_name_of::<HashMap<String, i32>>(), Some("struct"));
-    assert_eq!(type_name_of::<Vec<User>>(), Some("array"));
-    assert_eq!(type_name_of::<(i32, i32)>(), Some("array"));
-    assert_eq!(type_name_of::<()>(), Some("nil"));
-    assert_eq!(type_name_of::<Marker>(), Some("nil"));
-    assert_eq!(type_name_of::<Option<i32>>(), Some("int"));
-    assert_eq!(type_name_of::<Box<bool>>(), Some("boolean"));
-    assert_eq!(type_name_of::<Shape>(), None);
-    assert_eq!(type_name_of::<Value>(), None);
-    assert_eq!(type_name_of::<Struct>(), Some("struct"));
-    assert_eq!(type_name_of::<Array>(), Some("array"));
-}
-
-#[test]
-fn value_maps_to_itself() {
-    let v = s(&[
-        ("i", Value::Int(-1)),
-        ("big", Value::I8(1 << 40)),
-        ("b", Value::Bool(true)),
-        ("d", Value::Double(0.5)),
-        ("s", str_v("")),
-        ("t", Value::DateTime(date())),
-        ("bytes", Value::Base64(Bytes::from_static(b"\0\x01"))),
-        ("arr", a(&[Value::Nil, a(&[])])),
-        ("st", s(&[])),
-        ("nil", Value::Nil),
-    ]);
-    assert_eq!(to_value(&v).unwrap(), v);
-    assert_eq!(from_value::<Value>(v.clone()).unwrap(), v);
-    // The canonical form: an I8 that fits 32 bits is an Int.
-    assert_eq!(to_value(&Value::I8(3)).unwrap(), Value::Int(3));
-    assert_eq!(from_value::<Value>(Value::I8(3)).unwrap(), Value::Int(3));
-    let st: Struct = from_value(s(&[("k", Value::Int(1))])).unwrap();
-    assert_eq!(st.get("k"), Some(&Value::Int(1)));
-    let arr: Array = from_value(a(&[Value::Int(1)])).unwrap();
-    assert_eq!(arr.len(), 1);
-    assert_err(
-        from_value::<Array>(Value::Int(1)),
-        "expected array, found int",
-    );
-}
-
-#[test]
-fn value_inside_typed_structs() {
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
-    struct Holder {
-        any: Value,
-        many: Vec<Value>,
+impl<'de> Deserialize<'de> for FirstOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FirstOnly;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<FirstOnly, A::Error> {
+                let first = seq.next_element()?.unwrap_or(0);
+                Ok(FirstOnly(first))
+            }
+        }
+        d.deserialize_seq(V)
     }
-    let h = Holder {
-        any: Value::DateTime(date()),
-        many: vec![Value::Base64(Bytes::from_static(b"x")), Value::Nil],
-    };
-    assert_eq!(from_value::<Holder>(to_value(&h).unwrap()).unwrap(), h);
 }
 
 #[test]
-fn value_through_serde_json_uses_json_types() {
-    let v = s(&[
-        ("t", Value::DateTime(date())),
-        ("n", Value::I8(1 << 40)),
-        ("x", Value::Nil),
-    ]);
-    let json = serde_json::to_string(&v).unwrap();
-    assert_eq!(
-        json,
-        r#"{"t":"19980717T14:08:55","n":1099511627776,"x":null}"#
+fn array_elements_left_unread_are_an_error() {
+    assert_eq!(from_value::<FirstOnly>(a(&[Value::Int(4)])).unwrap().0, 4);
+    assert_err(
+        from_value::<FirstOnly>(a(&[Value::Int(4), Value::Int(5)])),
+        "expected array of 1 elements, found array of 2",
     );
-    let back: Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(
-        back,
-        s(&[
-            ("t", str_v("19980717T14:08:55")),
-            ("n", Value::I8(1 << 40)),
-            ("x", Value::Nil),
-        ])
+    assert_err(
+        from_value::<(i32, i32)>(Value::Int(1)),
+        "expected array of 2 elements, found int",
     );
 }
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct Flat {
-    id: i32,
-    #[serde(flatten)]
-    rest: FlatRest,
-}
+/// Calls `serialize_value` with no key first: a broken `Serialize`.
+struct ValueWithoutKey;
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct FlatRest {
-    when: DateTime,
-    n: i64,
-    #[serde(with = "serde_bytes")]
-    raw: Vec<u8>,
-}
-
-#[test]
-fn flattened_members_keep_their_types() {
-    let flat = Flat {
-        id: 1,
-        rest: FlatRest {
-            when: date(),
-            n: 1 << 40,
-            raw: vec![1, 2],
-        },
-    };
-    let v = to_value(&flat).unwrap();
-    assert_eq!(
-        v,
-        s(&[
-            ("id", Value::Int(1)),
-            ("when", Value::DateTime(date())),
-            ("n", Value::I8(1 << 40)),
-            ("raw", Value::Base64(Bytes::from_static(&[1, 2]))),
-        ])
-    );
-    assert_eq!(from_value::<Flat>(v).unwrap(), flat);
-}
-
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-enum Loose {
-    Number(i64),
-    Text(String),
-    When(DateTime),
-}
-
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
-enum Tagged {
-    Ping,
-    Move { x: i32 },
-}
-
-#[test]
-fn untagged_and_internally_tagged_enums() {
-    for (loose, value) in [
-        (Loose::Number(5), Value::Int(5)),
-        (Loose::Text("t".into()), str_v("t")),
-        (Loose::When(date()), Value::DateTime(date())),
-    ] {
-        assert_eq!(to_value(&loose).unwrap(), value);
-        assert_eq!(from_value::<Loose>(value).unwrap(), loose);
+impl Serialize for ValueWithoutKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_value(&1)?;
+        map.end()
     }
-    let mv = Tagged::Move { x: -1 };
-    let v = to_value(&mv).unwrap();
-    assert_eq!(v, s(&[("type", str_v("Move")), ("x", Value::Int(-1))]));
-    assert_eq!(from_value::<Tagged>(v).unwrap(), mv);
-    assert_eq!(
-        from_value::<Tagged>(s(&[("type", str_v("Ping"))])).unwrap(),
-        Tagged::Ping
+}
+
+#[test]
+fn broken_serialize_impls_are_errors() {
+    assert_err(
+        to_value(&ValueWithoutKey),
+        "map value serialized before its key",
     );
 }

@@ -44,7 +44,10 @@ pub fn one_client_shared_by_threads<A: Adapter>() {
             let shared = Arc::clone(&shared);
             thread::spawn(move || {
                 for j in 0..10 {
-                    assert_echo(shared.as_ref(), Value::I8(i64::from(i) << 40 | j));
+                    assert_echo(
+                        shared.as_ref(),
+                        Value::I8((1 << 40) + i64::from(i) * 100 + j),
+                    );
                 }
             })
         })

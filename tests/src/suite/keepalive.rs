@@ -69,3 +69,17 @@ pub fn client_call_status<A: Adapter>(url: &str) -> Option<u16> {
         other => panic!("expected an HTTP status error, got {other:?}"),
     }
 }
+
+/// The server closes a keep-alive connection after `idle_timeout`; the
+/// client's next call goes out on a fresh connection and succeeds.
+pub fn idle_connection_closes_and_the_client_recovers<A: Adapter>() {
+    let mut opts = ServerOpts::default();
+    opts.config.idle_timeout = std::time::Duration::from_millis(200);
+    let fx = serve::<A>(opts);
+    let client = client::<A>(&fx.server.url, &ClientOpts::default());
+    let before = peer_of(client.as_ref());
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let after = peer_of(client.as_ref());
+    assert_ne!(before, after, "the idle connection was not closed");
+    assert_eq!(peer_of(client.as_ref()), after, "no reuse after recovering");
+}

@@ -125,3 +125,43 @@ pub fn declared_length_over_the_limit_gets_413<A: Adapter>() {
         String::from_utf8_lossy(&reply)
     );
 }
+
+/// The fault message a call got, for limits the decoder enforces.
+fn fault_message(result: Result<Value, ClientError>) -> String {
+    match result {
+        Err(ClientError::Fault(fault)) => fault.message,
+        other => panic!("expected a fault naming the limit, got {other:?}"),
+    }
+}
+
+/// More params than `max_params`, and a text longer than `max_text_size`,
+/// are faults that name the limit; calls within both pass.
+pub fn decoder_limits_name_themselves<A: Adapter>() {
+    let mut opts = ServerOpts::default();
+    opts.config.limits.max_params = 3;
+    opts.config.limits.max_text_size = 100;
+    let fx = serve::<A>(opts);
+    let client = client::<A>(&fx.server.url, &ClientOpts::default());
+    let params = vec![Value::Int(1); 5];
+    let many = fault_message(client.call_value("echo", params));
+    assert!(many.contains("max_params"), "{many}");
+    let long = fault_message(client.call_value("echo", vec![Value::String("t".repeat(500))]));
+    assert!(long.contains("max_text_size"), "{long}");
+    assert_echo(client.as_ref(), Value::String("t".repeat(50)));
+}
+
+/// A request head over `max_head_size` gets 431.
+pub fn head_over_the_limit_gets_431<A: Adapter>() {
+    let mut opts = ServerOpts::default();
+    opts.config.max_head_size = 1024;
+    let fx = serve::<A>(opts);
+    let big = ClientOpts {
+        headers: vec![("X-Big".into(), "b".repeat(4096))],
+        ..ClientOpts::default()
+    };
+    let loud = client::<A>(&fx.server.url, &big);
+    let result = loud.call_value("echo", vec![Value::Int(1)]);
+    assert_eq!(status_of(&result), Some(431), "got {result:?}");
+    let small = client::<A>(&fx.server.url, &ClientOpts::default());
+    assert_echo(small.as_ref(), Value::Int(2));
+}

@@ -131,3 +131,48 @@ pub fn connection_cap_is_enforced<A: Adapter>() {
     let after = client::<A>(&url, &ClientOpts::default());
     assert_echo(after.as_ref(), Value::Int(4));
 }
+
+/// Shutdown while 16 clients call in a tight loop: every call the server
+/// ran was answered (client successes equal the server's count), and the
+/// clients see clean errors afterwards, never a hang.
+pub fn shutdown_under_load_answers_every_handled_call<A: Adapter>() {
+    use std::sync::atomic::Ordering;
+
+    let mut fx = serve::<A>(ServerOpts::default());
+    let url = fx.server.url.clone();
+    let opts = ClientOpts {
+        timeout: Some(Duration::from_secs(5)),
+        ..ClientOpts::default()
+    };
+    let callers: Vec<_> = (0..16)
+        .map(|_| {
+            let (url, opts) = (url.clone(), opts.clone());
+            thread::spawn(move || {
+                let Ok(client) = A::client(&url, &opts) else {
+                    return 0usize;
+                };
+                let mut answered = 0;
+                while client.call_value("suite.count", vec![]).is_ok() {
+                    answered += 1;
+                }
+                answered
+            })
+        })
+        .collect();
+    let start = Instant::now();
+    while fx.state.counted.load(Ordering::SeqCst) < 1000 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "calls never flowed"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    fx.server.trigger_shutdown();
+    let answered: usize = callers.into_iter().map(|c| c.join().unwrap_or(0)).sum();
+    fx.server.stop();
+    let ran = fx.state.counted.load(Ordering::SeqCst);
+    assert_eq!(
+        answered, ran,
+        "the server ran {ran} calls but answered {answered}"
+    );
+}

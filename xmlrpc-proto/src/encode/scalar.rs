@@ -205,6 +205,16 @@ mod tests {
     }
 
     #[test]
+    fn datetimes_match_display() {
+        for offset in [None, Some(0), Some(-720), Some(61)] {
+            for nanosecond in [0, 1, 10, 999_999_999, 40_000_000] {
+                let value = dt(nanosecond, offset);
+                assert_eq!(datetime(value), value.to_string());
+            }
+        }
+    }
+
+    #[test]
     fn base64_is_one_padded_line() {
         let mut out = BytesMut::new();
         write_base64(&[0u8; 100], &mut out);

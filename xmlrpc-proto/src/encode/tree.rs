@@ -49,13 +49,14 @@ pub(crate) fn write_value(
     let mut next = Some(value);
     loop {
         if let Some(value) = next.take() {
-            match value {
+            let written = match value {
                 Value::Array(array) => {
                     out.extend_from_slice(b"<value><array><data>");
                     stack.push(Frame::Array {
                         items: array.iter(),
                         index: usize::MAX,
                     });
+                    Ok(())
                 }
                 Value::Struct(members) => {
                     out.extend_from_slice(b"<value><struct>");
@@ -63,12 +64,54 @@ pub(crate) fn write_value(
                         members: members.iter(),
                         name: None,
                     });
+                    Ok(())
                 }
-                scalar => {
-                    if let Err(problem) = write_scalar(scalar, out) {
-                        return Err(error_at(problem, root, &stack));
-                    }
+                Value::Int(i) => {
+                    write_int(i64::from(*i), out);
+                    Ok(())
                 }
+                Value::I8(i) => {
+                    write_int(*i, out);
+                    Ok(())
+                }
+                Value::Bool(b) => {
+                    let element: &[u8] = if *b {
+                        b"<value><boolean>1</boolean></value>"
+                    } else {
+                        b"<value><boolean>0</boolean></value>"
+                    };
+                    out.extend_from_slice(element);
+                    Ok(())
+                }
+                Value::Double(d) => {
+                    write_wrapped(b"<value><double>", b"</double></value>", out, |out| {
+                        write_double(*d, out).ok_or(Problem::NonFinite)
+                    })
+                }
+                Value::String(text) => {
+                    write_wrapped(b"<value><string>", b"</string></value>", out, |out| {
+                        write_text(text, out).map_err(Problem::Character)
+                    })
+                }
+                Value::DateTime(dt) => {
+                    out.extend_from_slice(b"<value><dateTime.iso8601>");
+                    write_datetime(dt, out);
+                    out.extend_from_slice(b"</dateTime.iso8601></value>");
+                    Ok(())
+                }
+                Value::Base64(data) => {
+                    out.extend_from_slice(b"<value><base64>");
+                    write_base64(data, out);
+                    out.extend_from_slice(b"</base64></value>");
+                    Ok(())
+                }
+                Value::Nil => {
+                    out.extend_from_slice(b"<value><nil/></value>");
+                    Ok(())
+                }
+            };
+            if let Err(problem) = written {
+                return Err(error_at(problem, root, &stack));
             }
         }
         // The last value is complete: move to the next sibling, or close parents.
@@ -110,42 +153,16 @@ pub(crate) fn write_value(
     }
 }
 
-/// Appends one non-container value.
-fn write_scalar(value: &Value, out: &mut BytesMut) -> Result<(), Problem> {
-    match value {
-        Value::Int(i) => write_int(i64::from(*i), out),
-        Value::I8(i) => write_int(*i, out),
-        Value::Bool(b) => out.extend_from_slice(if *b {
-            b"<value><boolean>1</boolean></value>"
-        } else {
-            b"<value><boolean>0</boolean></value>"
-        }),
-        Value::Double(d) => {
-            out.extend_from_slice(b"<value><double>");
-            write_double(*d, out).ok_or(Problem::NonFinite)?;
-            out.extend_from_slice(b"</double></value>");
-        }
-        Value::String(s) => {
-            out.extend_from_slice(b"<value><string>");
-            write_text(s, out).map_err(Problem::Character)?;
-            out.extend_from_slice(b"</string></value>");
-        }
-        Value::DateTime(dt) => {
-            out.extend_from_slice(b"<value><dateTime.iso8601>");
-            write_datetime(dt, out);
-            out.extend_from_slice(b"</dateTime.iso8601></value>");
-        }
-        Value::Base64(data) => {
-            out.extend_from_slice(b"<value><base64>");
-            write_base64(data, out);
-            out.extend_from_slice(b"</base64></value>");
-        }
-        Value::Nil => out.extend_from_slice(b"<value><nil/></value>"),
-        // Containers are opened by the walker; reaching here would be a bug,
-        // and writing an empty one keeps the output well formed regardless.
-        Value::Array(_) => out.extend_from_slice(b"<value><array><data></data></array></value>"),
-        Value::Struct(_) => out.extend_from_slice(b"<value><struct></struct></value>"),
-    }
+/// Writes `open`, the content, then `close`.
+fn write_wrapped(
+    open: &[u8],
+    close: &[u8],
+    out: &mut BytesMut,
+    content: impl FnOnce(&mut BytesMut) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    out.extend_from_slice(open);
+    content(out)?;
+    out.extend_from_slice(close);
     Ok(())
 }
 

@@ -13,13 +13,16 @@ use crate::{Array, Struct, Value};
 pub(crate) struct ArrayAccess {
     values: std::vec::IntoIter<Value>,
     index: usize,
+    /// Depth of the elements.
+    depth: usize,
 }
 
 impl ArrayAccess {
-    pub(crate) fn new(array: Array) -> Self {
+    pub(crate) fn new(array: Array, depth: usize) -> Self {
         ArrayAccess {
             values: array.into_vec().into_iter(),
             index: 0,
+            depth,
         }
     }
     /// Refuses elements the visitor left unread, rather than dropping them.
@@ -46,7 +49,8 @@ impl<'de> de::SeqAccess<'de> for ArrayAccess {
         };
         let index = self.index;
         self.index += 1;
-        seed.deserialize(ValueDeserializer::new(value))
+        ValueDeserializer::nested(value, self.depth)
+            .and_then(|d| seed.deserialize(d))
             .map(Some)
             .map_err(|e| e.in_element(index))
     }
@@ -61,13 +65,16 @@ pub(crate) struct StructAccess {
     members: std::vec::IntoIter<(String, Value)>,
     /// The member whose key was just read, waiting for its value.
     pending: Option<(String, Value)>,
+    /// Depth of the members.
+    depth: usize,
 }
 
 impl StructAccess {
-    pub(crate) fn new(s: Struct) -> Self {
+    pub(crate) fn new(s: Struct, depth: usize) -> Self {
         StructAccess {
             members: s.into_members().into_iter(),
             pending: None,
+            depth,
         }
     }
 }
@@ -94,7 +101,8 @@ impl<'de> de::MapAccess<'de> for StructAccess {
             .pending
             .take()
             .ok_or_else(|| Error::msg("struct member value read before its name"))?;
-        seed.deserialize(ValueDeserializer::new(value))
+        ValueDeserializer::nested(value, self.depth)
+            .and_then(|d| seed.deserialize(d))
             .map_err(|e| e.in_member(&name))
     }
 
@@ -107,22 +115,26 @@ impl<'de> de::MapAccess<'de> for StructAccess {
 pub(crate) struct EnumAccess {
     variant: String,
     value: Option<Value>,
+    /// Depth of the payload.
+    depth: usize,
 }
 
 impl EnumAccess {
     /// A bare string: a unit variant.
-    pub(crate) fn unit(variant: String) -> Self {
+    pub(crate) fn unit(variant: String, depth: usize) -> Self {
         EnumAccess {
             variant,
             value: None,
+            depth,
         }
     }
 
     /// `{variant: value}`: a variant with data.
-    pub(crate) fn new(variant: String, value: Value) -> Self {
+    pub(crate) fn new(variant: String, value: Value, depth: usize) -> Self {
         EnumAccess {
             variant,
             value: Some(value),
+            depth,
         }
     }
 }
@@ -141,6 +153,7 @@ impl<'de> de::EnumAccess<'de> for EnumAccess {
             VariantAccess {
                 variant: self.variant,
                 value: self.value,
+                depth: self.depth,
             },
         ))
     }
@@ -150,13 +163,20 @@ impl<'de> de::EnumAccess<'de> for EnumAccess {
 pub(crate) struct VariantAccess {
     variant: String,
     value: Option<Value>,
+    /// Depth of the payload.
+    depth: usize,
 }
 
 impl VariantAccess {
-    /// The payload, or an error when the variant came as a bare string.
-    fn payload(self, expected: &str) -> Result<(String, Value), Error> {
+    /// The payload's deserializer, or an error when the variant came as a
+    /// bare string.
+    fn payload(self, expected: &str) -> Result<(String, ValueDeserializer), Error> {
         match self.value {
-            Some(value) => Ok((self.variant, value)),
+            Some(value) => {
+                let payload = ValueDeserializer::nested(value, self.depth)
+                    .map_err(|e| e.in_member(&self.variant))?;
+                Ok((self.variant, payload))
+            }
             None => Err(Error::expected(
                 format_args!("{{{}: {expected}}}", self.variant),
                 "string",
@@ -179,14 +199,13 @@ impl<'de> de::VariantAccess<'de> for VariantAccess {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        let (variant, value) = self.payload("value")?;
-        seed.deserialize(ValueDeserializer::new(value))
-            .map_err(|e| e.in_member(&variant))
+        let (variant, payload) = self.payload("value")?;
+        seed.deserialize(payload).map_err(|e| e.in_member(&variant))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
-        let (variant, value) = self.payload("array")?;
-        de::Deserializer::deserialize_tuple(ValueDeserializer::new(value), len, visitor)
+        let (variant, payload) = self.payload("array")?;
+        de::Deserializer::deserialize_tuple(payload, len, visitor)
             .map_err(|e| e.in_member(&variant))
     }
 
@@ -195,8 +214,8 @@ impl<'de> de::VariantAccess<'de> for VariantAccess {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let (variant, value) = self.payload("struct")?;
-        de::Deserializer::deserialize_struct(ValueDeserializer::new(value), "", fields, visitor)
+        let (variant, payload) = self.payload("struct")?;
+        de::Deserializer::deserialize_struct(payload, "", fields, visitor)
             .map_err(|e| e.in_member(&variant))
     }
 }

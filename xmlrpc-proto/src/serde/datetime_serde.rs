@@ -40,7 +40,7 @@ impl Serialize for Text<'_> {
 
 /// Turns the payload of the private newtype back into a `Value::DateTime`.
 pub(crate) fn capture<T: Serialize + ?Sized>(payload: &T) -> Result<Value, Error> {
-    match payload.serialize(ValueSerializer)? {
+    match payload.serialize(ValueSerializer::ROOT)? {
         Value::String(text) => parse(&text).map(Value::DateTime),
         other => Err(Error::expected("dateTime.iso8601 text", other.type_name())),
     }
@@ -98,5 +98,30 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
             }
             _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Something that claims the private name but carries `payload`.
+    struct Impostor<T>(T);
+
+    impl<T: Serialize> Serialize for Impostor<T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_newtype_struct(NEWTYPE_NAME, &self.0)
+        }
+    }
+
+    #[test]
+    fn the_private_name_with_anything_but_date_text_is_an_error() {
+        let e = crate::serde::to_value(&Impostor(5)).unwrap_err();
+        assert_eq!(e.to_string(), "expected dateTime.iso8601 text, found int");
+        let e = crate::serde::to_value(&Impostor("19981340T00:00:00")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid dateTime.iso8601: month out of range 1-12"
+        );
     }
 }

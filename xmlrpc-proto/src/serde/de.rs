@@ -21,11 +21,22 @@ const F32_EXACT: u64 = 1 << 24;
 /// [`from_value`](super::from_value).
 pub(crate) struct ValueDeserializer {
     value: Value,
+    /// How many arrays and structs enclosed `value`.
+    depth: usize,
 }
 
 impl ValueDeserializer {
+    /// The deserializer for a top-level value.
     pub(crate) fn new(value: Value) -> Self {
-        ValueDeserializer { value }
+        ValueDeserializer { value, depth: 0 }
+    }
+
+    /// The deserializer for a value `depth` levels down, refused past the cap.
+    pub(crate) fn nested(value: Value, depth: usize) -> Result<Self, Error> {
+        if depth > super::MAX_NESTING {
+            return Err(Error::too_deep());
+        }
+        Ok(ValueDeserializer { value, depth })
     }
 
     /// The error for a value of the wrong XML-RPC type.
@@ -86,8 +97,8 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
             Value::String(s) => visitor.visit_string(s),
             Value::DateTime(dt) => visitor.visit_map(datetime_serde::marker_map(dt)),
             Value::Base64(b) => visitor.visit_bytes(&b),
-            Value::Struct(s) => visitor.visit_map(StructAccess::new(s)),
-            Value::Array(a) => visitor.visit_seq(ArrayAccess::new(a)),
+            Value::Struct(s) => visitor.visit_map(StructAccess::new(s, self.depth + 1)),
+            Value::Array(a) => visitor.visit_seq(ArrayAccess::new(a, self.depth + 1)),
             Value::Nil => visitor.visit_unit(),
         }
     }
@@ -168,7 +179,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
         match self.value {
             Value::Base64(b) => visitor.visit_bytes(&b),
             // serde_bytes and plain Vec<u8> also read an array of small ints.
-            Value::Array(a) => visitor.visit_seq(ArrayAccess::new(a)),
+            Value::Array(a) => visitor.visit_seq(ArrayAccess::new(a, self.depth + 1)),
             _ => Err(self.mismatch("base64")),
         }
     }
@@ -213,7 +224,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
             Value::Array(a) => {
-                let mut access = ArrayAccess::new(a);
+                let mut access = ArrayAccess::new(a, self.depth + 1);
                 let out = visitor.visit_seq(&mut access)?;
                 access.end()?;
                 Ok(out)
@@ -231,7 +242,9 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            Value::Array(a) if a.len() == len => visitor.visit_seq(ArrayAccess::new(a)),
+            Value::Array(a) if a.len() == len => {
+                visitor.visit_seq(ArrayAccess::new(a, self.depth + 1))
+            }
             Value::Array(a) => Err(Error::expected(
                 format_args!("array of {len} elements"),
                 format_args!("array of {}", a.len()),
@@ -251,7 +264,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            Value::Struct(s) => visitor.visit_map(StructAccess::new(s)),
+            Value::Struct(s) => visitor.visit_map(StructAccess::new(s, self.depth + 1)),
             _ => Err(self.mismatch("struct")),
         }
     }
@@ -263,7 +276,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match self.value {
-            Value::Struct(s) => visitor.visit_map(StructAccess::new(s)),
+            Value::Struct(s) => visitor.visit_map(StructAccess::new(s, self.depth + 1)),
             _ if name.is_empty() => Err(self.mismatch("struct")),
             _ => Err(self.mismatch(&format!("struct {name}"))),
         }
@@ -276,11 +289,13 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match self.value {
-            Value::String(variant) => visitor.visit_enum(EnumAccess::unit(variant)),
+            Value::String(variant) => visitor.visit_enum(EnumAccess::unit(variant, self.depth + 1)),
             Value::Struct(s) if s.len() == 1 => {
                 let mut members = s.into_members();
                 match members.pop() {
-                    Some((variant, value)) => visitor.visit_enum(EnumAccess::new(variant, value)),
+                    Some((variant, value)) => {
+                        visitor.visit_enum(EnumAccess::new(variant, value, self.depth + 1))
+                    }
                     None => Err(Error::msg("empty struct for enum")),
                 }
             }

@@ -40,6 +40,15 @@ impl Error {
         Error::msg(format!("expected {expected}, found {found}"))
     }
 
+    /// Nesting beyond [`MAX_NESTING`](super::MAX_NESTING): refused rather
+    /// than risking the stack.
+    pub(crate) fn too_deep() -> Self {
+        Error::msg(format!(
+            "values nested deeper than {} levels",
+            super::MAX_NESTING
+        ))
+    }
+
     /// The same error seen from the enclosing array: `[index]` goes in front.
     pub(crate) fn in_element(mut self, index: usize) -> Self {
         self.path.insert_str(0, &format!("[{index}]"));

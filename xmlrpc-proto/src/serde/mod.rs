@@ -15,6 +15,7 @@
 //! | `None`, `()`, unit structs | `nil` |
 //! | structs, maps with string keys | `struct`, members in field order, renames honoured |
 //! | `Vec`, slices, tuples, tuple structs | `array` |
+//! | newtype structs | their inner value |
 //! | enums | unit variant: `string`; others: `struct` of one member `{Variant: payload}` |
 //!
 //! Reading back is strict. Lossless widening is allowed (`int` into `i64`
@@ -24,8 +25,9 @@
 //! string`. `f32` reads any `double` within its range (rounding is what
 //! `f32` means), and `Vec<u8>` reads `base64` as well as an array.
 //!
-//! Two things do not survive the trip: `Some(None)` becomes `None` (both
-//! are `nil`), and an `I8` small enough for 32 bits comes back as `Int`.
+//! Two things do not survive the trip: `Some(None)` and `Some(())` become
+//! `None` (all are `nil`), and an `I8` small enough for 32 bits comes back
+//! as `Int`. Nesting deeper than [`MAX_NESTING`] is refused both ways.
 
 mod access;
 mod datetime_serde;
@@ -44,13 +46,18 @@ use ::serde::Serialize;
 
 use crate::Value;
 
+/// How deeply arrays and structs may nest in a value converted either way;
+/// deeper is an error, so a hostile value cannot overflow the stack. Far
+/// above the decoder's default depth limit (64).
+pub const MAX_NESTING: usize = 256;
+
 /// Serializes any `Serialize` value into a [`Value`].
 ///
 /// Fails on integers beyond 64 bits, map keys that are not strings, and
 /// errors raised by the value's own `Serialize`; the error's path says where.
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
     value
-        .serialize(ser::ValueSerializer)
+        .serialize(ser::ValueSerializer::ROOT)
         .map_err(|e| e.rooted(""))
 }
 

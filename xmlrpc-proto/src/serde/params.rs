@@ -22,7 +22,7 @@ macro_rules! single_param {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
             fn $method(self, $($arg: $ty),*) -> Result<Vec<Value>, Error> {
-                ValueSerializer.$method($($arg),*).map(|v| vec![v]).map_err(first)
+                ValueSerializer::ROOT.$method($($arg),*).map(|v| vec![v]).map_err(first)
             }
         )*
     };
@@ -65,7 +65,7 @@ impl Serializer for ParamsSerializer {
         Ok(Vec::new())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Vec<Value>, Error> {
-        ValueSerializer
+        ValueSerializer::ROOT
             .serialize_some(value)
             .map(|v| vec![v])
             .map_err(first)
@@ -75,7 +75,7 @@ impl Serializer for ParamsSerializer {
         name: &'static str,
         value: &T,
     ) -> Result<Vec<Value>, Error> {
-        ValueSerializer
+        ValueSerializer::ROOT
             .serialize_newtype_struct(name, value)
             .map(|v| vec![v])
             .map_err(first)
@@ -87,13 +87,13 @@ impl Serializer for ParamsSerializer {
         variant: &'static str,
         value: &T,
     ) -> Result<Vec<Value>, Error> {
-        ValueSerializer
+        ValueSerializer::ROOT
             .serialize_newtype_variant(name, index, variant, value)
             .map(|v| vec![v])
             .map_err(first)
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        ValueSerializer.serialize_seq(len).map(Single)
+        ValueSerializer::ROOT.serialize_seq(len).map(Single)
     }
     fn serialize_tuple(self, len: usize) -> Result<ParamList, Error> {
         Ok(ParamList {
@@ -105,7 +105,7 @@ impl Serializer for ParamsSerializer {
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleStruct, Error> {
-        ValueSerializer
+        ValueSerializer::ROOT
             .serialize_tuple_struct(name, len)
             .map(Single)
     }
@@ -116,19 +116,21 @@ impl Serializer for ParamsSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleVariant, Error> {
-        ValueSerializer
+        ValueSerializer::ROOT
             .serialize_tuple_variant(name, index, variant, len)
             .map(Single)
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        ValueSerializer.serialize_map(len).map(Single)
+        ValueSerializer::ROOT.serialize_map(len).map(Single)
     }
     fn serialize_struct(
         self,
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStruct, Error> {
-        ValueSerializer.serialize_struct(name, len).map(Single)
+        ValueSerializer::ROOT
+            .serialize_struct(name, len)
+            .map(Single)
     }
     fn serialize_struct_variant(
         self,
@@ -137,7 +139,7 @@ impl Serializer for ParamsSerializer {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
-        ValueSerializer
+        ValueSerializer::ROOT
             .serialize_struct_variant(name, index, variant, len)
             .map(Single)
     }
@@ -154,7 +156,7 @@ impl ser::SerializeTuple for ParamList {
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         let index = self.params.len();
         let v = value
-            .serialize(ValueSerializer)
+            .serialize(ValueSerializer::ROOT)
             .map_err(|e| e.in_element(index))?;
         self.params.push(v);
         Ok(())

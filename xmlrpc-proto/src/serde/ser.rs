@@ -15,7 +15,28 @@ use crate::{Array, Struct, Value};
 const MAX_PREALLOC: usize = 4096;
 
 /// Serializes into a [`Value`]; the engine behind [`to_value`](super::to_value).
-pub(crate) struct ValueSerializer;
+pub(crate) struct ValueSerializer {
+    /// How many arrays and structs enclose the value being serialized.
+    depth: usize,
+}
+
+impl ValueSerializer {
+    /// The serializer for a top-level value.
+    pub(crate) const ROOT: ValueSerializer = ValueSerializer { depth: 0 };
+
+    /// The serializer for a value `depth` levels down, refused past the cap.
+    fn at(depth: usize) -> Result<ValueSerializer, Error> {
+        if depth > super::MAX_NESTING {
+            return Err(Error::too_deep());
+        }
+        Ok(ValueSerializer { depth })
+    }
+}
+
+/// Serializes `value` as one `depth` levels down, refused past the cap.
+fn serialize_at<T: Serialize + ?Sized>(value: &T, depth: usize) -> Result<Value, Error> {
+    value.serialize(ValueSerializer::at(depth)?)
+}
 
 /// The `Value` for a 64-bit integer: `int` when it fits 32 bits, else `i8`.
 pub(crate) fn int_value(n: i64) -> Value {
@@ -131,23 +152,21 @@ impl ser::Serializer for ValueSerializer {
         variant: &'static str,
         value: &T,
     ) -> Result<Value, Error> {
-        let inner = value
-            .serialize(ValueSerializer)
-            .map_err(|e| e.in_member(variant))?;
+        let inner = serialize_at(value, self.depth + 1).map_err(|e| e.in_member(variant))?;
         Ok(tagged(variant, inner))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<SerializeArray, Error> {
-        Ok(SerializeArray::with_len(len.unwrap_or(0)))
+        Ok(SerializeArray::with_len(len.unwrap_or(0), self.depth + 1))
     }
     fn serialize_tuple(self, len: usize) -> Result<SerializeArray, Error> {
-        Ok(SerializeArray::with_len(len))
+        Ok(SerializeArray::with_len(len, self.depth + 1))
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         len: usize,
     ) -> Result<SerializeArray, Error> {
-        Ok(SerializeArray::with_len(len))
+        Ok(SerializeArray::with_len(len, self.depth + 1))
     }
     fn serialize_tuple_variant(
         self,
@@ -158,17 +177,18 @@ impl ser::Serializer for ValueSerializer {
     ) -> Result<SerializeVariant<SerializeArray>, Error> {
         Ok(SerializeVariant {
             variant,
-            inner: SerializeArray::with_len(len),
+            inner: SerializeArray::with_len(len, self.depth + 2),
         })
     }
     fn serialize_map(self, len: Option<usize>) -> Result<SerializeMap, Error> {
         Ok(SerializeMap {
             members: Struct::with_capacity(len.unwrap_or(0).min(MAX_PREALLOC)),
             key: None,
+            depth: self.depth + 1,
         })
     }
     fn serialize_struct(self, _name: &'static str, len: usize) -> Result<SerializeStruct, Error> {
-        Ok(SerializeStruct::with_len(len))
+        Ok(SerializeStruct::with_len(len, self.depth + 1))
     }
     fn serialize_struct_variant(
         self,
@@ -179,7 +199,7 @@ impl ser::Serializer for ValueSerializer {
     ) -> Result<SerializeVariant<SerializeStruct>, Error> {
         Ok(SerializeVariant {
             variant,
-            inner: SerializeStruct::with_len(len),
+            inner: SerializeStruct::with_len(len, self.depth + 2),
         })
     }
 }
@@ -194,20 +214,21 @@ fn tagged(variant: &str, inner: Value) -> Value {
 /// Builds an `<array>` from a sequence, tuple or tuple struct.
 pub(crate) struct SerializeArray {
     values: Array,
+    /// Depth of the elements.
+    depth: usize,
 }
 
 impl SerializeArray {
-    fn with_len(len: usize) -> Self {
+    fn with_len(len: usize, depth: usize) -> Self {
         SerializeArray {
             values: Array::with_capacity(len.min(MAX_PREALLOC)),
+            depth,
         }
     }
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         let index = self.values.len();
-        let v = value
-            .serialize(ValueSerializer)
-            .map_err(|e| e.in_element(index))?;
+        let v = serialize_at(value, self.depth).map_err(|e| e.in_element(index))?;
         self.values.push(v);
         Ok(())
     }
@@ -239,12 +260,15 @@ array_builder! {
 /// Builds a `<struct>` from a Rust struct: members in field order.
 pub(crate) struct SerializeStruct {
     members: Struct,
+    /// Depth of the members.
+    depth: usize,
 }
 
 impl SerializeStruct {
-    fn with_len(len: usize) -> Self {
+    fn with_len(len: usize, depth: usize) -> Self {
         SerializeStruct {
             members: Struct::with_capacity(len.min(MAX_PREALLOC)),
+            depth,
         }
     }
 }
@@ -257,9 +281,7 @@ impl ser::SerializeStruct for SerializeStruct {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let v = value
-            .serialize(ValueSerializer)
-            .map_err(|e| e.in_member(key))?;
+        let v = serialize_at(value, self.depth).map_err(|e| e.in_member(key))?;
         // Field names of one struct are unique, so no lookup is needed.
         self.members.push(key, v);
         Ok(())
@@ -273,6 +295,8 @@ impl ser::SerializeStruct for SerializeStruct {
 pub(crate) struct SerializeMap {
     members: Struct,
     key: Option<String>,
+    /// Depth of the members.
+    depth: usize,
 }
 
 impl ser::SerializeMap for SerializeMap {
@@ -287,9 +311,7 @@ impl ser::SerializeMap for SerializeMap {
             .key
             .take()
             .ok_or_else(|| Error::msg("map value serialized before its key"))?;
-        let v = value
-            .serialize(ValueSerializer)
-            .map_err(|e| e.in_member(&key))?;
+        let v = serialize_at(value, self.depth).map_err(|e| e.in_member(&key))?;
         // Keys of a Rust map are unique; a linear duplicate check would make
         // large maps quadratic.
         self.members.push(key, v);

@@ -12,8 +12,9 @@ use std::future::Future;
 
 use super::handler::{arg, check_arity, HandlerResult};
 use super::panic::BoxFuture;
-use super::signature::{type_name, Signature};
+use super::signature::Signature;
 use super::Context;
+use crate::serde::type_name_of;
 use crate::{Fault, Value};
 
 /// An asynchronous handler taking typed arguments `Args` (a tuple).
@@ -64,7 +65,7 @@ macro_rules! impl_async_handlers {
             fn signature() -> Option<Signature> {
                 Signature::derived(
                     <Fut::Output as HandlerResult>::type_name(),
-                    &[$(type_name::<$arg>()),*],
+                    &[$(type_name_of::<$arg>()),*],
                 )
             }
         }
@@ -93,7 +94,7 @@ macro_rules! impl_async_handlers {
             fn signature() -> Option<Signature> {
                 Signature::derived(
                     <Fut::Output as HandlerResult>::type_name(),
-                    &[$(type_name::<$arg>()),*],
+                    &[$(type_name_of::<$arg>()),*],
                 )
             }
         }

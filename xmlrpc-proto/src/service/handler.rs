@@ -13,8 +13,9 @@ use std::any::Any;
 use ::serde::de::DeserializeOwned;
 use ::serde::Serialize;
 
-use super::signature::{type_name, Signature};
+use super::signature::{return_type_name, Signature};
 use super::Context;
+use crate::serde::type_name_of;
 use crate::serde::{from_value, to_value};
 use crate::{fault_code, Fault, Value};
 
@@ -49,7 +50,7 @@ where
     }
 
     fn type_name() -> Option<&'static str> {
-        type_name::<T>()
+        return_type_name::<T>()
     }
 }
 
@@ -138,7 +139,7 @@ macro_rules! impl_handlers {
             }
 
             fn signature() -> Option<Signature> {
-                Signature::derived(R::type_name(), &[$(type_name::<$arg>()),*])
+                Signature::derived(R::type_name(), &[$(type_name_of::<$arg>()),*])
             }
         }
 
@@ -157,7 +158,7 @@ macro_rules! impl_handlers {
             }
 
             fn signature() -> Option<Signature> {
-                Signature::derived(R::type_name(), &[$(type_name::<$arg>()),*])
+                Signature::derived(R::type_name(), &[$(type_name_of::<$arg>()),*])
             }
         }
     };

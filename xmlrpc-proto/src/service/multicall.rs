@@ -27,11 +27,29 @@ enum Entry {
         handler: Arc<SyncFn>,
         params: Vec<Value>,
     },
-    Async {
-        name: Arc<str>,
-        handler: Arc<AsyncFn>,
-        params: Vec<Value>,
-    },
+    Async(AsyncEntry),
+}
+
+/// An entry whose handler returns a future.
+struct AsyncEntry {
+    name: Arc<str>,
+    handler: Arc<AsyncFn>,
+    params: Vec<Value>,
+}
+
+impl AsyncEntry {
+    /// Starts and awaits the handler; panics become -32603.
+    async fn run(self, ctx: Context) -> Result<Value, Fault> {
+        let AsyncEntry {
+            name,
+            handler,
+            params,
+        } = self;
+        match catch_unwind(AssertUnwindSafe(|| handler(params, ctx))) {
+            Ok(future) => CatchPanic::new(name, future).await,
+            Err(payload) => Err(panic_fault(&name, payload)),
+        }
+    }
 }
 
 /// A routed multicall waiting to run.
@@ -51,11 +69,7 @@ pub(crate) fn dispatch(router: &Router, params: Vec<Value>, ctx: Context) -> Dis
         .map(|call| route_entry(router, call))
         .collect();
     let batch = Batch { entries, ctx };
-    if batch
-        .entries
-        .iter()
-        .any(|e| matches!(e, Entry::Async { .. }))
-    {
+    if batch.entries.iter().any(|e| matches!(e, Entry::Async(_))) {
         Dispatch::Async(Box::pin(batch.run_async()))
     } else if batch
         .entries
@@ -131,11 +145,11 @@ fn route_entry(router: &Router, call: Value) -> Entry {
                 handler: handler.clone(),
                 params,
             },
-            Callable::Async(handler) => Entry::Async {
+            Callable::Async(handler) => Entry::Async(AsyncEntry {
                 name: method.name.clone(),
                 handler: handler.clone(),
                 params,
-            },
+            }),
         },
     }
 }
@@ -191,24 +205,33 @@ fn entry_value(result: Result<Value, Fault>) -> Value {
     }
 }
 
+impl Entry {
+    /// Runs a ready or sync entry on this thread; hands an async one back.
+    fn run_inline(self, ctx: &Context) -> Result<Result<Value, Fault>, AsyncEntry> {
+        match self {
+            Entry::Done(result) => Ok(result),
+            Entry::Sync {
+                name,
+                handler,
+                params,
+            } => Ok(guarded(&name, || handler(params, ctx))),
+            Entry::Async(entry) => Err(entry),
+        }
+    }
+}
+
 impl Batch {
     /// Runs every entry on this thread; only called without async entries.
     pub(crate) fn run_sync(self) -> Value {
         let Batch { entries, ctx } = self;
         let mut out = Array::with_capacity(entries.len());
         for entry in entries {
-            let result = match entry {
-                Entry::Done(result) => result,
-                Entry::Sync {
-                    name,
-                    handler,
-                    params,
-                } => guarded(&name, || handler(params, &ctx)),
-                Entry::Async { name, .. } => Err(Fault::new(
+            let result = entry.run_inline(&ctx).unwrap_or_else(|_| {
+                Err(Fault::new(
                     fault_code::INTERNAL_ERROR,
-                    format!("internal error: method '{name}' is async"),
-                )),
-            };
+                    "internal error: an async method in a blocking multicall",
+                ))
+            });
             out.push(entry_value(result));
         }
         Value::Array(out)
@@ -219,24 +242,9 @@ impl Batch {
         let Batch { entries, ctx } = self;
         let mut out = Array::with_capacity(entries.len());
         for entry in entries {
-            let result = match entry {
-                Entry::Done(result) => result,
-                Entry::Sync {
-                    name,
-                    handler,
-                    params,
-                } => guarded(&name, || handler(params, &ctx)),
-                Entry::Async {
-                    name,
-                    handler,
-                    params,
-                } => {
-                    let ctx = ctx.clone();
-                    match catch_unwind(AssertUnwindSafe(|| handler(params, ctx))) {
-                        Ok(future) => CatchPanic::new(name, future).await,
-                        Err(payload) => Err(panic_fault(&name, payload)),
-                    }
-                }
+            let result = match entry.run_inline(&ctx) {
+                Ok(result) => result,
+                Err(entry) => entry.run(ctx.clone()).await,
             };
             out.push(entry_value(result));
         }

@@ -61,9 +61,11 @@ impl Signature {
     }
 }
 
-/// The XML-RPC type name of Rust type `T`, for derived signatures; `None`
-/// when `T` has no single one (such as [`Value`], which is any type).
-pub(crate) fn type_name<T: ?Sized + 'static>() -> Option<&'static str> {
+/// The XML-RPC type name a result of Rust type `T` is sent as, for derived
+/// signatures; `None` when it is not known from the type alone (such as
+/// [`Value`], or a struct, whose name serde does not tell without a value).
+/// Params use [`crate::serde::type_name_of`], which probes `Deserialize`.
+pub(crate) fn return_type_name<T: ?Sized + 'static>() -> Option<&'static str> {
     use std::any::TypeId;
     let id = TypeId::of::<T>();
     let is = |other: TypeId| id == other;
