@@ -155,10 +155,8 @@ impl Client {
             }
         }
         let stream = self.inner.connector.connect().await?;
-        let conn = Conn {
-            stream,
-            machine: ClientConnection::new(self.inner.configs[kind].clone()),
-        };
+        let machine = ClientConnection::new(self.inner.configs[kind].clone());
+        let conn = Conn::new(stream, machine);
         self.run(conn, call, kind).await
     }
 

@@ -17,8 +17,10 @@ const READ_CHUNK: usize = 16 * 1024;
 
 /// A client connection: the socket and the machine that speaks on it.
 pub(crate) struct Conn {
-    pub(crate) stream: Stream,
-    pub(crate) machine: ClientConnection,
+    stream: Stream,
+    machine: ClientConnection,
+    /// Read buffer, kept with the connection so a call allocates none.
+    buf: Box<[u8]>,
 }
 
 /// What one attempt produced.
@@ -30,6 +32,15 @@ pub(crate) struct Exchange {
 }
 
 impl Conn {
+    /// A fresh connection over `stream`.
+    pub(crate) fn new(stream: Stream, machine: ClientConnection) -> Conn {
+        Conn {
+            stream,
+            machine,
+            buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
+        }
+    }
+
     /// Sends `call` and drives the machine until its response event, obeying
     /// the drain rule. `write_timeout` bounds each socket write; read
     /// deadlines come from the machine.
@@ -41,7 +52,6 @@ impl Conn {
             };
         }
         let mut outbox = Outbox::default();
-        let mut buf = vec![0u8; READ_CHUNK];
         let mut response = None;
         loop {
             match self.machine.poll_output() {
@@ -61,7 +71,7 @@ impl Conn {
                             reusable: reusable.then_some(self),
                         };
                     }
-                    if let Err(e) = self.wait(read, deadline, &mut buf).await {
+                    if let Err(e) = self.wait(read, deadline).await {
                         return self.failed(Error::Io(e));
                     }
                 }
@@ -97,18 +107,14 @@ impl Conn {
     }
 
     /// Waits for what the machine asked for and feeds it in.
-    async fn wait(
-        &mut self,
-        read: bool,
-        deadline: Option<Instant>,
-        buf: &mut [u8],
-    ) -> io::Result<()> {
+    async fn wait(&mut self, read: bool, deadline: Option<Instant>) -> io::Result<()> {
+        let buf = &mut self.buf[..];
         let deadline = deadline.map(tokio::time::Instant::from_std);
         let outcome = match (read, deadline) {
-            (true, Some(at)) => tokio::time::timeout_at(at, self.stream.read(buf))
+            (true, Some(at)) => tokio::time::timeout_at(at, self.stream.read(&mut *buf))
                 .await
                 .ok(),
-            (true, None) => Some(self.stream.read(buf).await),
+            (true, None) => Some(self.stream.read(&mut *buf).await),
             (false, Some(at)) => {
                 tokio::time::sleep_until(at).await;
                 None

@@ -402,7 +402,10 @@ fn main() {
     }
 
     // 2. Client speed, all against one tokio server.
-    let server = start_tokio(router.clone());
+    let server = match std::env::var("LOAD_CLIENT_SERVER").as_deref() {
+        Ok("std") => start_std(router.clone()),
+        _ => start_tokio(router.clone()),
+    };
     let python = sequential_python(&server.url, opts.seconds);
     let python_rate = python.as_ref().map(Tally::per_second);
     let mut clients = Vec::new();
