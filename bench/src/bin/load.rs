@@ -67,12 +67,24 @@ print(calls, time.perf_counter() - start)
 struct Opts {
     seconds: f64,
     connections: usize,
+    /// Run the server table.
+    servers: bool,
+    /// Run the client table.
+    clients: bool,
+    /// Which of our servers the client table calls (`tokio` or `std`).
+    client_server: String,
 }
+
+const USAGE: &str = "usage: load [--seconds S] [--connections C] \
+[--only servers|clients] [--client-server tokio|std]";
 
 fn parse_opts() -> Result<Opts, String> {
     let mut opts = Opts {
         seconds: 5.0,
         connections: 16,
+        servers: true,
+        clients: true,
+        client_server: "tokio".into(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -86,9 +98,16 @@ fn parse_opts() -> Result<Opts, String> {
                     .parse()
                     .map_err(|e| format!("--connections: {e}"))?
             }
-            "-h" | "--help" => {
-                return Err("usage: load [--seconds S] [--connections C]".into());
-            }
+            "--only" => match value()?.as_str() {
+                "servers" => opts.clients = false,
+                "clients" => opts.servers = false,
+                other => return Err(format!("--only {other}: expected servers or clients")),
+            },
+            "--client-server" => match value()?.as_str() {
+                name @ ("tokio" | "std") => opts.client_server = name.into(),
+                other => return Err(format!("--client-server {other}: expected tokio or std")),
+            },
+            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -374,8 +393,16 @@ fn main() {
         }
     };
     let router = router();
+    if opts.servers {
+        server_table(&opts, &router);
+    }
+    if opts.clients {
+        client_table(&opts, &router);
+    }
+}
 
-    // 1. Server throughput.
+/// Throughput of each server under `opts.connections` busy clients.
+fn server_table(opts: &Opts, router: &Arc<Router>) {
     let mut results = Vec::new();
     let mut python_rate = None;
     type Start = fn(Arc<Router>) -> Running;
@@ -400,10 +427,12 @@ fn main() {
     for (name, note, tally) in &results {
         print_row(name, note, tally, python_rate);
     }
+}
 
-    // 2. Client speed, all against one tokio server.
-    let server = match std::env::var("LOAD_CLIENT_SERVER").as_deref() {
-        Ok("std") => start_std(router.clone()),
+/// Sequential calls per second of each client against one of our servers.
+fn client_table(opts: &Opts, router: &Arc<Router>) {
+    let server = match opts.client_server.as_str() {
+        "std" => start_std(router.clone()),
         _ => start_tokio(router.clone()),
     };
     let python = sequential_python(&server.url, opts.seconds);
@@ -419,8 +448,8 @@ fn main() {
     ));
     (server.stop)();
     println!(
-        "\n### Client speed: sequential factorial({N}) calls against the tokio server, {} s each\n",
-        opts.seconds
+        "\n### Client speed: sequential factorial({N}) calls against the {} server, {} s each\n",
+        server.name, opts.seconds
     );
     println!("| client | connection | calls | errors | calls/s | vs Python |");
     println!("|---|---|---|---|---|---|");
