@@ -54,6 +54,7 @@ url, seconds, n, expected = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), i
 proxy = xmlrpc.client.ServerProxy(url)
 assert proxy.factorial(n) == expected
 calls = 0
+cpu = time.thread_time()
 start = time.perf_counter()
 end = start + seconds
 while time.perf_counter() < end:
@@ -61,7 +62,7 @@ while time.perf_counter() < end:
         if proxy.factorial(n) != expected:
             sys.exit("wrong answer")
     calls += 100
-print(calls, time.perf_counter() - start)
+print(calls, time.perf_counter() - start, time.thread_time() - cpu)
 "#;
 
 struct Opts {
@@ -220,11 +221,19 @@ struct Tally {
     errors: u64,
     first_error: Option<String>,
     elapsed: Duration,
+    /// CPU time the calling thread spent (client table only).
+    cpu: Option<Duration>,
 }
 
 impl Tally {
     fn per_second(&self) -> f64 {
         self.calls as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Client CPU microseconds per call, when measured.
+    fn cpu_per_call(&self) -> Option<f64> {
+        let cpu = self.cpu?;
+        (self.calls > 0).then(|| cpu.as_secs_f64() * 1e6 / self.calls as f64)
     }
 
     fn add(&mut self, result: Result<i64, transport_tokio::Error>) {
@@ -254,6 +263,7 @@ impl Tally {
             errors: 0,
             first_error: None,
             elapsed: Duration::ZERO,
+            cpu: None,
         }
     }
 }
@@ -305,12 +315,14 @@ fn sequential_tokio(url: &str, seconds: f64) -> Tally {
 fn sequential_std(url: &str, seconds: f64) -> Tally {
     let client = transport_std::Client::new(url).expect("client");
     let mut tally = Tally::empty();
+    let cpu = thread_cpu();
     let start = Instant::now();
     let end = start + Duration::from_secs_f64(seconds);
     while Instant::now() < end {
         tally.add(client.call("factorial", (N,)));
     }
     tally.elapsed = start.elapsed();
+    tally.cpu = cpu_since(cpu);
     tally
 }
 
@@ -321,13 +333,29 @@ where
     Fut: std::future::Future<Output = Result<i64, transport_tokio::Error>>,
 {
     let mut tally = Tally::empty();
+    let cpu = thread_cpu();
     let start = Instant::now();
     let end = start + Duration::from_secs_f64(seconds);
     while Instant::now() < end {
         tally.add(call().await);
     }
     tally.elapsed = start.elapsed();
+    tally.cpu = cpu_since(cpu);
     tally
+}
+
+/// CPU time this thread has run (Linux: `/proc/thread-self/schedstat`,
+/// nanoseconds). A current-thread runtime does all of a client's work,
+/// socket polling included, on the calling thread, so this is the client's
+/// whole cost, apart from the server's.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+fn cpu_since(start: Option<Duration>) -> Option<Duration> {
+    Some(thread_cpu()?.saturating_sub(start?))
 }
 
 /// Sequential calls from Python's `ServerProxy`, timed by Python itself.
@@ -356,11 +384,13 @@ fn sequential_python(url: &str, seconds: f64) -> Option<Tally> {
     let mut fields = out.split_whitespace();
     let calls = fields.next()?.parse().ok()?;
     let secs: f64 = fields.next()?.parse().ok()?;
+    let cpu: Option<f64> = fields.next().and_then(|f| f.parse().ok());
     Some(Tally {
         calls,
         errors: 0,
         first_error: None,
         elapsed: Duration::from_secs_f64(secs),
+        cpu: cpu.map(Duration::from_secs_f64),
     })
 }
 
@@ -451,9 +481,30 @@ fn client_table(opts: &Opts, router: &Arc<Router>) {
         "\n### Client speed: sequential factorial({N}) calls against the {} server, {} s each\n",
         server.name, opts.seconds
     );
-    println!("| client | connection | calls | errors | calls/s | vs Python |");
-    println!("|---|---|---|---|---|---|");
+    let python_cpu = clients
+        .first()
+        .filter(|(name, _)| name.starts_with("Python"))
+        .and_then(|(_, t)| t.cpu_per_call());
+    println!(
+        "| client | connection | calls | errors | calls/s | vs Python | client CPU µs/call | vs Python (CPU) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for (name, tally) in &clients {
-        print_row(name, "one keep-alive", tally, python_rate);
+        let cpu = tally.cpu_per_call();
+        println!(
+            "| {name} | one keep-alive | {} | {} | {:.0} | {} | {} | {} |",
+            tally.calls,
+            tally.errors,
+            tally.per_second(),
+            ratio(tally.per_second(), python_rate),
+            cpu.map_or("-".into(), |c| format!("{c:.1}")),
+            match (cpu, python_cpu) {
+                (Some(c), Some(p)) if c > 0.0 => format!("{:.1}x", p / c),
+                _ => "-".into(),
+            }
+        );
+        if let Some(e) = &tally.first_error {
+            eprintln!("{name}: first error: {e}");
+        }
     }
 }
