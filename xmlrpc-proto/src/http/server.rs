@@ -259,6 +259,13 @@ impl ServerConnection {
         }
     }
 
+    /// Bytes of input held: a head in progress or pipelined requests
+    /// waiting for the call in flight. Stays within `max_head_size` + 64
+    /// KiB plus the last input chunk (a metric for adapters and fuzzing).
+    pub fn buffered_len(&self) -> usize {
+        self.inbuf.len()
+    }
+
     fn pipeline_cap(&self) -> usize {
         self.config.max_head_size.saturating_add(PIPELINE_SLACK)
     }
