@@ -1,13 +1,15 @@
 //! Load benchmark: our servers and clients against Python's `xmlrpc`.
 //!
 //! 1. Server throughput: `factorial(10)` from 16 keep-alive connections for
-//!    `--seconds` against each of our servers and Python's
+//!    `--seconds` against each of our servers (std, tokio, smol) and Python's
 //!    `SimpleXMLRPCServer` (started here on 127.0.0.1, port 0), in one run.
-//! 2. Client speed: sequential calls per second against one tokio server from
-//!    each of our clients and from Python's `ServerProxy`.
+//! 2. Client speed: sequential calls per second against one of our servers
+//!    (`--client-server`, tokio by default) from each of our clients and from
+//!    Python's `ServerProxy`, plus the client's own CPU time per call.
 //!
 //! ```text
-//! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16]
+//! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16] \
+//!     [--only servers|clients] [--client-server tokio|std|smol]
 //! ```
 //!
 //! The load generator is transport-tokio's client on its own two-thread
@@ -15,7 +17,9 @@
 //! cores; Python's server gets its own process). Python's server speaks
 //! HTTP/1.0 and closes the connection after every answer, so against it the
 //! "keep-alive" connections reconnect for each call: that is what its users
-//! get, and the table says so.
+//! get, and the table says so. Sequential calls are bound by the round trip
+//! (client, kernel, server, kernel), so the wall-clock ratio understates how
+//! much cheaper our clients are; the CPU column shows the client alone.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
@@ -77,7 +81,7 @@ struct Opts {
 }
 
 const USAGE: &str = "usage: load [--seconds S] [--connections C] \
-[--only servers|clients] [--client-server tokio|std]";
+[--only servers|clients] [--client-server tokio|std|smol]";
 
 fn parse_opts() -> Result<Opts, String> {
     let mut opts = Opts {
@@ -105,8 +109,12 @@ fn parse_opts() -> Result<Opts, String> {
                 other => return Err(format!("--only {other}: expected servers or clients")),
             },
             "--client-server" => match value()?.as_str() {
-                name @ ("tokio" | "std") => opts.client_server = name.into(),
-                other => return Err(format!("--client-server {other}: expected tokio or std")),
+                name @ ("tokio" | "std" | "smol") => opts.client_server = name.into(),
+                other => {
+                    return Err(format!(
+                        "--client-server {other}: expected tokio, std or smol"
+                    ))
+                }
             },
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}")),
@@ -170,6 +178,23 @@ fn start_std(router: Arc<Router>) -> Running {
     let thread = std::thread::spawn(move || server.serve());
     Running {
         name: "transport-std",
+        url,
+        stop: Box::new(move || {
+            handle.shutdown();
+            let _ = thread.join();
+        }),
+    }
+}
+
+fn start_smol(router: Arc<Router>) -> Running {
+    let server = transport_smol::Server::builder(router)
+        .bind("127.0.0.1:0")
+        .expect("bind smol server");
+    let url = format!("http://{}/RPC2", server.local_addr());
+    let handle = server.shutdown_handle();
+    let thread = std::thread::spawn(move || transport_smol::block_on(server.serve()));
+    Running {
+        name: "transport-smol",
         url,
         stop: Box::new(move || {
             handle.shutdown();
@@ -326,6 +351,13 @@ fn sequential_std(url: &str, seconds: f64) -> Tally {
     tally
 }
 
+/// Sequential calls from transport-smol's client, each driven by its
+/// `block_on` on this thread.
+fn sequential_smol(url: &str, seconds: f64) -> Tally {
+    let client = transport_smol::Client::new(url).expect("client");
+    transport_smol::block_on(timed(seconds, || client.call("factorial", (N,))))
+}
+
 /// Runs `call` back to back for `seconds`.
 async fn timed<F, Fut>(seconds: f64, mut call: F) -> Tally
 where
@@ -442,7 +474,7 @@ fn server_table(opts: &Opts, router: &Arc<Router>) {
         results.push((python.name, "HTTP/1.0: reconnects per call", tally));
         (python.stop)();
     }
-    for start in [start_std as Start, start_tokio] {
+    for start in [start_std as Start, start_tokio, start_smol] {
         let server = start(router.clone());
         let tally = load(&server.url, opts.connections, opts.seconds);
         results.push((server.name, "keep-alive", tally));
@@ -463,6 +495,7 @@ fn server_table(opts: &Opts, router: &Arc<Router>) {
 fn client_table(opts: &Opts, router: &Arc<Router>) {
     let server = match opts.client_server.as_str() {
         "std" => start_std(router.clone()),
+        "smol" => start_smol(router.clone()),
         _ => start_tokio(router.clone()),
     };
     let python = sequential_python(&server.url, opts.seconds);
@@ -476,6 +509,7 @@ fn client_table(opts: &Opts, router: &Arc<Router>) {
         "transport-tokio",
         sequential_tokio(&server.url, opts.seconds),
     ));
+    clients.push(("transport-smol", sequential_smol(&server.url, opts.seconds)));
     (server.stop)();
     println!(
         "\n### Client speed: sequential factorial({N}) calls against the {} server, {} s each\n",
