@@ -153,7 +153,7 @@ async fn run(router: &Router, call: MethodCall, ctx: Context) -> MethodResponse 
         MethodResponse::Success(_) => None,
     };
     tracing::info!(
-        peer = peer.as_deref().unwrap_or("-"),
+        peer = %peer.as_deref().unwrap_or("-"),
         method = %method,
         fault,
         micros = started.elapsed().as_micros() as u64,
