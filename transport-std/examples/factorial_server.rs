@@ -1,6 +1,7 @@
 //! The classic factorial server on 127.0.0.1:8000, path /RPC2.
 //!
-//! Run: `cargo run -p transport-std --example factorial_server`
+//! Run: `cargo run -p transport-std --example factorial_server [ADDR]`
+//! (ADDR defaults to 127.0.0.1:8000).
 
 use std::sync::Arc;
 
@@ -18,7 +19,9 @@ fn main() -> std::io::Result<()> {
             Ok((1..=n).product::<i64>())
         })
         .help("n! for 0 <= n <= 20.");
-    let server = Server::builder(Arc::new(router)).bind("127.0.0.1:8000")?;
+    let addr = std::env::args().nth(1);
+    let addr = addr.as_deref().unwrap_or("127.0.0.1:8000");
+    let server = Server::builder(Arc::new(router)).bind(addr)?;
     println!("serving on http://{}/RPC2", server.local_addr());
     server.serve()
 }

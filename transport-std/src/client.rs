@@ -244,6 +244,8 @@ impl Client {
             Scheme::Http => Stream::Tcp(self.connect_tcp(address)?),
             Scheme::Https => self.connect_tls(address)?,
         };
+        // A server that stops reading must not stall the call forever.
+        stream.set_write_timeout(Some(config.response_timeout))?;
         Ok(Conn {
             stream,
             machine: ClientConnection::new(Arc::clone(config)),
@@ -306,10 +308,12 @@ fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<B
                     .stream
                     .write_all(&bytes)
                     .and_then(|()| conn.stream.flush());
-                if let Err(e) = written {
-                    // The machine decides what a dead socket means (retry or not).
-                    tracing::debug!(error = %e, "write failed");
-                    conn.machine.handle_input(Input::Eof(Instant::now()));
+                match written {
+                    Ok(()) => {}
+                    Err(e) if is_timeout(&e) => return Err(Error::Timeout("sending the request")),
+                    // The server may have answered already (a 413 before
+                    // the body) and closed: read on, the machine decides.
+                    Err(e) => tracing::debug!(error = %e, "write failed, reading the answer"),
                 }
             }
             Output::Event(ClientEvent::Response { result, raw_body }) => {

@@ -14,6 +14,8 @@ use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 
 /// Longest a read blocks before the thread looks at the shutdown flag.
 const SHUTDOWN_POLL: Duration = Duration::from_millis(100);
+/// How long a closing connection drains what the peer still sends.
+const LINGER: Duration = Duration::from_millis(500);
 
 /// What every connection thread shares with the server.
 pub(crate) struct ConnectionCtx {
@@ -73,7 +75,7 @@ pub(crate) fn serve_connection(mut stream: Stream, peer: String, ctx: &Connectio
             Output::Closed => break,
         }
     }
-    stream.close();
+    stream.close_lingering(LINGER);
     tracing::debug!(%peer, "connection closed");
 }
 

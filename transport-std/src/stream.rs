@@ -3,7 +3,7 @@
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::os::unix::net::UnixStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A connected socket: TCP, unix, or TLS over TCP.
 pub(crate) enum Stream {
@@ -45,21 +45,46 @@ impl Stream {
 
     /// Closes both directions (TLS sends its close_notify first).
     pub(crate) fn close(&mut self) {
+        self.shutdown(Shutdown::Both);
+    }
+
+    /// Closes our sending side, then reads and drops what the peer still
+    /// sends for up to `linger`, so that closing with unread input (a 413
+    /// before the body) does not reset the connection and destroy the
+    /// answer on its way.
+    pub(crate) fn close_lingering(&mut self, linger: Duration) {
+        self.shutdown(Shutdown::Write);
+        let end = Instant::now() + linger;
+        let mut sink = [0u8; 4096];
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.set_read_timeout(Some(left)).is_err() {
+                break;
+            }
+            match self.read(&mut sink) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        self.shutdown(Shutdown::Both);
+    }
+
+    fn shutdown(&mut self, how: Shutdown) {
         let _ = self.flush();
         let _ = match self {
-            Stream::Tcp(s) => s.shutdown(Shutdown::Both),
-            Stream::Unix(s) => s.shutdown(Shutdown::Both),
+            Stream::Tcp(s) => s.shutdown(how),
+            Stream::Unix(s) => s.shutdown(how),
             #[cfg(feature = "tls")]
             Stream::TlsClient(s) => {
                 s.conn.send_close_notify();
                 let _ = s.flush();
-                s.sock.shutdown(Shutdown::Both)
+                s.sock.shutdown(how)
             }
             #[cfg(feature = "tls")]
             Stream::TlsServer(s) => {
                 s.conn.send_close_notify();
                 let _ = s.flush();
-                s.sock.shutdown(Shutdown::Both)
+                s.sock.shutdown(how)
             }
         };
     }

@@ -9,29 +9,42 @@ use std::time::{Duration, Instant};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-/// The benchmark payload: an array of 2,500 structs with int, string,
-/// double, boolean and dateTime members.
+use bytes::BytesMut;
+use xmlrpc_proto::{encode_response, DateTime, MethodResponse, Struct, Value};
+
+/// The benchmark payload (as in the bench crate): an array of 2,500 structs
+/// with int, string, double, boolean and dateTime members, ~1.08 MB.
 fn payload() -> Vec<u8> {
-    let mut s =
-        String::from("<?xml version=\"1.0\"?><methodResponse><params><param><value><array><data>");
-    for i in 0..2500 {
-        s.push_str(&format!(
-            "<value><struct>\
-             <member><name>id</name><value><int>{i}</int></value></member>\
-             <member><name>name</name><value><string>customer {i} &amp; text</string></value></member>\
-             <member><name>balance</name><value><double>{}.{:02}</double></value></member>\
-             <member><name>active</name><value><boolean>{}</boolean></value></member>\
-             <member><name>created</name><value><dateTime.iso8601>2024{:02}{:02}T12:34:56</dateTime.iso8601></value></member>\
-             </struct></value>\n",
-            i * 37,
-            i % 100,
-            i % 2,
-            i % 12 + 1,
-            i % 28 + 1
-        ));
-    }
-    s.push_str("</data></array></value></param></params></methodResponse>\n");
-    s.into_bytes()
+    let record = |i: usize| {
+        let mut s = Struct::with_capacity(5);
+        s.push("id", Value::Int(i as i32 * 7919 - 1_000_000));
+        let flags = if i % 10 == 0 { " & <flag>" } else { "" };
+        s.push(
+            "name",
+            Value::String(format!("client {i:05}/{}{flags}", i % 97)),
+        );
+        s.push("score", Value::Double(i as f64 * 1.25 - 777.0625));
+        s.push("active", Value::Bool(i % 3 != 0));
+        let (y, mo, d) = (
+            2000 + (i % 25) as u16,
+            1 + (i % 12) as u8,
+            1 + (i % 28) as u8,
+        );
+        let date = DateTime::new(
+            y,
+            mo,
+            d,
+            (i % 24) as u8,
+            (i % 60) as u8,
+            ((i * 7) % 60) as u8,
+        );
+        s.push("created", Value::DateTime(date.expect("valid")));
+        Value::Struct(s)
+    };
+    let value = Value::Array((0..2_500).map(record).collect());
+    let mut out = BytesMut::new();
+    encode_response(&MethodResponse::Success(value), &mut out).expect("encodes");
+    out.to_vec()
 }
 
 fn quick_xml_floor(bytes: &[u8]) -> usize {

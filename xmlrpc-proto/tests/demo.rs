@@ -534,3 +534,51 @@ fn cgi_example_refuses_bad_requests() {
     let huge = (u64::MAX).to_string();
     assert!(run_cgi(Some("POST"), Some(&huge), b"").starts_with("Status: 413"));
 }
+
+/// Runs `script` with python3, feeding `input` on stdin; returns stdout.
+fn python(script: &str, input: &[u8]) -> String {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 is on every machine (DESIGN.md, Tests)");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input)
+        .expect("write to python3");
+    let out = child.wait_with_output().expect("python3 runs");
+    assert!(out.status.success(), "python3 failed");
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn python_client_talks_to_the_demo() {
+    // Python's xmlrpc.client writes the request...
+    let request = python(
+        "import sys, xmlrpc.client as x\n\
+         calls = [{'methodName': 'factorial', 'params': [13]},\n\
+                  {'methodName': 'factorial', 'params': [-1]},\n\
+                  {'methodName': 'echo', 'params': [None]},\n\
+                  {'methodName': 'validator1.countTheEntities', 'params': ['<&>']}]\n\
+         sys.stdout.write(x.dumps((calls,), 'system.multicall', allow_none=True))",
+        b"",
+    );
+    let answer = demo::router().handle_body(request.as_bytes(), Context::default());
+    // ...and reads our answer.
+    let seen = python(
+        "import sys, xmlrpc.client as x\n\
+         r = x.loads(sys.stdin.buffer.read(), use_builtin_types=True)[0][0]\n\
+         print(r[0], r[1]['faultCode'], r[2], sorted(r[3][0].items()))",
+        &answer,
+    );
+    assert_eq!(
+        seen.trim(),
+        "[6227020800] -32602 [None] [('ctAmpersands', 1), ('ctApostrophes', 0), \
+         ('ctLeftAngleBrackets', 1), ('ctQuotes', 0), ('ctRightAngleBrackets', 1)]"
+    );
+}

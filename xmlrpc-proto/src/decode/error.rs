@@ -142,6 +142,9 @@ pub(crate) struct Fail {
     pub(crate) kind: DecodeErrorKind,
     pub(crate) at: usize,
     pub(crate) msg: std::borrow::Cow<'static, str>,
+    /// An absolute offset that overrides `at` (for errors about something
+    /// that began in an earlier chunk).
+    pub(crate) absolute: Option<u64>,
 }
 
 impl Fail {
@@ -154,11 +157,25 @@ impl Fail {
             kind,
             at,
             msg: msg.into(),
+            absolute: None,
         }
+    }
+
+    /// This failure placed at absolute offset `offset` instead.
+    pub(crate) fn at_absolute(mut self, offset: u64) -> Self {
+        self.absolute = Some(offset);
+        self
     }
 
     /// Places this failure: `base` is the absolute offset of `input[0]`.
     pub(crate) fn locate(self, base: u64, input: &[u8]) -> DecodeError {
+        if let Some(offset) = self.absolute {
+            let context = usize::try_from(offset.saturating_sub(base))
+                .ok()
+                .and_then(|i| input.get(i..))
+                .unwrap_or(&[]);
+            return DecodeError::new(self.kind, offset, self.msg, context);
+        }
         let at = self.at.min(input.len());
         DecodeError::new(self.kind, base + at as u64, self.msg, &input[at..])
     }

@@ -12,12 +12,15 @@ use std::collections::{HashSet, VecDeque};
 use super::error::{DecodeErrorKind, Fail, LimitKind};
 use super::lexer::Token;
 use super::tag::{Kind, Tag};
-use super::text::{all_ws, append_text, scalar, Scalar};
+use super::text::{all_ws, append_text, is_ws, scalar, Scalar};
 use super::{Event, Limits, MessageKind};
 use crate::{Array, Fault, Struct, Value};
 
 /// Structs with more members than this check duplicates with a hash set.
 const LINEAR_MEMBER_CHECK: usize = 8;
+
+/// Text buffers larger than this are moved into the value, not copied.
+const TAKE_TEXT_ABOVE: usize = 64 << 10;
 
 /// One open element and what has been seen inside it so far.
 #[derive(Debug)]
@@ -113,7 +116,15 @@ pub(crate) struct Grammar {
     /// Reused for base64 with whitespace inside.
     scratch: Vec<u8>,
     elements: usize,
+    /// Absolute offset of the element whose text is being collected.
+    text_at: u64,
+    /// Absolute offset of the input slice being lexed (set by the decoder).
+    pub(crate) base: u64,
     pub(crate) events: VecDeque<Event>,
+}
+
+fn first_non_ws(raw: &str) -> usize {
+    raw.bytes().position(|b| !is_ws(b)).unwrap_or(0)
 }
 
 fn structure(at: usize, msg: impl Into<Cow<'static, str>>) -> Fail {
@@ -140,6 +151,8 @@ impl Grammar {
             text: String::new(),
             scratch: Vec::new(),
             elements: 0,
+            text_at: 0,
+            base: 0,
             events: VecDeque::new(),
         }
     }
@@ -179,18 +192,24 @@ impl Grammar {
             Some(frame) if frame.collects_text() => {
                 append_text(raw, references, &mut self.text, at)?;
                 if self.text.len() > self.limits.max_text_size {
-                    return Err(limit(LimitKind::TextSize, at));
+                    // Placed at the element, the same however input was split.
+                    return Err(limit(LimitKind::TextSize, 0).at_absolute(self.text_at));
                 }
                 Ok(())
             }
+            None if !references => Err(Fail::new(
+                DecodeErrorKind::Syntax,
+                at,
+                "CDATA outside the root element",
+            )),
             _ if all_ws(raw.as_bytes()) => Ok(()),
             Some(frame) => Err(structure(
-                at,
+                at + first_non_ws(raw),
                 format!("text not allowed inside <{}>", frame.tag().name()),
             )),
             None => Err(Fail::new(
                 DecodeErrorKind::Syntax,
-                at,
+                at + first_non_ws(raw),
                 "text outside the root element",
             )),
         }
@@ -218,7 +237,7 @@ impl Grammar {
                     *typed = true;
                     match tag.kind() {
                         Kind::Scalar(kind) => {
-                            self.text.clear();
+                            self.clear_text(at);
                             Frame::Scalar(tag, kind)
                         }
                         Kind::Nil => Frame::Nil(tag),
@@ -253,7 +272,7 @@ impl Grammar {
                     {
                         *has_value = true;
                     }
-                    self.text.clear();
+                    self.clear_text(at);
                     Frame::Value { typed: false }
                 }
                 (Frame::Struct, Tag::Member) => Frame::Member {
@@ -261,7 +280,7 @@ impl Grammar {
                     has_value: false,
                 },
                 (Frame::Member { name: None, .. }, Tag::Name) => {
-                    self.text.clear();
+                    self.clear_text(at);
                     Frame::Name
                 }
                 (Frame::Array { data }, Tag::Data) if !*data => {
@@ -280,7 +299,7 @@ impl Grammar {
                 }
                 (Frame::Call { named, params }, Tag::MethodName) if !*named && !*params => {
                     *named = true;
-                    self.text.clear();
+                    self.clear_text(at);
                     Frame::MethodName
                 }
                 (Frame::Call { named, params }, Tag::Params) if *named && !*params => {
@@ -399,9 +418,12 @@ impl Grammar {
                 let value = if typed {
                     self.take_pending(true, "value", at)?
                 } else {
-                    Value::String(self.text.clone())
+                    Value::String(self.take_text())
                 };
                 self.deliver(value, at)?;
+            }
+            Frame::Scalar(_, Scalar::String) => {
+                self.pending = Some(Value::String(self.take_text()));
             }
             Frame::Scalar(_, kind) => {
                 self.pending = Some(scalar(kind, &self.text, &mut self.scratch, at)?);
@@ -432,6 +454,22 @@ impl Grammar {
             }
         }
         Ok(())
+    }
+
+    /// The collected text as an owned string: a large buffer is handed
+    /// over instead of copied, so a long string costs its length once.
+    fn take_text(&mut self) -> String {
+        if self.text.capacity() > TAKE_TEXT_ABOVE {
+            std::mem::take(&mut self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+
+    /// Starts collecting the text of the element at `at`.
+    fn clear_text(&mut self, at: usize) {
+        self.text.clear();
+        self.text_at = self.base + at as u64;
     }
 
     fn take_pending(&mut self, present: bool, element: &str, at: usize) -> Result<Value, Fail> {

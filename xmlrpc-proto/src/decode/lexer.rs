@@ -48,6 +48,10 @@ pub(crate) struct Lexer {
     max_tag: usize,
 }
 
+fn tag_too_long(at: usize) -> Fail {
+    Fail::new(DecodeErrorKind::Syntax, at, "tag longer than 64 KiB")
+}
+
 fn syntax(at: usize, msg: &'static str) -> Fail {
     Fail::new(DecodeErrorKind::Syntax, at, msg)
 }
@@ -83,7 +87,16 @@ impl Lexer {
                 return Ok(None);
             }
             let step = match self.mode {
-                Mode::Markup if input[start] == b'<' => self.markup(input, start, eof)?,
+                Mode::Markup if input[start] == b'<' => {
+                    let step = self.markup(input, start, eof)?;
+                    if step
+                        .as_ref()
+                        .is_some_and(|(_, end)| end - start > self.max_tag)
+                    {
+                        return Err(tag_too_long(start));
+                    }
+                    step
+                }
                 Mode::Markup => {
                     text(input, start, eof)?.map(|(s, end)| (Some(Token::Text(s)), end))
                 }
@@ -103,11 +116,7 @@ impl Lexer {
                         return Err(syntax(start, "unexpected end of input inside markup"));
                     }
                     if input.len() - start > self.max_tag && self.mode == Mode::Markup {
-                        return Err(Fail::new(
-                            DecodeErrorKind::LimitExceeded(super::LimitKind::TextSize),
-                            start,
-                            "tag longer than max_text_size (or 64 KiB)",
-                        ));
+                        return Err(tag_too_long(start));
                     }
                     return Ok(None);
                 }
@@ -235,8 +244,13 @@ impl Lexer {
         } else if cut == 0 {
             return Ok(None);
         }
-        let s = check_chars(&rest[..cut], start)?;
-        Ok(Some((Some(Token::CData(s)), start + next)))
+        let (s, end) = valid_prefix(&rest[..cut], start)?;
+        let next = if end < cut { start + end } else { start + next };
+        if end < cut {
+            // Resume in CDATA at the bad character, which then fails.
+            self.mode = Mode::CData;
+        }
+        Ok(Some((Some(Token::CData(s)), next)))
     }
 }
 
@@ -297,8 +311,23 @@ fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, 
             cut
         }
     };
-    let s = check_chars(&rest[..end], start)?;
+    let (s, end) = valid_prefix(&rest[..end], start)?;
     Ok(Some((s, start + end)))
+}
+
+/// The text of `seg` before its first bad character, and where that is.
+/// Only a bad character at the very start is an error: the grammar sees
+/// the good text first, so the first error in byte order wins whether the
+/// input came whole or split.
+fn valid_prefix(seg: &[u8], start: usize) -> Result<(&str, usize), Fail> {
+    match check_chars(seg, start) {
+        Ok(s) => Ok((s, seg.len())),
+        Err(f) if f.at > start => {
+            let end = f.at - start;
+            check_chars(&seg[..end], start).map(|s| (s, end))
+        }
+        Err(f) => Err(f),
+    }
 }
 
 fn is_name_byte(b: u8) -> bool {

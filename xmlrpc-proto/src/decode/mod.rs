@@ -84,8 +84,9 @@ pub enum Event {
     End,
 }
 
-/// Longest tag accepted, whatever `max_text_size` says: tags are re-scanned
-/// while incomplete, so this bounds the cost of byte-by-byte input.
+/// Longest tag (`<` to `>`) accepted, a fixed bound (a `Syntax` error past
+/// it): an incomplete tag is re-scanned as bytes arrive, so this bounds the
+/// cost of byte-by-byte input.
 const MAX_TAG: usize = 64 << 10;
 
 /// Where the input stands on its way to the lexer.
@@ -130,7 +131,7 @@ impl Decoder {
             limits,
             stage: Stage::Sniffing(Vec::new()),
             transport: None,
-            lexer: Lexer::new(limits.max_text_size.min(MAX_TAG)),
+            lexer: Lexer::new(MAX_TAG),
             grammar: Grammar::new(kind, limits),
             buf: Vec::new(),
             base: 0,
@@ -209,8 +210,11 @@ impl Decoder {
 
     fn feed_inner(&mut self, chunk: &[u8], eof: bool) -> Result<(), DecodeError> {
         let raw_base = self.fed;
-        self.fed += chunk.len() as u64;
-        if self.fed > self.limits.max_message_size as u64 {
+        let room = (self.limits.max_message_size as u64).saturating_sub(self.fed);
+        if chunk.len() as u64 > room {
+            // Decode what fits first, so an earlier error wins in any split.
+            let fits = room as usize;
+            self.feed_inner(&chunk[..fits], false)?;
             return Err(DecodeError::new(
                 DecodeErrorKind::LimitExceeded(LimitKind::MessageSize),
                 self.limits.max_message_size as u64,
@@ -218,18 +222,29 @@ impl Decoder {
                 &[],
             ));
         }
+        self.fed += chunk.len() as u64;
         if let Stage::Sniffing(prefix) = &mut self.stage {
-            prefix.extend_from_slice(chunk);
-            let found = sniff(prefix, self.transport, eof).map_err(|f| f.locate(0, prefix))?;
+            // Sniff the caller's chunk in place unless earlier bytes wait:
+            // copying a whole message here would double its footprint.
+            let waiting = std::mem::take(prefix);
+            let joined;
+            let data: &[u8] = if waiting.is_empty() {
+                chunk
+            } else {
+                joined = [&waiting[..], chunk].concat();
+                &joined
+            };
+            let found = sniff(data, self.transport, eof).map_err(|f| f.locate(0, data))?;
             let Sniff::Found(charset, skip) = found else {
+                self.stage = Stage::Sniffing(data.to_vec());
                 return Ok(());
             };
-            let prefix = std::mem::take(prefix);
             self.stage = match Transcoder::new(charset) {
                 Some(t) => Stage::Transcode(t),
                 None => Stage::Utf8,
             };
-            return self.push(&prefix[skip..], 0, eof);
+            let before = raw_base - waiting.len() as u64 + skip as u64;
+            return self.push(&data[skip..], before, eof);
         }
         self.push(chunk, raw_base, eof)
     }
@@ -269,6 +284,7 @@ impl Decoder {
     /// Runs lexer and grammar over `input`; returns the bytes consumed.
     fn lex(&mut self, input: &[u8], eof: bool) -> Result<usize, DecodeError> {
         let mut pos = 0;
+        self.grammar.base = self.base;
         loop {
             let step = match self.lexer.next(input, &mut pos, eof) {
                 Ok(Some((token, at))) => self.grammar.token(token, at),

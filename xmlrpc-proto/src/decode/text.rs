@@ -26,36 +26,45 @@ pub(crate) fn all_ws(s: &[u8]) -> bool {
 /// Checks that `seg` is UTF-8 holding only characters XML 1.0 allows
 /// (no C0 controls but TAB, LF, CR; no U+FFFE/U+FFFF).
 pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
-    let s = std::str::from_utf8(seg).map_err(|e| {
-        Fail::new(
-            DecodeErrorKind::InvalidCharacter,
-            at + e.valid_up_to(),
-            "invalid UTF-8",
-        )
-    })?;
-    if let Some(i) = seg
+    // Report the first problem in byte order, whatever its class, so the
+    // error is the same however the input was split.
+    let (valid, utf8_error) = match std::str::from_utf8(seg) {
+        Ok(_) => (seg.len(), false),
+        Err(e) => (e.valid_up_to(), true),
+    };
+    let prefix = &seg[..valid];
+    let mut first = prefix
         .iter()
-        .position(|&b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
-    {
+        .position(|&b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r');
+    if !prefix.is_ascii() {
+        let end = first.unwrap_or(valid);
+        // `prefix` is valid UTF-8 up to `valid`, and `end` is an ASCII byte
+        // or the end, so this slice is valid too.
+        if let Ok(s) = std::str::from_utf8(&prefix[..end]) {
+            if let Some((i, _)) = s
+                .char_indices()
+                .find(|&(_, c)| c == '\u{FFFE}' || c == '\u{FFFF}')
+            {
+                first = Some(i);
+            }
+        }
+    }
+    if let Some(i) = first {
         return Err(Fail::new(
             DecodeErrorKind::InvalidCharacter,
             at + i,
-            "control character not allowed in XML",
+            "character not allowed in XML (control, U+FFFE or U+FFFF)",
         ));
     }
-    if !seg.is_ascii() {
-        if let Some((i, _)) = s
-            .char_indices()
-            .find(|&(_, c)| c == '\u{FFFE}' || c == '\u{FFFF}')
-        {
-            return Err(Fail::new(
-                DecodeErrorKind::InvalidCharacter,
-                at + i,
-                "U+FFFE/U+FFFF not allowed in XML",
-            ));
-        }
+    if utf8_error {
+        return Err(Fail::new(
+            DecodeErrorKind::InvalidCharacter,
+            at + valid,
+            "invalid UTF-8",
+        ));
     }
-    Ok(s)
+    std::str::from_utf8(seg)
+        .map_err(|_| Fail::new(DecodeErrorKind::InvalidCharacter, at, "invalid UTF-8"))
 }
 
 /// Appends `raw` text to `out`, resolving entity and character references

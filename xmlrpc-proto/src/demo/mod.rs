@@ -4,8 +4,16 @@
 //! help text.
 //!
 //! ```
+//! use xmlrpc_proto::{decode_response, service::Context, MethodResponse, Value};
+//!
 //! let router = xmlrpc_proto::demo::router();
-//! # let _ = router;
+//! let request = b"<?xml version=\"1.0\"?><methodCall><methodName>factorial</methodName>\
+//!     <params><param><value><int>5</int></value></param></params></methodCall>";
+//! let response = router.handle_body(request, Context::default());
+//! assert_eq!(
+//!     decode_response(&response).unwrap(),
+//!     MethodResponse::Success(Value::Int(120))
+//! );
 //! ```
 
 mod validator1;

@@ -10,7 +10,8 @@
 use ::serde::de::DeserializeOwned;
 use std::future::Future;
 
-use super::handler::{arg, check_arity, HandlerResult};
+use super::args::{check_arity, next_arg};
+use super::handler::HandlerResult;
 use super::panic::BoxFuture;
 use super::signature::Signature;
 use super::Context;
@@ -51,9 +52,9 @@ macro_rules! impl_async_handlers {
             #[allow(unused_mut, unused_variables)]
             fn call(&self, params: Vec<Value>) -> BoxFuture<Result<Value, Fault>> {
                 let start = || -> Result<Fut, Fault> {
-                    check_arity(&params, $n)?;
+                    let found = check_arity(&params, $n)?;
                     let mut params = params.into_iter();
-                    $(let $var: $arg = arg($idx, params.next().unwrap_or(Value::Nil))?;)*
+                    $(let $var: $arg = next_arg(&mut params, $idx, $n, found)?;)*
                     Ok((self)($($var),*))
                 };
                 match start() {
@@ -80,9 +81,9 @@ macro_rules! impl_async_handlers {
             #[allow(unused_mut, unused_variables)]
             fn call(&self, params: Vec<Value>, ctx: Context) -> BoxFuture<Result<Value, Fault>> {
                 let start = || -> Result<Fut, Fault> {
-                    check_arity(&params, $n)?;
+                    let found = check_arity(&params, $n)?;
                     let mut params = params.into_iter();
-                    $(let $var: $arg = arg($idx, params.next().unwrap_or(Value::Nil))?;)*
+                    $(let $var: $arg = next_arg(&mut params, $idx, $n, found)?;)*
                     Ok((self)(ctx, $($var),*))
                 };
                 match start() {

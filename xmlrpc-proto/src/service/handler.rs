@@ -8,15 +8,13 @@
 //! (keeping its code). Wrong arity or argument types are fault -32602 naming
 //! the parameter; a result that cannot be represented is -32603.
 
-use std::any::Any;
-
 use ::serde::de::DeserializeOwned;
 use ::serde::Serialize;
 
+use super::args::{check_arity, next_arg, take_as};
 use super::signature::{return_type_name, Signature};
 use super::Context;
-use crate::serde::type_name_of;
-use crate::serde::{from_value, to_value};
+use crate::serde::{to_value, type_name_of};
 use crate::{fault_code, Fault, Value};
 
 /// A handler's return value: `Result<T, E>` with `T: Serialize` and
@@ -74,53 +72,6 @@ pub trait ContextHandler<Args>: Send + Sync + 'static {
     fn signature() -> Option<Signature>;
 }
 
-/// Moves the value out of `slot` when `A` and `B` are the same type.
-fn take_as<A: 'static, B: 'static>(slot: &mut Option<A>) -> Option<B> {
-    (slot as &mut dyn Any)
-        .downcast_mut::<Option<B>>()
-        .and_then(Option::take)
-}
-
-/// Argument `index` from `value`: a `Value` argument is taken as is, anything
-/// else goes through serde. Errors are fault -32602 naming the parameter.
-pub(crate) fn arg<A: DeserializeOwned + 'static>(index: usize, value: Value) -> Result<A, Fault> {
-    let mut slot = Some(value);
-    if let Some(arg) = take_as::<Value, A>(&mut slot) {
-        return Ok(arg);
-    }
-    let value = slot.unwrap_or(Value::Nil);
-    from_value(value).map_err(|e| {
-        let path = e.path();
-        let sep = if path.is_empty() || path.starts_with(['.', '[']) {
-            ""
-        } else {
-            "."
-        };
-        Fault::new(
-            fault_code::INVALID_PARAMS,
-            format!("params[{index}]{sep}{path}: {}", e.message()),
-        )
-    })
-}
-
-/// Checks the number of params against what the handler takes.
-pub(crate) fn check_arity(params: &[Value], expected: usize) -> Result<(), Fault> {
-    let found = params.len();
-    if found == expected {
-        return Ok(());
-    }
-    let plural = if expected == 1 { "" } else { "s" };
-    let (index, what) = if found < expected {
-        (found, "missing")
-    } else {
-        (expected, "unexpected")
-    };
-    Err(Fault::new(
-        fault_code::INVALID_PARAMS,
-        format!("params[{index}]: {what} (expected {expected} parameter{plural}, found {found})"),
-    ))
-}
-
 /// Implements the handler traits for closures of one arity.
 macro_rules! impl_handlers {
     ($n:expr; $($arg:ident $var:ident $idx:expr),*) => {
@@ -132,9 +83,9 @@ macro_rules! impl_handlers {
         {
             #[allow(unused_mut, unused_variables)]
             fn call(&self, params: Vec<Value>) -> Result<Value, Fault> {
-                check_arity(&params, $n)?;
+                let found = check_arity(&params, $n)?;
                 let mut params = params.into_iter();
-                $(let $var: $arg = arg($idx, params.next().unwrap_or(Value::Nil))?;)*
+                $(let $var: $arg = next_arg(&mut params, $idx, $n, found)?;)*
                 (self)($($var),*).into_result()
             }
 
@@ -151,9 +102,9 @@ macro_rules! impl_handlers {
         {
             #[allow(unused_mut, unused_variables)]
             fn call(&self, params: Vec<Value>, ctx: &Context) -> Result<Value, Fault> {
-                check_arity(&params, $n)?;
+                let found = check_arity(&params, $n)?;
                 let mut params = params.into_iter();
-                $(let $var: $arg = arg($idx, params.next().unwrap_or(Value::Nil))?;)*
+                $(let $var: $arg = next_arg(&mut params, $idx, $n, found)?;)*
                 (self)(ctx, $($var),*).into_result()
             }
 

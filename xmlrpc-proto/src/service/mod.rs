@@ -14,7 +14,9 @@
 //!
 //! Arguments are `DeserializeOwned`, results `Serialize`, errors
 //! `Into<Fault>`; a `Value` argument or result is passed through as is.
-//! Typed handlers take exactly their number of params.
+//! Typed handlers take exactly their number of params, except that trailing
+//! `Option` arguments may be left off (they read `None`), as in
+//! [`from_params`](crate::serde::from_params).
 //!
 //! | what went wrong | fault |
 //! |---|---|
@@ -32,7 +34,7 @@
 //!
 //! let mut router = Router::new();
 //! router
-//!     .register("greet", |ctx: &Context| -> Result<String, Fault> {
+//!     .register_with_context("greet", |ctx: &Context| -> Result<String, Fault> {
 //!         Ok(format!("hello {}", ctx.user.as_deref().unwrap_or("stranger")))
 //!     })
 //!     .help("Greets the authenticated user.");
@@ -50,6 +52,7 @@
 //! assert_eq!(response, MethodResponse::Success(Value::Int(2)));
 //! ```
 
+mod args;
 mod async_handler;
 mod capabilities;
 mod context;

@@ -78,3 +78,42 @@ impl Future for CatchPanic {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::task::Waker;
+
+    fn poll(future: &mut CatchPanic) -> Poll<Result<Value, Fault>> {
+        Pin::new(future).poll(&mut TaskContext::from_waker(Waker::noop()))
+    }
+
+    #[test]
+    fn a_panicking_future_completes_with_32603_once() {
+        let mut future = CatchPanic::new(
+            Arc::from("f"),
+            Box::pin(async {
+                if true {
+                    panic!("bug");
+                }
+                Ok(Value::Nil)
+            }),
+        );
+        match poll(&mut future) {
+            Poll::Ready(Err(fault)) => {
+                assert_eq!(fault.code, fault_code::INTERNAL_ERROR);
+                assert!(fault.message.contains("'f'"), "{}", fault.message);
+            }
+            other => panic!("expected a fault, got {other:?}"),
+        }
+        // Polling again does not touch the poisoned future.
+        assert!(matches!(poll(&mut future), Poll::Ready(Err(_))));
+    }
+
+    #[test]
+    fn guarded_passes_results_through() {
+        assert_eq!(guarded("f", || Ok(Value::Int(1))), Ok(Value::Int(1)));
+        let fault = Fault::new(9, "nine");
+        assert_eq!(guarded("f", || Err(fault.clone())), Err(fault));
+    }
+}

@@ -449,6 +449,28 @@ fn describe(e: &EncodeError) -> String {
     }
 }
 
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut methods: Vec<&str> = self.registry.names().collect();
+        methods.sort_unstable();
+        f.debug_struct("Router")
+            .field("methods", &methods)
+            .field("system", &self.system)
+            .field("capabilities", &self.capabilities)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Dispatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dispatch::Ready(response) => f.debug_tuple("Ready").field(response).finish(),
+            Dispatch::Blocking(call) => f.debug_tuple("Blocking").field(call).finish(),
+            Dispatch::Async(_) => f.write_str("Async(..)"),
+        }
+    }
+}
+
 impl Default for Router {
     fn default() -> Self {
         Router::new()

@@ -118,3 +118,47 @@ pub(crate) fn return_type_name<T: ?Sized + 'static>() -> Option<&'static str> {
     };
     Some(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_type_names() {
+        assert_eq!(return_type_name::<i32>(), Some("int"));
+        assert_eq!(return_type_name::<u16>(), Some("int"));
+        assert_eq!(return_type_name::<u64>(), Some("i8"));
+        assert_eq!(return_type_name::<bool>(), Some("boolean"));
+        assert_eq!(return_type_name::<f32>(), Some("double"));
+        assert_eq!(return_type_name::<String>(), Some("string"));
+        assert_eq!(
+            return_type_name::<crate::DateTime>(),
+            Some("dateTime.iso8601")
+        );
+        assert_eq!(return_type_name::<crate::Struct>(), Some("struct"));
+        assert_eq!(return_type_name::<Vec<Value>>(), Some("array"));
+        assert_eq!(return_type_name::<()>(), Some("nil"));
+        assert_eq!(return_type_name::<Value>(), None);
+    }
+
+    #[test]
+    fn derived_needs_every_type() {
+        let sig = Signature::derived(Some("int"), &[Some("string"), Some("array")]);
+        let sig = sig.expect("all known");
+        assert_eq!(sig.return_type(), "int");
+        assert_eq!(sig.params(), ["string", "array"]);
+        assert_eq!(Signature::derived(None, &[Some("int")]), None);
+        assert_eq!(Signature::derived(Some("int"), &[Some("int"), None]), None);
+    }
+
+    #[test]
+    fn empty_signature_is_nil() {
+        let sig = Signature::new(Vec::<String>::new());
+        assert_eq!(sig.return_type(), "nil");
+        assert!(sig.params().is_empty());
+        assert_eq!(
+            sig.to_value(),
+            Value::Array(vec![Value::String("nil".into())].into())
+        );
+    }
+}
