@@ -36,6 +36,14 @@ impl Outbox {
         self.first.is_none() && self.joined.is_empty()
     }
 
+    /// Everything queued, as one buffer; leaves the outbox empty.
+    pub(crate) fn take(&mut self) -> Bytes {
+        match self.first.take() {
+            Some(first) => first,
+            None => self.joined.split().freeze(),
+        }
+    }
+
     /// Writes everything queued, then flushes (TLS buffers internally).
     pub(crate) async fn flush<W: AsyncWrite + Unpin>(&mut self, io: &mut W) -> io::Result<()> {
         if self.is_empty() {
@@ -69,5 +77,9 @@ mod tests {
         outbox.push(Bytes::from_static(b"again"));
         outbox.flush(&mut sink).await.unwrap();
         assert_eq!(sink, b"head body tailagain");
+        outbox.push(Bytes::from_static(b"a"));
+        outbox.push(Bytes::from_static(b"b"));
+        assert_eq!(outbox.take(), Bytes::from_static(b"ab"));
+        assert!(outbox.is_empty());
     }
 }
