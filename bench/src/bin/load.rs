@@ -8,7 +8,7 @@
 //!    Python's `ServerProxy`, plus the client's own CPU time per call.
 //!
 //! ```text
-//! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16] \
+//! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16] [--rounds 3] \
 //!     [--only servers|clients] [--client-server tokio|std|smol]
 //! ```
 //!
@@ -72,6 +72,8 @@ print(calls, time.perf_counter() - start, time.thread_time() - cpu)
 struct Opts {
     seconds: f64,
     connections: usize,
+    /// Rounds of the server table (the median is reported).
+    rounds: usize,
     /// Run the server table.
     servers: bool,
     /// Run the client table.
@@ -80,13 +82,14 @@ struct Opts {
     client_server: String,
 }
 
-const USAGE: &str = "usage: load [--seconds S] [--connections C] \
+const USAGE: &str = "usage: load [--seconds S] [--connections C] [--rounds R] \
 [--only servers|clients] [--client-server tokio|std|smol]";
 
 fn parse_opts() -> Result<Opts, String> {
     let mut opts = Opts {
         seconds: 5.0,
         connections: 16,
+        rounds: 3,
         servers: true,
         clients: true,
         client_server: "tokio".into(),
@@ -102,6 +105,10 @@ fn parse_opts() -> Result<Opts, String> {
                 opts.connections = value()?
                     .parse()
                     .map_err(|e| format!("--connections: {e}"))?
+            }
+            "--rounds" => {
+                opts.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
+                opts.rounds = opts.rounds.max(1);
             }
             "--only" => match value()?.as_str() {
                 "servers" => opts.clients = false,
@@ -433,19 +440,6 @@ fn ratio(ours: f64, python: Option<f64>) -> String {
     }
 }
 
-fn print_row(name: &str, note: &str, tally: &Tally, python: Option<f64>) {
-    println!(
-        "| {name} | {note} | {} | {} | {:.0} | {} |",
-        tally.calls,
-        tally.errors,
-        tally.per_second(),
-        ratio(tally.per_second(), python)
-    );
-    if let Some(e) = &tally.first_error {
-        eprintln!("{name}: first error: {e}");
-    }
-}
-
 fn main() {
     let opts = match parse_opts() {
         Ok(opts) => opts,
@@ -465,29 +459,62 @@ fn main() {
 
 /// Throughput of each server under `opts.connections` busy clients.
 fn server_table(opts: &Opts, router: &Arc<Router>) {
-    let mut results = Vec::new();
-    let mut python_rate = None;
     type Start = fn(Arc<Router>) -> Running;
+    // All servers up at once (idle ones cost nothing); the rounds then take
+    // turns, so a burst of other work on the machine hits every server.
+    let mut servers: Vec<(Running, &str)> = Vec::new();
     if let Some(python) = start_python() {
-        let tally = load(&python.url, opts.connections, opts.seconds);
-        python_rate = Some(tally.per_second());
-        results.push((python.name, "HTTP/1.0: reconnects per call", tally));
-        (python.stop)();
+        servers.push((python, "HTTP/1.0: reconnects per call"));
     }
     for start in [start_std as Start, start_tokio, start_smol] {
-        let server = start(router.clone());
-        let tally = load(&server.url, opts.connections, opts.seconds);
-        results.push((server.name, "keep-alive", tally));
+        servers.push((start(router.clone()), "keep-alive"));
+    }
+    let mut tallies: Vec<Vec<Tally>> = servers.iter().map(|_| Vec::new()).collect();
+    for _ in 0..opts.rounds {
+        for (i, (server, _)) in servers.iter().enumerate() {
+            tallies[i].push(load(&server.url, opts.connections, opts.seconds));
+        }
+    }
+    let medians: Vec<f64> = tallies.iter().map(|t| median_rate(t)).collect();
+    let python_rate = servers
+        .first()
+        .filter(|(s, _)| s.name.starts_with("Python"))
+        .map(|_| medians[0]);
+    println!(
+        "\n### Server throughput: factorial({N}), {} connections, {} rounds of {} s each\n",
+        opts.connections, opts.rounds, opts.seconds
+    );
+    println!("| server | connections | calls | errors | median calls/s | range | vs Python |");
+    println!("|---|---|---|---|---|---|---|");
+    for (i, (server, note)) in servers.iter().enumerate() {
+        let rates: Vec<f64> = tallies[i].iter().map(Tally::per_second).collect();
+        let low = rates.iter().cloned().fold(f64::INFINITY, f64::min);
+        let high = rates.iter().cloned().fold(0.0, f64::max);
+        println!(
+            "| {} | {note} | {} | {} | {:.0} | {low:.0}-{high:.0} | {} |",
+            server.name,
+            tallies[i].iter().map(|t| t.calls).sum::<u64>(),
+            tallies[i].iter().map(|t| t.errors).sum::<u64>(),
+            medians[i],
+            ratio(medians[i], python_rate),
+        );
+        if let Some(e) = tallies[i].iter().find_map(|t| t.first_error.as_ref()) {
+            eprintln!("{}: first error: {e}", server.name);
+        }
+    }
+    for (server, _) in servers {
         (server.stop)();
     }
-    println!(
-        "\n### Server throughput: factorial({N}), {} connections, {} s each\n",
-        opts.connections, opts.seconds
-    );
-    println!("| server | connections | calls | errors | calls/s | vs Python |");
-    println!("|---|---|---|---|---|---|");
-    for (name, note, tally) in &results {
-        print_row(name, note, tally, python_rate);
+}
+
+/// The median of the rounds' calls per second.
+fn median_rate(tallies: &[Tally]) -> f64 {
+    let mut rates: Vec<f64> = tallies.iter().map(Tally::per_second).collect();
+    rates.sort_by(f64::total_cmp);
+    match rates.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => rates[n / 2],
+        n => (rates[n / 2 - 1] + rates[n / 2]) / 2.0,
     }
 }
 
