@@ -2,11 +2,13 @@
 
 use std::future::pending;
 use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::watch;
+use tokio::time::Sleep;
 use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
 use xmlrpc_proto::service::{Context, Dispatch, Router};
 use xmlrpc_proto::{fault_code, Fault, MethodCall, MethodResponse};
@@ -46,6 +48,7 @@ pub(crate) async fn serve(
     let mut outbox = Outbox::default();
     let mut buf = vec![0u8; READ_CHUNK];
     let mut stopping = false;
+    let mut timer = Timer::default();
     loop {
         match conn.poll_output() {
             Output::Transmit(bytes) => outbox.push(bytes),
@@ -78,15 +81,12 @@ pub(crate) async fn serve(
                     conn.shutdown(Instant::now());
                     continue;
                 }
-                let sleep = async {
-                    match deadline {
-                        Some(at) => tokio::time::sleep_until(at.into()).await,
-                        None => pending().await,
-                    }
-                };
+                if let Some(at) = deadline {
+                    timer.arm(at);
+                }
                 let woke = tokio::select! {
                     r = stream.read(&mut buf), if read => Woke::Read(r),
-                    _ = sleep, if deadline.is_some() => Woke::Deadline,
+                    _ = timer.fired(), if deadline.is_some() => Woke::Deadline,
                     _ = shutdown.changed(), if !stopping => Woke::Shutdown,
                     else => Woke::Nothing,
                 };
@@ -115,6 +115,43 @@ pub(crate) async fn serve(
     }
     // Close politely (TLS close_notify, TCP FIN); the peer may be gone.
     let _ = stream.shutdown().await;
+}
+
+/// The connection's one timer. Every request moves the idle deadline a
+/// little later; re-registering the timer each time costs two timer-wheel
+/// operations per call, so it is only ever moved earlier. Firing early is
+/// harmless: the machine checks its own deadlines on `Tick` and reports
+/// the real one, which the timer then takes.
+#[derive(Default)]
+struct Timer {
+    sleep: Option<Pin<Box<Sleep>>>,
+    /// Where the timer is set, `None` once it fired.
+    armed: Option<Instant>,
+}
+
+impl Timer {
+    /// Makes sure the timer fires no later than `at`.
+    fn arm(&mut self, at: Instant) {
+        if self.armed.is_some_and(|armed| armed <= at) {
+            return;
+        }
+        self.armed = Some(at);
+        match &mut self.sleep {
+            Some(sleep) => sleep.as_mut().reset(at.into()),
+            None => self.sleep = Some(Box::pin(tokio::time::sleep_until(at.into()))),
+        }
+    }
+
+    /// Completes when the armed time passes.
+    async fn fired(&mut self) {
+        match &mut self.sleep {
+            Some(sleep) if self.armed.is_some() => {
+                sleep.as_mut().await;
+                self.armed = None;
+            }
+            _ => pending().await,
+        }
+    }
 }
 
 /// Writes what the machine queued, within `limit`.

@@ -332,3 +332,52 @@ async fn tls_with_a_self_signed_certificate() {
     ));
     running.shutdown().await;
 }
+
+/// One raw keep-alive request for `factorial(3)`.
+fn raw_request() -> Vec<u8> {
+    let body = "<?xml version=\"1.0\"?><methodCall><methodName>factorial</methodName>\
+                <params><param><value><int>3</int></value></param></params></methodCall>";
+    format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_deadline_follows_activity_then_closes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = ServerConfig {
+        idle_timeout: Duration::from_millis(300),
+        ..ServerConfig::default()
+    };
+    let server = start(
+        Server::builder(router())
+            .config(config)
+            .bind("127.0.0.1:0")
+            .unwrap(),
+    );
+    let mut socket = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    // Busy for well past one idle period: activity keeps moving the deadline.
+    for _ in 0..6 {
+        socket.write_all(&raw_request()).await.unwrap();
+        let n = socket.read(&mut buf).await.unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(answer.contains("<int>6</int>"), "answer: {answer}");
+        tokio::time::sleep(Duration::from_millis(120)).await;
+    }
+    // Then idle: the server closes within about one idle period.
+    let started = Instant::now();
+    let n = tokio::time::timeout(Duration::from_secs(3), socket.read(&mut buf))
+        .await
+        .expect("the idle connection was never closed")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "expected a close, got bytes");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(150) && waited < Duration::from_millis(1500),
+        "closed after {waited:?}"
+    );
+    server.shutdown().await;
+}
