@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16] [--rounds 3] \
-//!     [--only servers|clients] [--client-server tokio|std|smol]
+//!     [--handler sync|async] [--only servers|clients] [--client-server tokio|std|smol]
 //! ```
 //!
 //! The load generator is transport-tokio's client on its own two-thread
@@ -78,18 +78,21 @@ struct Opts {
     servers: bool,
     /// Run the client table.
     clients: bool,
-    /// Which of our servers the client table calls (`tokio` or `std`).
+    /// Register factorial as an async handler instead of a sync one.
+    async_handler: bool,
+    /// Which of our servers the client table calls.
     client_server: String,
 }
 
 const USAGE: &str = "usage: load [--seconds S] [--connections C] [--rounds R] \
-[--only servers|clients] [--client-server tokio|std|smol]";
+[--handler sync|async] [--only servers|clients] [--client-server tokio|std|smol]";
 
 fn parse_opts() -> Result<Opts, String> {
     let mut opts = Opts {
         seconds: 5.0,
         connections: 16,
         rounds: 3,
+        async_handler: false,
         servers: true,
         clients: true,
         client_server: "tokio".into(),
@@ -110,6 +113,11 @@ fn parse_opts() -> Result<Opts, String> {
                 opts.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?;
                 opts.rounds = opts.rounds.max(1);
             }
+            "--handler" => match value()?.as_str() {
+                "sync" => opts.async_handler = false,
+                "async" => opts.async_handler = true,
+                other => return Err(format!("--handler {other}: expected sync or async")),
+            },
             "--only" => match value()?.as_str() {
                 "servers" => opts.clients = false,
                 "clients" => opts.servers = false,
@@ -130,17 +138,24 @@ fn parse_opts() -> Result<Opts, String> {
     Ok(opts)
 }
 
-/// Our factorial, the same work Python's does.
-fn router() -> Arc<Router> {
+fn factorial(n: i64) -> Result<i64, Fault> {
+    if !(0..=20).contains(&n) {
+        return Err(Fault::new(fault_code::INVALID_PARAMS, "n must be 0..=20"));
+    }
+    Ok((2..=n).product())
+}
+
+/// Our factorial, the same work Python's does: a plain (sync) handler, which
+/// tokio runs on `spawn_blocking`, or with `--handler async` an async one,
+/// which every server runs on its connection's task or thread.
+fn router(async_handler: bool) -> Arc<Router> {
     let mut router = Router::new();
-    router
-        .register("factorial", |n: i64| -> Result<i64, Fault> {
-            if !(0..=20).contains(&n) {
-                return Err(Fault::new(fault_code::INVALID_PARAMS, "n must be 0..=20"));
-            }
-            Ok((2..=n).product())
-        })
-        .help("n!");
+    if async_handler {
+        router.register_async("factorial", |n: i64| async move { factorial(n) })
+    } else {
+        router.register("factorial", factorial)
+    }
+    .help("n!");
     Arc::new(router)
 }
 
@@ -448,7 +463,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let router = router();
+    let router = router(opts.async_handler);
     if opts.servers {
         server_table(&opts, &router);
     }
@@ -481,8 +496,11 @@ fn server_table(opts: &Opts, router: &Arc<Router>) {
         .filter(|(s, _)| s.name.starts_with("Python"))
         .map(|_| medians[0]);
     println!(
-        "\n### Server throughput: factorial({N}), {} connections, {} rounds of {} s each\n",
-        opts.connections, opts.rounds, opts.seconds
+        "\n### Server throughput: factorial({N}) ({} handler), {} connections, {} rounds of {} s each\n",
+        if opts.async_handler { "async" } else { "sync" },
+        opts.connections,
+        opts.rounds,
+        opts.seconds
     );
     println!("| server | connections | calls | errors | median calls/s | range | vs Python |");
     println!("|---|---|---|---|---|---|---|");
