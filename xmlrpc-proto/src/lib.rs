@@ -1,4 +1,63 @@
 //! Sans-IO XML-RPC: the codec, HTTP/1.1 state machines and router, with no I/O at all.
+//!
+//! `xmlrpc-proto` turns bytes into XML-RPC values and values into bytes,
+//! frames them in HTTP/1.1, routes calls to handlers, and owns every limit
+//! and deadline. The transport crates (`transport-std`, `transport-tokio`,
+//! `transport-smol`) only move bytes between a socket and these machines;
+//! anyone can embed the core in a stack of their own (CGI, SCGI, a message
+//! queue, a test harness) with no transport at all.
+//!
+//! # What this is not
+//!
+//! - No sockets, no TLS, no DNS: the caller moves the bytes.
+//! - No clock: every method that starts or checks a deadline takes `now: Instant`.
+//! - No threads, no tasks, no runtime: async handlers are plain futures the
+//!   adapter polls.
+//! - No DTDs, no entity expansion, no processing instructions: they are refused.
+//!
+//! # Example: the classic factorial, bytes in and bytes out
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use xmlrpc_proto::service::{Context, Router};
+//! use xmlrpc_proto::{decode_response, encode_call, Fault, MethodCall, MethodResponse, Value};
+//!
+//! let mut router = Router::new();
+//! router
+//!     .register("factorial", |n: u32| -> Result<u64, Fault> { Ok((1..=u64::from(n)).product()) })
+//!     .help("n! for a small n");
+//!
+//! // The client side encodes a call...
+//! let mut request = BytesMut::new();
+//! encode_call(&MethodCall::new("factorial", vec![Value::Int(5)]), &mut request)?;
+//!
+//! // ...the server side routes the bytes and answers with bytes...
+//! let response = router.handle_body(&request, Context::default());
+//!
+//! // ...and the client decodes the answer.
+//! assert_eq!(decode_response(&response)?, MethodResponse::Success(Value::Int(120)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The drain rule
+//!
+//! **After every input (`feed`, `handle_input`), call the matching `poll_*`
+//! method until it says "wait".** The push [`Decoder`] reports
+//! [`decode::Event`]s; the HTTP machines in [`http`] report
+//! [`http::Output`]s. Every adapter is then the same short loop.
+//!
+//! # Limits
+//!
+//! | limit | default | error |
+//! |---|---|---|
+//! | nesting depth | 64 | [`decode::LimitKind::Depth`] (fault -32600) |
+//! | message size | 16 MiB server, 64 MiB client | [`decode::LimitKind::MessageSize`]; HTTP 413 on a server |
+//! | one text, name or base64 value | 16 MiB / 64 MiB | [`decode::LimitKind::TextSize`] |
+//! | params in a message | 10,000 | [`decode::LimitKind::Params`] |
+//! | elements in a message | 4,000,000 / 16,000,000 | [`decode::LimitKind::Elements`] |
+//! | multicall entries | 1,000 | fault -32600 for that call |
+//!
+//! The HTTP limits and deadlines, with their statuses, are tabled in [`http`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

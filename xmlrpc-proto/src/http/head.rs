@@ -325,6 +325,19 @@ mod tests {
     }
 
     #[test]
+    fn header_slots_beyond_the_stack_array() {
+        let many: String = (0..150).map(|i| format!("X-{i}: v\r\n")).collect();
+        let text = format!("POST / HTTP/1.1\r\nHost: a\r\n{many}Content-Length: 0\r\n\r\n");
+        let bytes = Bytes::from(text);
+        let parts = parse_request(&bytes, 200).map_err(|r| r.reason);
+        assert_eq!(parts.map(|p| p.headers.len()), Ok(152));
+        let refused = parse_request(&bytes, 151)
+            .map(|_| ())
+            .map_err(|r| r.status.as_u16());
+        assert_eq!(refused, Err(431));
+    }
+
+    #[test]
     fn keep_alive_rules() {
         let h10 = parse("POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
         assert!(!h10.keep_alive);

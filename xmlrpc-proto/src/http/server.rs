@@ -22,7 +22,30 @@ use crate::decode::MessageKind;
 use crate::{Limits, MethodCall, MethodResponse};
 
 /// The Basic-auth callback of [`ServerConfig::auth`]: (user, password) to
-/// accept or refuse. Compare secrets in constant time.
+/// accept or refuse. Compare secrets in constant time, so the answer's
+/// timing does not tell how much of a guess was right:
+///
+/// ```
+/// use std::sync::Arc;
+/// use xmlrpc_proto::http::ServerConfig;
+///
+/// /// Equal bytes, in time that depends only on the lengths.
+/// fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+///     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// }
+///
+/// let config = ServerConfig {
+///     auth: Some(Arc::new(|user: &str, password: &str| {
+///         // Evaluate both, always: no early exit on a wrong user.
+///         let user_ok = ct_eq(user.as_bytes(), b"admin");
+///         let password_ok = ct_eq(password.as_bytes(), b"s3cret");
+///         user_ok & password_ok
+///     })),
+///     ..ServerConfig::default()
+/// };
+/// let check = config.auth.as_ref().unwrap();
+/// assert!(check("admin", "s3cret") && !check("admin", "s3creT"));
+/// ```
 pub type AuthCheck = dyn Fn(&str, &str) -> bool + Send + Sync;
 
 /// Settings shared by every connection of a server.
