@@ -264,9 +264,11 @@ impl Decoder {
                 self.lex_buffer(eof)
             }
             Stage::Transcode(t) => {
-                t.push(data, &mut self.buf, eof)
-                    .map_err(|f| f.locate(raw_base, data))?;
-                self.lex_buffer(eof)
+                // On a bad sequence, what came before it is still lexed
+                // first, so an earlier error wins in any split.
+                let transcoded = t.push(data, raw_base, &mut self.buf, eof);
+                self.lex_buffer(eof && transcoded.is_ok())?;
+                transcoded.map_err(|f| f.locate(raw_base, data))
             }
             Stage::Sniffing(_) => Ok(()),
         }

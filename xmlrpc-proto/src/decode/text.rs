@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use super::error::{DecodeErrorKind, Fail};
+use super::error::{DecodeErrorKind, Fail, LimitKind};
 use crate::{DateTime, Value};
 
 /// XML whitespace.
@@ -69,43 +69,65 @@ pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
 
 /// Appends `raw` text to `out`, resolving entity and character references
 /// when `references` (not in CDATA) and normalising CR LF and lone CR to LF
-/// (XML 1.0 section 2.11).
+/// (XML 1.0 section 2.11). `out` may not grow past `max` bytes: that is
+/// checked as the text is read, so whichever error comes first in the
+/// input wins (a bad reference, or the text growing too long), however the
+/// text was split.
 pub(crate) fn append_text(
     raw: &str,
     references: bool,
     out: &mut String,
+    max: usize,
     at: usize,
 ) -> Result<(), Fail> {
     let bytes = raw.as_bytes();
     let amp = if references { b'&' } else { b'\r' };
+    let too_long = || {
+        Fail::new(
+            DecodeErrorKind::LimitExceeded(LimitKind::TextSize),
+            at,
+            "limit max_text_size exceeded",
+        )
+    };
     let mut from = 0;
     while let Some(rel) = memchr::memchr2(amp, b'\r', &bytes[from..]) {
         let i = from + rel;
         out.push_str(&raw[from..i]);
+        if out.len() > max {
+            return Err(too_long());
+        }
         if bytes[i] == b'\r' {
             out.push('\n');
             from = i + 1;
             if bytes.get(from) == Some(&b'\n') {
                 from += 1;
             }
-            continue;
+        } else {
+            let end = bytes[i..]
+                .iter()
+                .take(12)
+                .position(|&b| b == b';')
+                .map(|p| i + p)
+                .ok_or_else(|| {
+                    Fail::new(DecodeErrorKind::Syntax, at + i, "unterminated reference")
+                })?;
+            out.push(resolve(&raw[i + 1..end]).ok_or_else(|| {
+                Fail::new(
+                    DecodeErrorKind::Syntax,
+                    at + i,
+                    "unknown entity or invalid character reference",
+                )
+            })?);
+            from = end + 1;
         }
-        let end = bytes[i..]
-            .iter()
-            .take(12)
-            .position(|&b| b == b';')
-            .map(|p| i + p)
-            .ok_or_else(|| Fail::new(DecodeErrorKind::Syntax, at + i, "unterminated reference"))?;
-        out.push(resolve(&raw[i + 1..end]).ok_or_else(|| {
-            Fail::new(
-                DecodeErrorKind::Syntax,
-                at + i,
-                "unknown entity or invalid character reference",
-            )
-        })?);
-        from = end + 1;
+        if out.len() > max {
+            return Err(too_long());
+        }
     }
     out.push_str(&raw[from..]);
+    if out.len() > max {
+        return Err(too_long());
+    }
     Ok(())
 }
 
@@ -315,7 +337,7 @@ mod tests {
 
     fn unescape(s: &str) -> Result<String, Fail> {
         let mut out = String::new();
-        append_text(s, true, &mut out, 0).map(|()| out)
+        append_text(s, true, &mut out, usize::MAX, 0).map(|()| out)
     }
 
     #[test]
