@@ -87,7 +87,7 @@ pub enum Event {
 /// Longest tag (`<` to `>`) accepted, a fixed bound (a `Syntax` error past
 /// it): an incomplete tag is re-scanned as bytes arrive, so this bounds the
 /// cost of byte-by-byte input.
-const MAX_TAG: usize = 64 << 10;
+const MAX_TAG: usize = 8 << 10;
 
 /// Where the input stands on its way to the lexer.
 #[derive(Debug)]
