@@ -26,45 +26,38 @@ pub(crate) fn all_ws(s: &[u8]) -> bool {
 /// Checks that `seg` is UTF-8 holding only characters XML 1.0 allows
 /// (no C0 controls but TAB, LF, CR; no U+FFFE/U+FFFF).
 pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
-    // Report the first problem in byte order, whatever its class, so the
-    // error is the same however the input was split.
-    let (valid, utf8_error) = match std::str::from_utf8(seg) {
-        Ok(_) => (seg.len(), false),
-        Err(e) => (e.valid_up_to(), true),
-    };
-    let prefix = &seg[..valid];
-    let mut first = prefix
-        .iter()
-        .position(|&b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r');
-    if !prefix.is_ascii() {
-        let end = first.unwrap_or(valid);
-        // `prefix` is valid UTF-8 up to `valid`, and `end` is an ASCII byte
-        // or the end, so this slice is valid too.
-        if let Ok(s) = std::str::from_utf8(&prefix[..end]) {
-            if let Some((i, _)) = s
-                .char_indices()
-                .find(|&(_, c)| c == '\u{FFFE}' || c == '\u{FFFF}')
-            {
-                first = Some(i);
-            }
+    let is_control = |b: u8| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
+    // Fast path, one UTF-8 validation: clean text is by far the common case.
+    if let Ok(s) = std::str::from_utf8(seg) {
+        let clean = !seg.iter().any(|&b| is_control(b))
+            && (seg.is_ascii() || !s.contains(['\u{FFFE}', '\u{FFFF}']));
+        if clean {
+            return Ok(s);
         }
     }
-    if let Some(i) = first {
-        return Err(Fail::new(
-            DecodeErrorKind::InvalidCharacter,
-            at + i,
+    // Report the first problem in byte order, whatever its class, so the
+    // error is the same however the input was split.
+    let valid = match std::str::from_utf8(seg) {
+        Ok(_) => seg.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let prefix = &seg[..valid];
+    let mut first = prefix.iter().position(|&b| is_control(b));
+    let end = first.unwrap_or(valid);
+    // Valid UTF-8 up to `valid`, and `end` is an ASCII byte or `valid`.
+    if let Ok(s) = std::str::from_utf8(&prefix[..end]) {
+        if let Some(i) = s.find(['\u{FFFE}', '\u{FFFF}']) {
+            first = Some(i);
+        }
+    }
+    let (i, msg) = match first {
+        Some(i) => (
+            i,
             "character not allowed in XML (control, U+FFFE or U+FFFF)",
-        ));
-    }
-    if utf8_error {
-        return Err(Fail::new(
-            DecodeErrorKind::InvalidCharacter,
-            at + valid,
-            "invalid UTF-8",
-        ));
-    }
-    std::str::from_utf8(seg)
-        .map_err(|_| Fail::new(DecodeErrorKind::InvalidCharacter, at, "invalid UTF-8"))
+        ),
+        None => (valid, "invalid UTF-8"),
+    };
+    Err(Fail::new(DecodeErrorKind::InvalidCharacter, at + i, msg))
 }
 
 /// Appends `raw` text to `out`, resolving entity and character references
