@@ -12,6 +12,22 @@
 //! `http://` over TCP, `unix:///path.sock` over unix sockets, and `https://`
 //! through rustls (ring provider) behind the `tls` feature.
 //!
+//! # Settings of this crate
+//! HTTP limits and deadlines (head, body, idle, sizes) are the core's
+//! `ServerConfig` / `ClientConfig`; these are the transport's own:
+//!
+//! | setting | default | when it bites |
+//! |---|---|---|
+//! | [`ServerBuilder::max_connections`] | 1024 | further connections wait in the kernel's accept backlog |
+//! | [`ServerBuilder::shutdown_grace`] | 10 s | calls still running after it lose their connection |
+//! | [`ServerBuilder::write_timeout`] | 60 s | a peer not reading its response is dropped |
+//! | [`ClientBuilder::timeout`] | 30 s (whole response: the core's 120 s until set) | connect, each write, first byte and, once set, the whole response: [`Error::Timeout`] or `CallError::Timeout` |
+//! | [`ClientBuilder::max_idle_connections`] | 8 | idle keep-alive connections beyond it are closed |
+//!
+//! Blocking (sync) handlers run on tokio's blocking pool via
+//! `spawn_blocking`; async handlers run on the connection's task. A panic in
+//! either becomes fault -32603 and the server goes on.
+//!
 //! # Example
 //! ```no_run
 //! use std::sync::Arc;
