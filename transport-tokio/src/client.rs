@@ -188,7 +188,8 @@ impl Client {
 
 impl ClientBuilder {
     /// Bounds connecting, each write, the wait for the first response byte
-    /// and the whole response (default 30 s).
+    /// and the whole response. Unset: 30 s for connecting and writes, and
+    /// the core's `ClientConfig` defaults (30 s first byte, 120 s response).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
