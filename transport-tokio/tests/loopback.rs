@@ -73,6 +73,16 @@ fn serve_default() -> Running {
     start(Server::builder(router()).bind("127.0.0.1:0").unwrap())
 }
 
+/// A server whose idle keep-alive connections close after `idle`.
+fn serve_idle_timeout(idle: Duration) -> Running {
+    let config = ServerConfig {
+        idle_timeout: idle,
+        ..ServerConfig::default()
+    };
+    let server = Server::builder(router()).config(config);
+    start(server.bind("127.0.0.1:0").unwrap())
+}
+
 #[test]
 fn client_and_handles_are_shareable() {
     fn shareable<T: Clone + Send + Sync + 'static>() {}
@@ -186,16 +196,7 @@ async fn a_blocking_handler_does_not_stall_other_connections() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pooled_connection_closed_while_idle_is_retried_once() {
-    let config = ServerConfig {
-        idle_timeout: Duration::from_millis(100),
-        ..ServerConfig::default()
-    };
-    let server = start(
-        Server::builder(router())
-            .config(config)
-            .bind("127.0.0.1:0")
-            .unwrap(),
-    );
+    let server = serve_idle_timeout(Duration::from_millis(100));
     let client = Client::new(&server.url).unwrap();
     let _: i64 = client.call("factorial", (3,)).await.unwrap();
     // The server closes the idle connection; the client only finds out on use.
@@ -347,16 +348,7 @@ fn raw_request() -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_deadline_follows_activity_then_closes() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let config = ServerConfig {
-        idle_timeout: Duration::from_millis(300),
-        ..ServerConfig::default()
-    };
-    let server = start(
-        Server::builder(router())
-            .config(config)
-            .bind("127.0.0.1:0")
-            .unwrap(),
-    );
+    let server = serve_idle_timeout(Duration::from_millis(300));
     let mut socket = tokio::net::TcpStream::connect(&server.addr).await.unwrap();
     let mut buf = vec![0u8; 4096];
     // Busy for well past one idle period: activity keeps moving the deadline.
