@@ -373,3 +373,49 @@ async fn idle_deadline_follows_activity_then_closes() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_stops_reading_loses_its_slot_after_the_write_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let mut router = Router::new();
+    router.register("big", |n: i64| -> Result<String, Fault> {
+        Ok("x".repeat(n as usize))
+    });
+    router.register("factorial", |n: i64| -> Result<i64, Fault> {
+        Ok((2..=n).product())
+    });
+    let server = start(
+        Server::builder(Arc::new(router))
+            .max_connections(1)
+            .write_timeout(Duration::from_millis(300))
+            .bind("127.0.0.1:0")
+            .unwrap(),
+    );
+    // Asks for far more than the socket buffers hold, then never reads.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stuck = socket.connect(server.addr.parse().unwrap()).await.unwrap();
+    let body = "<?xml version=\"1.0\"?><methodCall><methodName>big</methodName>\
+                <params><param><value><int>16000000</int></value></param></params></methodCall>";
+    let request = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stuck.write_all(request.as_bytes()).await.unwrap();
+    // The only slot is the stuck peer's until its write times out.
+    let client = Client::builder(&server.url)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let n: i64 = client.call("factorial", (5,)).await.unwrap();
+    assert_eq!(n, 120);
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "served before the stuck peer was dropped ({:?})",
+        started.elapsed()
+    );
+    drop(stuck);
+    drop(client);
+    server.shutdown().await;
+}
