@@ -609,3 +609,39 @@ fn deep_nesting_is_refused_without_recursion() {
     let call = xmlrpc_proto::decode::decode_call_with(input.as_bytes(), limits).unwrap();
     assert_eq!(call.params.len(), 1);
 }
+
+/// Long runs fed one byte at a time stay linear: text, comments and CDATA
+/// are handed out in pieces, never re-scanned (256 KiB each would take
+/// minutes if they were).
+#[test]
+fn bytewise_feeding_of_long_runs_is_linear() {
+    let n = 256 << 10;
+    let body = format!(
+        "<string>{}<!--{}--><![CDATA[{}]]></string>",
+        "t&amp;".repeat(n / 6),
+        "c".repeat(n),
+        "d".repeat(n)
+    );
+    let input = value_of(&body);
+    let mut decoder = Decoder::new(MessageKind::Call, Limits::default());
+    for b in input.as_bytes() {
+        decoder.feed(std::slice::from_ref(b)).unwrap();
+    }
+    decoder.finish().unwrap();
+    assert_eq!(
+        decoder.poll_event().unwrap(),
+        Some(Event::MethodName("m".into()))
+    );
+    let expected = format!("{}{}", "t&".repeat(n / 6), "d".repeat(n));
+    assert_eq!(
+        decoder.poll_event().unwrap(),
+        Some(Event::Param(s(&expected)))
+    );
+
+    // A tag is bounded (8 KiB), so re-scanning an incomplete one is too.
+    let attrs: String = (0..600).map(|i| format!(" xmlns:p{i}=\"urn:x\"")).collect();
+    let long_tag = format!("<methodCall{attrs}><methodName>m</methodName></methodCall>");
+    let err = xmlrpc_proto::decode_call(long_tag.as_bytes()).unwrap_err();
+    assert_eq!(err.kind(), &K::Syntax);
+    assert!(err.message().contains("8 KiB"), "{}", err.message());
+}

@@ -157,9 +157,16 @@ impl Transcoder {
         Some(Transcoder::Rs(encoding.new_decoder_without_bom_handling()))
     }
 
-    /// Appends `src` as UTF-8 to `out`. `last`: no more input follows, so
-    /// an incomplete sequence is an error. Failures are placed in `src`.
-    pub(crate) fn push(&mut self, src: &[u8], out: &mut Vec<u8>, last: bool) -> Result<(), Fail> {
+    /// Appends `src` (which starts at input offset `raw_base`) as UTF-8 to
+    /// `out`. `last`: no more input follows, so an incomplete sequence is an
+    /// error. What precedes a bad sequence is still appended.
+    pub(crate) fn push(
+        &mut self,
+        src: &[u8],
+        raw_base: u64,
+        out: &mut Vec<u8>,
+        last: bool,
+    ) -> Result<(), Fail> {
         match self {
             Transcoder::Latin1 => {
                 out.reserve(src.len());
@@ -188,12 +195,17 @@ impl Transcoder {
                     match result {
                         DecoderResult::InputEmpty => return Ok(()),
                         DecoderResult::OutputFull => continue,
-                        DecoderResult::Malformed(..) => {
+                        DecoderResult::Malformed(bad, after) => {
+                            // The bad sequence may have begun in an earlier
+                            // chunk: place it absolutely, the same in any split.
+                            let back = u64::from(bad) + u64::from(after);
+                            let start = (raw_base + read_total as u64).saturating_sub(back);
                             return Err(Fail::new(
                                 DecodeErrorKind::InvalidCharacter,
-                                read_total.saturating_sub(1),
+                                0,
                                 format!("invalid byte sequence for {}", decoder.encoding().name()),
-                            ));
+                            )
+                            .at_absolute(start));
                         }
                     }
                 }
@@ -243,7 +255,7 @@ mod tests {
         let mut out = Vec::new();
         Transcoder::new(Charset::Latin1)
             .unwrap()
-            .push(b"a\xE9\x80", &mut out, true)
+            .push(b"a\xE9\x80", 0, &mut out, true)
             .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "a\u{e9}\u{80}");
     }
@@ -257,14 +269,20 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         for b in &bytes {
-            t.push(std::slice::from_ref(b), &mut out, false).unwrap();
+            t.push(std::slice::from_ref(b), 0, &mut out, false).unwrap();
         }
-        t.push(&[], &mut out, true).unwrap();
+        t.push(&[], 0, &mut out, true).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "h\u{e9}\u{1F600}");
         let mut t = Transcoder::new(Charset::Utf16Le).unwrap();
         let err = t
-            .push(&[0x00, 0xDC, 0x41, 0x00], &mut Vec::new(), true)
+            .push(
+                &[0x41, 0x00, 0x00, 0xDC, 0x41, 0x00],
+                10,
+                &mut Vec::new(),
+                true,
+            )
             .unwrap_err();
         assert_eq!(err.kind, DecodeErrorKind::InvalidCharacter);
+        assert_eq!(err.absolute, Some(12), "placed at the lone surrogate");
     }
 }

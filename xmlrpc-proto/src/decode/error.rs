@@ -89,7 +89,9 @@ impl DecodeError {
         &self.kind
     }
 
-    /// Byte offset in the input (after transcoding to UTF-8, if any).
+    /// Byte offset of the failure. It counts input bytes for UTF-8 bodies
+    /// and for encoding errors; for other errors in a transcoded body it
+    /// counts bytes of the UTF-8 text.
     pub fn offset(&self) -> u64 {
         self.offset
     }

@@ -198,12 +198,15 @@ impl Grammar {
         match self.frames.last() {
             Some(Frame::Skipped { .. }) => Ok(()),
             Some(frame) if frame.collects_text() => {
-                append_text(raw, references, &mut self.text, at)?;
-                if self.text.len() > self.limits.max_text_size {
-                    // Placed at the element, the same however input was split.
-                    return Err(limit(LimitKind::TextSize, 0).at_absolute(self.text_at));
-                }
-                Ok(())
+                let max = self.limits.max_text_size;
+                append_text(raw, references, &mut self.text, max, at).map_err(|f| {
+                    if matches!(f.kind, DecodeErrorKind::LimitExceeded(_)) {
+                        // Placed at the element, the same however input was split.
+                        f.at_absolute(self.text_at)
+                    } else {
+                        f
+                    }
+                })
             }
             None if !references => Err(Fail::new(
                 DecodeErrorKind::Syntax,

@@ -49,7 +49,7 @@ pub(crate) struct Lexer {
 }
 
 fn tag_too_long(at: usize) -> Fail {
-    Fail::new(DecodeErrorKind::Syntax, at, "tag longer than 64 KiB")
+    Fail::new(DecodeErrorKind::Syntax, at, "tag longer than 8 KiB")
 }
 
 fn syntax(at: usize, msg: &'static str) -> Fail {
@@ -192,6 +192,9 @@ impl Lexer {
                 }
                 Err(syntax(start, "markup declarations are not allowed"))
             }
+            // Without a `>` the tag is surely incomplete: say so after one
+            // SIMD scan instead of parsing attributes again.
+            _ if memchr(b'>', rest).is_none() => Ok(None),
             _ => start_tag(rest, start),
         }
     }

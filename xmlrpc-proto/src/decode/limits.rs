@@ -15,7 +15,7 @@
 /// Limits count input: `max_message_size` bytes as fed (before transcoding),
 /// `max_text_size` bytes of one element's text after references are
 /// resolved. One bound is fixed: a single tag (`<` to `>`) longer than
-/// 64 KiB is a `Syntax` error. Every limit fails at the same offset however
+/// 8 KiB is a `Syntax` error. Every limit fails at the same offset however
 /// the input is split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {

@@ -87,7 +87,7 @@ pub enum Event {
 /// Longest tag (`<` to `>`) accepted, a fixed bound (a `Syntax` error past
 /// it): an incomplete tag is re-scanned as bytes arrive, so this bounds the
 /// cost of byte-by-byte input.
-const MAX_TAG: usize = 64 << 10;
+const MAX_TAG: usize = 8 << 10;
 
 /// Where the input stands on its way to the lexer.
 #[derive(Debug)]
@@ -264,9 +264,11 @@ impl Decoder {
                 self.lex_buffer(eof)
             }
             Stage::Transcode(t) => {
-                t.push(data, &mut self.buf, eof)
-                    .map_err(|f| f.locate(raw_base, data))?;
-                self.lex_buffer(eof)
+                // On a bad sequence, what came before it is still lexed
+                // first, so an earlier error wins in any split.
+                let transcoded = t.push(data, raw_base, &mut self.buf, eof);
+                self.lex_buffer(eof && transcoded.is_ok())?;
+                transcoded.map_err(|f| f.locate(raw_base, data))
             }
             Stage::Sniffing(_) => Ok(()),
         }

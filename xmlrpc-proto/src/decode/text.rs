@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
-use super::error::{DecodeErrorKind, Fail};
+use super::error::{DecodeErrorKind, Fail, LimitKind};
 use crate::{DateTime, Value};
 
 /// XML whitespace.
@@ -26,86 +26,101 @@ pub(crate) fn all_ws(s: &[u8]) -> bool {
 /// Checks that `seg` is UTF-8 holding only characters XML 1.0 allows
 /// (no C0 controls but TAB, LF, CR; no U+FFFE/U+FFFF).
 pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
-    // Report the first problem in byte order, whatever its class, so the
-    // error is the same however the input was split.
-    let (valid, utf8_error) = match std::str::from_utf8(seg) {
-        Ok(_) => (seg.len(), false),
-        Err(e) => (e.valid_up_to(), true),
-    };
-    let prefix = &seg[..valid];
-    let mut first = prefix
-        .iter()
-        .position(|&b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r');
-    if !prefix.is_ascii() {
-        let end = first.unwrap_or(valid);
-        // `prefix` is valid UTF-8 up to `valid`, and `end` is an ASCII byte
-        // or the end, so this slice is valid too.
-        if let Ok(s) = std::str::from_utf8(&prefix[..end]) {
-            if let Some((i, _)) = s
-                .char_indices()
-                .find(|&(_, c)| c == '\u{FFFE}' || c == '\u{FFFF}')
-            {
-                first = Some(i);
-            }
+    let is_control = |b: u8| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
+    // Fast path, one UTF-8 validation: clean text is by far the common case.
+    if let Ok(s) = std::str::from_utf8(seg) {
+        let clean = !seg.iter().any(|&b| is_control(b))
+            && (seg.is_ascii() || !s.contains(['\u{FFFE}', '\u{FFFF}']));
+        if clean {
+            return Ok(s);
         }
     }
-    if let Some(i) = first {
-        return Err(Fail::new(
-            DecodeErrorKind::InvalidCharacter,
-            at + i,
+    // Report the first problem in byte order, whatever its class, so the
+    // error is the same however the input was split.
+    let valid = match std::str::from_utf8(seg) {
+        Ok(_) => seg.len(),
+        Err(e) => e.valid_up_to(),
+    };
+    let prefix = &seg[..valid];
+    let mut first = prefix.iter().position(|&b| is_control(b));
+    let end = first.unwrap_or(valid);
+    // Valid UTF-8 up to `valid`, and `end` is an ASCII byte or `valid`.
+    if let Ok(s) = std::str::from_utf8(&prefix[..end]) {
+        if let Some(i) = s.find(['\u{FFFE}', '\u{FFFF}']) {
+            first = Some(i);
+        }
+    }
+    let (i, msg) = match first {
+        Some(i) => (
+            i,
             "character not allowed in XML (control, U+FFFE or U+FFFF)",
-        ));
-    }
-    if utf8_error {
-        return Err(Fail::new(
-            DecodeErrorKind::InvalidCharacter,
-            at + valid,
-            "invalid UTF-8",
-        ));
-    }
-    std::str::from_utf8(seg)
-        .map_err(|_| Fail::new(DecodeErrorKind::InvalidCharacter, at, "invalid UTF-8"))
+        ),
+        None => (valid, "invalid UTF-8"),
+    };
+    Err(Fail::new(DecodeErrorKind::InvalidCharacter, at + i, msg))
 }
 
 /// Appends `raw` text to `out`, resolving entity and character references
 /// when `references` (not in CDATA) and normalising CR LF and lone CR to LF
-/// (XML 1.0 section 2.11).
+/// (XML 1.0 section 2.11). `out` may not grow past `max` bytes: that is
+/// checked as the text is read, so whichever error comes first in the
+/// input wins (a bad reference, or the text growing too long), however the
+/// text was split.
 pub(crate) fn append_text(
     raw: &str,
     references: bool,
     out: &mut String,
+    max: usize,
     at: usize,
 ) -> Result<(), Fail> {
     let bytes = raw.as_bytes();
     let amp = if references { b'&' } else { b'\r' };
+    let too_long = || {
+        Fail::new(
+            DecodeErrorKind::LimitExceeded(LimitKind::TextSize),
+            at,
+            "limit max_text_size exceeded",
+        )
+    };
     let mut from = 0;
     while let Some(rel) = memchr::memchr2(amp, b'\r', &bytes[from..]) {
         let i = from + rel;
         out.push_str(&raw[from..i]);
+        if out.len() > max {
+            return Err(too_long());
+        }
         if bytes[i] == b'\r' {
             out.push('\n');
             from = i + 1;
             if bytes.get(from) == Some(&b'\n') {
                 from += 1;
             }
-            continue;
+        } else {
+            let end = bytes[i..]
+                .iter()
+                .take(12)
+                .position(|&b| b == b';')
+                .map(|p| i + p)
+                .ok_or_else(|| {
+                    Fail::new(DecodeErrorKind::Syntax, at + i, "unterminated reference")
+                })?;
+            out.push(resolve(&raw[i + 1..end]).ok_or_else(|| {
+                Fail::new(
+                    DecodeErrorKind::Syntax,
+                    at + i,
+                    "unknown entity or invalid character reference",
+                )
+            })?);
+            from = end + 1;
         }
-        let end = bytes[i..]
-            .iter()
-            .take(12)
-            .position(|&b| b == b';')
-            .map(|p| i + p)
-            .ok_or_else(|| Fail::new(DecodeErrorKind::Syntax, at + i, "unterminated reference"))?;
-        out.push(resolve(&raw[i + 1..end]).ok_or_else(|| {
-            Fail::new(
-                DecodeErrorKind::Syntax,
-                at + i,
-                "unknown entity or invalid character reference",
-            )
-        })?);
-        from = end + 1;
+        if out.len() > max {
+            return Err(too_long());
+        }
     }
     out.push_str(&raw[from..]);
+    if out.len() > max {
+        return Err(too_long());
+    }
     Ok(())
 }
 
@@ -315,7 +330,7 @@ mod tests {
 
     fn unescape(s: &str) -> Result<String, Fail> {
         let mut out = String::new();
-        append_text(s, true, &mut out, 0).map(|()| out)
+        append_text(s, true, &mut out, usize::MAX, 0).map(|()| out)
     }
 
     #[test]
