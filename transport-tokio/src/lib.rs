@@ -51,9 +51,6 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// `Error` is the core's shared `ClientError` (a contract); boxing it here
-// would make this crate's API differ from the other transports.
-#![allow(clippy::result_large_err)]
 
 mod client;
 mod connect;
