@@ -1,1 +1,33 @@
-//! Shared test support for the cross-crate suites.
+//! Shared test support for the cross-crate suites: one adapter suite that
+//! every transport runs over real loopback sockets, and interop checks
+//! against Python's `xmlrpc`.
+//!
+//! A transport plugs in by implementing [`Adapter`] (synchronous methods;
+//! async transports block on their own runtime inside) and writing, in
+//! `tests/tests/adapter_<name>.rs`:
+//!
+//! ```ignore
+//! xmlrpc_tests::adapter_suite!(MyAdapter);
+//! xmlrpc_tests::interop_suite!(MyAdapter);
+//! ```
+//!
+//! The server side always serves [`service::suite_service`]'s router.
+
+// `ClientError` is the contract's one error type; its size is not ours to change.
+#![allow(clippy::result_large_err)]
+
+mod adapter;
+pub mod adapters;
+
+pub mod cert;
+pub mod interop;
+mod macros;
+pub mod python;
+pub mod raw;
+pub mod service;
+pub mod suite;
+pub mod values;
+
+pub use adapter::{
+    http_url, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient, TlsIdentity,
+};

@@ -1,1 +1,92 @@
-//! Transport adapter (see the transports issue).
+//! Blocking XML-RPC over std sockets: a [`Client`] and a thread-per-connection
+//! [`Server`], driving the sans-IO machines of [`xmlrpc_proto`].
+//!
+//! # What this is not
+//! No protocol logic lives here: framing, limits, deadlines, faults and
+//! routing are the core's. This crate moves bytes between sockets and the
+//! core's machines, reads the clock and sleeps. No async runtime.
+//!
+//! # Example
+//! ```no_run
+//! use transport_std::Client;
+//!
+//! let client = Client::new("http://127.0.0.1:8000/RPC2")?;
+//! let n: i64 = client.call("factorial", (10,))?;
+//! assert_eq!(n, 3_628_800);
+//! # Ok::<(), transport_std::Error>(())
+//! ```
+//!
+//! # The server's threads
+//! Each accepted connection gets a thread that runs its handlers (sync
+//! handlers directly, async ones with a small `block_on`), so a slow
+//! handler holds up only its own connection. At most `max_connections`
+//! threads run; further connections wait in the accept backlog.
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `tls` | `https://` clients and TLS servers (rustls with ring) |
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+// `Error` is the core's one client error type; its size is the contract's.
+#![allow(clippy::result_large_err)]
+
+mod client;
+mod connection;
+mod multicall;
+mod server;
+mod shutdown;
+mod stream;
+#[cfg(feature = "tls")]
+pub mod tls;
+
+pub use client::{Client, ClientBuilder};
+pub use server::{Server, ServerBuilder};
+pub use shutdown::ShutdownHandle;
+pub use xmlrpc_proto;
+
+/// Everything a call can fail with (a fault, an HTTP status, I/O, a
+/// decode failure, a timeout): the core's [`ClientError`](xmlrpc_proto::http::ClientError).
+pub type Error = xmlrpc_proto::http::ClientError;
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn client_and_shutdown_handle_cross_threads() {
+        assert_send_sync::<crate::Client>();
+        assert_send_sync::<crate::ShutdownHandle>();
+    }
+
+    #[test]
+    fn bad_urls_and_headers_are_refused() {
+        assert!(matches!(
+            crate::Client::new("ftp://example.com/"),
+            Err(crate::Error::Address(_))
+        ));
+        let bad_header = crate::Client::builder("http://127.0.0.1:1/RPC2")
+            .header("bad header", "v")
+            .build();
+        assert!(matches!(bad_header, Err(crate::Error::Io(_))));
+    }
+
+    #[cfg(not(feature = "tls"))]
+    #[test]
+    fn https_without_the_tls_feature_is_refused() {
+        let result = crate::Client::new("https://127.0.0.1/RPC2");
+        assert!(matches!(result, Err(crate::Error::Address(_))));
+    }
+
+    #[test]
+    fn connect_failure_is_an_io_error() {
+        // Bind then drop: the port is (almost certainly) closed now.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(1);
+        let client = crate::Client::new(&format!("http://127.0.0.1:{port}/RPC2"));
+        let result = client.and_then(|c| c.call_value("echo", Vec::new()));
+        assert!(matches!(result, Err(crate::Error::Io(_))), "{result:?}");
+    }
+}

@@ -5,7 +5,10 @@
 
 mod convert;
 mod datetime;
+#[cfg(any(feature = "chrono", feature = "time"))]
+mod datetime_conv;
 pub mod decode;
+pub mod demo;
 pub mod encode;
 pub mod http;
 mod message;
@@ -13,7 +16,8 @@ pub mod serde;
 pub mod service;
 mod value;
 
-pub use datetime::DateTime;
+pub use convert::ConvertError;
+pub use datetime::{DateTime, DateTimeError};
 pub use decode::{decode_call, decode_response, DecodeError, Decoder, Limits};
 pub use encode::{encode_call, encode_response, EncodeError};
 pub use message::{fault_code, Fault, MethodCall, MethodResponse};

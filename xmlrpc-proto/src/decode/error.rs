@@ -133,3 +133,50 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+/// A failure found inside the decoder, before it is placed in the input:
+/// `at` is relative to the slice being lexed; the decoder adds the offset
+/// and the excerpt when it turns this into a [`DecodeError`].
+#[derive(Debug)]
+pub(crate) struct Fail {
+    pub(crate) kind: DecodeErrorKind,
+    pub(crate) at: usize,
+    pub(crate) msg: std::borrow::Cow<'static, str>,
+    /// An absolute offset that overrides `at` (for errors about something
+    /// that began in an earlier chunk).
+    pub(crate) absolute: Option<u64>,
+}
+
+impl Fail {
+    pub(crate) fn new(
+        kind: DecodeErrorKind,
+        at: usize,
+        msg: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Self {
+        Fail {
+            kind,
+            at,
+            msg: msg.into(),
+            absolute: None,
+        }
+    }
+
+    /// This failure placed at absolute offset `offset` instead.
+    pub(crate) fn at_absolute(mut self, offset: u64) -> Self {
+        self.absolute = Some(offset);
+        self
+    }
+
+    /// Places this failure: `base` is the absolute offset of `input[0]`.
+    pub(crate) fn locate(self, base: u64, input: &[u8]) -> DecodeError {
+        if let Some(offset) = self.absolute {
+            let context = usize::try_from(offset.saturating_sub(base))
+                .ok()
+                .and_then(|i| input.get(i..))
+                .unwrap_or(&[]);
+            return DecodeError::new(self.kind, offset, self.msg, context);
+        }
+        let at = self.at.min(input.len());
+        DecodeError::new(self.kind, base + at as u64, self.msg, &input[at..])
+    }
+}

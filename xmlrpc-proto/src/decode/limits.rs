@@ -11,6 +11,12 @@
 /// | `max_text_size` | 16 MiB | bytes in one text, name or base64 value |
 /// | `max_params` | 10,000 | `<param>`s in one message |
 /// | `max_elements` | 4,000,000 | XML elements in one message |
+///
+/// Limits count input: `max_message_size` bytes as fed (before transcoding),
+/// `max_text_size` bytes of one element's text after references are
+/// resolved. One bound is fixed: a single tag (`<` to `>`) longer than
+/// 64 KiB is a `Syntax` error. Every limit fails at the same offset however
+/// the input is split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Deepest nesting of arrays and structs inside one value.

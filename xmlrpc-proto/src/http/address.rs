@@ -1,4 +1,12 @@
 //! [`Address`]: parsing `http://user:pass@host:port/path`, `https://...` and `unix:///path`.
+//!
+//! Every transport reads addresses through [`Address::parse`], so `xrpc`, the
+//! blocking client and the async clients agree on defaults: port 80/443, the
+//! request target `/RPC2` when the URL has no path, percent-decoded
+//! credentials, and IPv6 literals in brackets (`http://[::1]:8080/`).
+
+use std::fmt;
+use std::net::Ipv6Addr;
 
 /// The transport an address names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -9,6 +17,17 @@ pub enum Scheme {
     Https,
     /// A unix domain socket.
     Unix,
+}
+
+impl Scheme {
+    /// The port used when the address names none (0 for unix sockets).
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+            Scheme::Unix => 0,
+        }
+    }
 }
 
 /// A parsed server address.
@@ -37,16 +56,328 @@ pub struct AddressError {
     pub message: String,
 }
 
+impl AddressError {
+    fn new(message: impl Into<String>) -> Self {
+        AddressError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for AddressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AddressError {}
+
+/// The request target used when an address names none.
+const DEFAULT_PATH: &str = "/RPC2";
+
 impl Address {
     /// Parses an address. `unix:///path/to.sock` uses `/RPC2` as the request
     /// target; `unix:///path/to.sock?path=/other` picks another.
+    ///
+    /// Refuses unknown schemes, empty hosts, unbracketed IPv6 literals, bad
+    /// ports, bad percent escapes, and whitespace or control characters.
     pub fn parse(text: &str) -> Result<Address, AddressError> {
-        let _ = text;
-        todo!("http")
+        if let Some(c) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
+            return Err(AddressError::new(format!(
+                "address {text:?} contains {c:?}; URLs cannot hold spaces or control characters"
+            )));
+        }
+        let Some((scheme, rest)) = text.split_once("://") else {
+            return Err(AddressError::new(format!(
+                "address {text:?} has no scheme; expected http://, https:// or unix://"
+            )));
+        };
+        let scheme = match scheme.to_ascii_lowercase().as_str() {
+            "http" => Scheme::Http,
+            "https" => Scheme::Https,
+            "unix" => Scheme::Unix,
+            other => {
+                return Err(AddressError::new(format!(
+                    "unsupported scheme {other:?}; expected http, https or unix"
+                )))
+            }
+        };
+        // The fragment never goes on the wire.
+        let rest = rest.split('#').next().unwrap_or("");
+        match scheme {
+            Scheme::Unix => parse_unix(rest),
+            _ => parse_tcp(scheme, rest),
+        }
     }
 
     /// The `Host` header value (`host:port`, port omitted when default).
     pub fn host_header(&self) -> String {
-        todo!("http")
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        if self.scheme == Scheme::Unix || self.port == self.scheme.default_port() {
+            host
+        } else {
+            format!("{host}:{}", self.port)
+        }
+    }
+}
+
+fn parse_unix(rest: &str) -> Result<Address, AddressError> {
+    let (socket, query) = match rest.split_once('?') {
+        Some((socket, query)) => (socket, Some(query)),
+        None => (rest, None),
+    };
+    if !socket.starts_with('/') {
+        return Err(AddressError::new(format!(
+            "unix address needs an absolute socket path (unix:///path/to.sock), got {socket:?}"
+        )));
+    }
+    let socket_path = percent_decode(socket, "socket path")?;
+    let mut path = DEFAULT_PATH.to_string();
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("path", value)) => {
+                let value = percent_decode(value, "path")?;
+                if !value.starts_with('/') {
+                    return Err(AddressError::new(format!(
+                        "unix request path must start with '/', got {value:?}"
+                    )));
+                }
+                path = value;
+            }
+            _ => {
+                return Err(AddressError::new(format!(
+                    "unknown unix address option {pair:?}; only path=/target is understood"
+                )))
+            }
+        }
+    }
+    Ok(Address {
+        scheme: Scheme::Unix,
+        host: "localhost".to_string(),
+        port: 0,
+        socket_path: Some(socket_path),
+        path,
+        user: None,
+        password: None,
+    })
+}
+
+fn parse_tcp(scheme: Scheme, rest: &str) -> Result<Address, AddressError> {
+    let split = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, target) = rest.split_at(split);
+    let path = if target.is_empty() {
+        DEFAULT_PATH.to_string()
+    } else if target.starts_with('?') {
+        format!("/{target}")
+    } else {
+        target.to_string()
+    };
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((userinfo, hostport)) => (Some(userinfo), hostport),
+        None => (None, authority),
+    };
+    let (user, password) = match userinfo {
+        None => (None, None),
+        Some(info) => match info.split_once(':') {
+            Some((user, pass)) => (
+                Some(percent_decode(user, "user")?),
+                Some(percent_decode(pass, "password")?),
+            ),
+            None => (Some(percent_decode(info, "user")?), None),
+        },
+    };
+    let (host, port_text) = split_host_port(hostport)?;
+    if host.is_empty() {
+        return Err(AddressError::new(format!(
+            "address has no host in {authority:?}"
+        )));
+    }
+    let port = match port_text {
+        None | Some("") => scheme.default_port(),
+        Some(p) => parse_port(p)?,
+    };
+    Ok(Address {
+        scheme,
+        host: host.to_string(),
+        port,
+        socket_path: None,
+        path,
+        user,
+        password,
+    })
+}
+
+/// Splits `host:port` or `[v6]:port`; the port text is `None` when absent.
+fn split_host_port(hostport: &str) -> Result<(&str, Option<&str>), AddressError> {
+    if let Some(inner) = hostport.strip_prefix('[') {
+        let Some((v6, after)) = inner.split_once(']') else {
+            return Err(AddressError::new(format!(
+                "IPv6 literal {hostport:?} is missing its closing ']'"
+            )));
+        };
+        if v6.parse::<Ipv6Addr>().is_err() {
+            return Err(AddressError::new(format!(
+                "{v6:?} is not a valid IPv6 address"
+            )));
+        }
+        return match after {
+            "" => Ok((v6, None)),
+            _ => match after.strip_prefix(':') {
+                Some(port) => Ok((v6, Some(port))),
+                None => Err(AddressError::new(format!(
+                    "unexpected {after:?} after IPv6 literal; expected ':port'"
+                ))),
+            },
+        };
+    }
+    match hostport.split_once(':') {
+        None => Ok((hostport, None)),
+        Some((host, port)) => {
+            if port.contains(':') {
+                return Err(AddressError::new(format!(
+                    "host {hostport:?} has several ':'; write IPv6 literals in brackets ([::1]:8080)"
+                )));
+            }
+            Ok((host, Some(port)))
+        }
+    }
+}
+
+fn parse_port(text: &str) -> Result<u16, AddressError> {
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AddressError::new(format!("port {text:?} is not a number")));
+    }
+    match text.parse::<u16>() {
+        Ok(0) | Err(_) => Err(AddressError::new(format!(
+            "port {text} is out of range (1-65535)"
+        ))),
+        Ok(port) => Ok(port),
+    }
+}
+
+/// Decodes `%XX` escapes; the result must be UTF-8.
+fn percent_decode(text: &str, what: &str) -> Result<String, AddressError> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                let h = std::str::from_utf8(h).ok()?;
+                u8::from_str_radix(h, 16).ok()
+            });
+            match hex {
+                Some(b) => out.push(b),
+                None => {
+                    let end = (i + 3).min(bytes.len());
+                    return Err(AddressError::new(format!(
+                        "bad percent escape {:?} in {what}",
+                        String::from_utf8_lossy(&bytes[i..end])
+                    )));
+                }
+            }
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out)
+        .map_err(|_| AddressError::new(format!("{what} is not UTF-8 after percent-decoding")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Address {
+        match Address::parse(text) {
+            Ok(a) => a,
+            Err(e) => panic!("{text}: {}", e.message),
+        }
+    }
+
+    #[test]
+    fn http_defaults() {
+        let a = parse("http://example.com");
+        assert_eq!(a.scheme, Scheme::Http);
+        assert_eq!((a.host.as_str(), a.port), ("example.com", 80));
+        assert_eq!(a.path, "/RPC2");
+        assert_eq!(a.host_header(), "example.com");
+        assert_eq!(parse("https://example.com/").port, 443);
+        assert_eq!(parse("https://example.com/").path, "/");
+    }
+
+    #[test]
+    fn port_path_and_query() {
+        let a = parse("HTTP://h:8080/xmlrpc/api?x=1#frag");
+        assert_eq!(a.port, 8080);
+        assert_eq!(a.path, "/xmlrpc/api?x=1");
+        assert_eq!(a.host_header(), "h:8080");
+        assert_eq!(parse("http://h?x=1").path, "/?x=1");
+        assert_eq!(parse("http://h:443").host_header(), "h:443");
+    }
+
+    #[test]
+    fn credentials_are_percent_decoded() {
+        let a = parse("http://us%40er:p%3Ass:w@h/");
+        assert_eq!(a.user.as_deref(), Some("us@er"));
+        assert_eq!(a.password.as_deref(), Some("p:ss:w"));
+        let b = parse("http://alice@h/");
+        assert_eq!((b.user.as_deref(), b.password), (Some("alice"), None));
+        let c = parse("http://a:p@ss@h/");
+        assert_eq!(c.password.as_deref(), Some("p@ss"));
+        assert_eq!(c.host, "h");
+    }
+
+    #[test]
+    fn ipv6_literals() {
+        let a = parse("http://[::1]:8080/RPC2");
+        assert_eq!((a.host.as_str(), a.port), ("::1", 8080));
+        assert_eq!(a.host_header(), "[::1]:8080");
+        assert_eq!(parse("http://[fe80::1]").host_header(), "[fe80::1]");
+    }
+
+    #[test]
+    fn unix_sockets() {
+        let a = parse("unix:///run/x.sock");
+        assert_eq!(a.scheme, Scheme::Unix);
+        assert_eq!(a.socket_path.as_deref(), Some("/run/x.sock"));
+        assert_eq!((a.path.as_str(), a.port), ("/RPC2", 0));
+        assert_eq!(a.host_header(), "localhost");
+        let b = parse("unix:///run/x.sock?path=/api");
+        assert_eq!(b.path, "/api");
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let cases = [
+            ("example.com", "no scheme"),
+            ("ftp://h/", "unsupported scheme"),
+            ("http:///RPC2", "no host"),
+            ("http://h:99999/", "out of range"),
+            ("http://h:0/", "out of range"),
+            ("http://h:8x/", "not a number"),
+            ("http://::1/", "brackets"),
+            ("http://[::1/", "closing"),
+            ("http://[zz]/", "not a valid IPv6"),
+            ("http://[::1]x/", "after IPv6"),
+            ("http://a%zz:b@h/", "bad percent escape"),
+            ("http://a%ff:b@h/", "not UTF-8"),
+            ("http://h /", "spaces"),
+            ("unix://relative.sock", "absolute"),
+            ("unix:///s.sock?mode=1", "unknown unix address option"),
+            ("unix:///s.sock?path=rel", "must start"),
+        ];
+        for (text, needle) in cases {
+            match Address::parse(text) {
+                Ok(a) => panic!("{text} parsed as {a:?}"),
+                Err(e) => assert!(e.message.contains(needle), "{text}: {}", e.message),
+            }
+        }
     }
 }

@@ -1,12 +1,45 @@
 //! [`ClientConnection`]: one client-side HTTP/1.1 connection, sans IO.
+//!
+//! One call at a time: [`ClientConnection::send_call`] queues the request,
+//! the response is read (Content-Length, chunked, or until close), inflated
+//! when gzip, decoded incrementally, and reported as one
+//! [`ClientEvent::Response`].
+//!
+//! # When a call may be retried
+//!
+//! A call is safe to send again on a fresh connection only when the server
+//! cannot have seen it processed: the connection had already served an
+//! earlier call (it was reused from idle keep-alive) and the server closed
+//! it **before any byte of the response arrived**. That is the race of a
+//! server closing an idle connection just as a new request goes out; the
+//! result is [`CallError::Closed`] with `retryable: true`. A close on a
+//! fresh connection, or after part of a response, gives `retryable: false`:
+//! the server may have run the call, and XML-RPC calls are not idempotent.
+//! [`ClientConnection::send_call`] on a connection that is already closed
+//! sends nothing, so it also says `retryable: true`.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
+use super::auth;
+use super::body::{BodyDecoder, BodyError, BodyFramer};
+use super::gzip;
+use super::head::{self, Framing};
+use super::status::put_header;
 use super::{Address, Input, Output};
-use crate::{DecodeError, Limits, MethodCall, MethodResponse};
+use crate::decode::MessageKind;
+use crate::{encode_call, DecodeError, EncodeError, Limits, MethodCall, MethodResponse};
+
+/// Largest response head the client reads.
+pub(crate) const MAX_RESPONSE_HEAD: usize = 64 * 1024;
+/// Most response headers the client reads.
+pub(crate) const MAX_RESPONSE_HEADERS: usize = 100;
+/// Longest body excerpt kept for [`CallError::Status`].
+const EXCERPT: usize = 256;
 
 /// Settings for the calls a client makes.
 #[derive(Clone, Debug)]
@@ -30,10 +63,20 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults for `address`.
+    /// Defaults for `address`: [`Limits::client`], no request gzip (not
+    /// every server inflates requests), 30 s to the first byte, 120 s for
+    /// the whole response.
     pub fn new(address: Address) -> Self {
-        let _ = address;
-        todo!("http")
+        ClientConfig {
+            address,
+            limits: Limits::client(),
+            user_agent: concat!("xmlrpc-proto/", env!("CARGO_PKG_VERSION")).to_string(),
+            headers: HeaderMap::new(),
+            gzip_threshold: None,
+            first_byte_timeout: Duration::from_secs(30),
+            response_timeout: Duration::from_secs(120),
+            keep_raw_body: false,
+        }
     }
 }
 
@@ -63,6 +106,8 @@ pub enum CallError {
     },
     /// The response broke HTTP framing or a limit.
     Protocol(String),
+    /// The call could not be encoded (nothing was sent).
+    Encode(EncodeError),
 }
 
 /// What a client connection reports.
@@ -77,39 +122,462 @@ pub enum ClientEvent {
     },
 }
 
+#[derive(Debug)]
+enum State {
+    /// No call in flight; the connection may be reused.
+    Idle,
+    /// Request sent; reading the response head.
+    Head {
+        first_byte: Option<Instant>,
+        deadline: Instant,
+        scan_from: usize,
+    },
+    /// Reading the response body.
+    Body(Box<InBody>),
+    /// Flush, then report `Closed`.
+    Closed,
+}
+
+#[derive(Debug)]
+struct InBody {
+    framer: BodyFramer,
+    deadline: Instant,
+    keep_alive: bool,
+    kind: BodyKind,
+}
+
+#[derive(Debug)]
+enum BodyKind {
+    /// A 200: decode it.
+    Ok(Box<BodyDecoder>),
+    /// Another status: keep an excerpt for the error.
+    Status {
+        status: StatusCode,
+        headers: HeaderMap,
+        excerpt: Vec<u8>,
+    },
+}
+
 /// One client-side connection, one call in flight at a time.
 #[derive(Debug)]
 pub struct ClientConnection {
-    _todo: (),
+    config: Arc<ClientConfig>,
+    state: State,
+    inbuf: BytesMut,
+    out: BytesMut,
+    events: VecDeque<ClientEvent>,
+    calls_done: u64,
 }
 
 impl ClientConnection {
     /// A connection that is already connected (the adapter opened it).
     pub fn new(config: Arc<ClientConfig>) -> Self {
-        let _ = config;
-        todo!("http")
+        ClientConnection {
+            config,
+            state: State::Idle,
+            inbuf: BytesMut::new(),
+            out: BytesMut::new(),
+            events: VecDeque::new(),
+            calls_done: 0,
+        }
     }
 
     /// Starts a call; its request bytes come out of `poll_output`.
     /// Fails when a call is already in flight or the connection is closed.
     pub fn send_call(&mut self, call: &MethodCall, now: Instant) -> Result<(), CallError> {
-        let _ = (call, now);
-        todo!("http")
+        match self.state {
+            State::Idle => {}
+            State::Closed => return Err(CallError::Closed { retryable: true }),
+            _ => {
+                return Err(CallError::Protocol(
+                    "a call is already in flight on this connection".into(),
+                ))
+            }
+        }
+        let mut body = BytesMut::new();
+        encode_call(call, &mut body).map_err(CallError::Encode)?;
+        self.write_request(body.freeze());
+        self.state = State::Head {
+            first_byte: Some(now + self.config.first_byte_timeout),
+            deadline: now + self.config.response_timeout,
+            scan_from: 0,
+        };
+        Ok(())
     }
 
     /// Feeds bytes, end of input, or the passage of time.
     pub fn handle_input(&mut self, input: Input<'_>) {
-        let _ = input;
-        todo!("http")
+        let now = match input {
+            Input::Data(now, _) | Input::Eof(now) | Input::Tick(now) => now,
+        };
+        if self.check_deadline(now) {
+            return;
+        }
+        match input {
+            Input::Data(_, data) => match self.state {
+                State::Closed => {}
+                State::Idle => {
+                    if !data.is_empty() {
+                        self.close(); // bytes nobody asked for
+                    }
+                }
+                _ => {
+                    if let State::Head { first_byte, .. } = &mut self.state {
+                        *first_byte = None;
+                    }
+                    self.inbuf.extend_from_slice(data);
+                    self.advance();
+                }
+            },
+            Input::Eof(_) => self.eof(),
+            Input::Tick(_) => {}
+        }
     }
 
     /// The next thing to do; call until `Wait` or `Closed`.
     pub fn poll_output(&mut self) -> Output<ClientEvent> {
-        todo!("http")
+        if !self.out.is_empty() {
+            return Output::Transmit(self.out.split().freeze());
+        }
+        if let Some(event) = self.events.pop_front() {
+            return Output::Event(event);
+        }
+        match &self.state {
+            State::Closed => Output::Closed,
+            State::Idle => Output::Wait {
+                read: false,
+                deadline: None,
+            },
+            State::Head {
+                first_byte,
+                deadline,
+                ..
+            } => Output::Wait {
+                read: true,
+                deadline: Some(first_byte.map_or(*deadline, |f| f.min(*deadline))),
+            },
+            State::Body(body) => Output::Wait {
+                read: true,
+                deadline: Some(body.deadline),
+            },
+        }
     }
 
     /// True when the last call finished and the server allows another.
     pub fn is_reusable(&self) -> bool {
-        todo!("http")
+        matches!(self.state, State::Idle)
     }
+
+    fn write_request(&mut self, body: Bytes) {
+        let config = Arc::clone(&self.config);
+        let gzipped = match config.gzip_threshold {
+            Some(t) if body.len() >= t => Some(gzip::compress(&body)),
+            _ => None,
+        };
+        let payload = gzipped.as_ref().unwrap_or(&body);
+        let custom = &config.headers;
+        let out = &mut self.out;
+        out.reserve(256 + payload.len());
+        out.put_slice(b"POST ");
+        out.put_slice(config.address.path.as_bytes());
+        out.put_slice(b" HTTP/1.1\r\n");
+        put_header(out, "Host", &config.address.host_header());
+        if !custom.contains_key(http::header::USER_AGENT) {
+            put_header(out, "User-Agent", &config.user_agent);
+        }
+        if !custom.contains_key(http::header::CONTENT_TYPE) {
+            put_header(out, "Content-Type", "text/xml");
+        }
+        put_header(
+            out,
+            "Content-Length",
+            itoa::Buffer::new().format(payload.len()),
+        );
+        if !custom.contains_key(http::header::ACCEPT_ENCODING) {
+            put_header(out, "Accept-Encoding", "gzip");
+        }
+        if gzipped.is_some() {
+            put_header(out, "Content-Encoding", "gzip");
+        }
+        if let (Some(user), false) = (
+            &config.address.user,
+            custom.contains_key(http::header::AUTHORIZATION),
+        ) {
+            let password = config.address.password.as_deref().unwrap_or("");
+            put_header(out, "Authorization", &auth::basic_header(user, password));
+        }
+        for (name, value) in custom {
+            if is_framing_header(name) {
+                continue;
+            }
+            out.put_slice(name.as_str().as_bytes());
+            out.put_slice(b": ");
+            out.put_slice(value.as_bytes());
+            out.put_slice(b"\r\n");
+        }
+        out.put_slice(b"\r\n");
+        out.put_slice(payload);
+    }
+
+    fn check_deadline(&mut self, now: Instant) -> bool {
+        let what = match &self.state {
+            State::Head {
+                first_byte: Some(f),
+                ..
+            } if now >= *f => "first response byte",
+            State::Head { deadline, .. } if now >= *deadline => "whole response",
+            State::Body(body) if now >= body.deadline => "whole response",
+            _ => return false,
+        };
+        self.fail(CallError::Timeout(what));
+        true
+    }
+
+    fn advance(&mut self) {
+        loop {
+            match &mut self.state {
+                State::Head { scan_from, .. } => {
+                    let Some(end) = head::find_head_end(&self.inbuf, *scan_from) else {
+                        *scan_from = self.inbuf.len();
+                        if self.inbuf.len() > MAX_RESPONSE_HEAD {
+                            self.fail(CallError::Protocol("response head too large".into()));
+                        }
+                        return;
+                    };
+                    let deadline = match &self.state {
+                        State::Head { deadline, .. } => *deadline,
+                        _ => return,
+                    };
+                    let head = self.inbuf.split_to(end);
+                    match parse_response(&head, &self.config) {
+                        Err(e) => return self.fail(e),
+                        // 1xx (100 Continue): skip, the real head follows.
+                        Ok(None) => {
+                            self.state = State::Head {
+                                first_byte: None,
+                                deadline,
+                                scan_from: 0,
+                            }
+                        }
+                        Ok(Some((framer, keep_alive, kind))) => {
+                            self.state = State::Body(Box::new(InBody {
+                                framer,
+                                deadline,
+                                keep_alive,
+                                kind,
+                            }))
+                        }
+                    }
+                }
+                State::Body(body) => {
+                    while !self.inbuf.is_empty() && !body.framer.is_done() {
+                        let step = body.framer.read(&self.inbuf).and_then(|(n, data)| {
+                            match &mut body.kind {
+                                BodyKind::Ok(dec) => dec.push(data)?,
+                                BodyKind::Status { excerpt, .. } => {
+                                    let room = EXCERPT.saturating_sub(excerpt.len());
+                                    excerpt.extend_from_slice(&data[..room.min(data.len())]);
+                                }
+                            }
+                            Ok(n)
+                        });
+                        match step {
+                            Ok(n) => self.inbuf.advance(n),
+                            Err(e) => return self.fail(body_error(e)),
+                        }
+                    }
+                    if body.framer.is_done() {
+                        self.finish_body();
+                    }
+                    return;
+                }
+                State::Idle | State::Closed => return,
+            }
+        }
+    }
+
+    fn eof(&mut self) {
+        match &mut self.state {
+            State::Idle => self.close(),
+            State::Closed => {}
+            State::Head { .. } => {
+                let untouched = self.inbuf.is_empty()
+                    && matches!(
+                        self.state,
+                        State::Head {
+                            first_byte: Some(_),
+                            ..
+                        }
+                    );
+                let retryable = untouched && self.calls_done > 0;
+                self.fail(CallError::Closed { retryable });
+            }
+            State::Body(body) => match body.framer.eof() {
+                Ok(()) => {
+                    body.keep_alive = false;
+                    self.finish_body();
+                }
+                Err(_) => self.fail(CallError::Closed { retryable: false }),
+            },
+        }
+    }
+
+    /// The body is complete: report the result and pick the next state.
+    fn finish_body(&mut self) {
+        let State::Body(body) = std::mem::replace(&mut self.state, State::Closed) else {
+            return;
+        };
+        let InBody {
+            keep_alive, kind, ..
+        } = *body;
+        let (result, raw_body) = match kind {
+            BodyKind::Status {
+                status,
+                headers,
+                excerpt,
+            } => (
+                Err(CallError::Status {
+                    status,
+                    headers,
+                    body_excerpt: String::from_utf8_lossy(&excerpt).into_owned(),
+                }),
+                None,
+            ),
+            BodyKind::Ok(dec) => match dec.finish_response() {
+                Ok((result, raw)) => (result.map_err(CallError::Decode), raw),
+                Err(e) => (Err(body_error(e)), None),
+            },
+        };
+        self.calls_done += 1;
+        // Bytes after the response were never asked for: do not reuse.
+        if keep_alive && self.inbuf.is_empty() {
+            self.state = State::Idle;
+        } else {
+            self.close();
+        }
+        self.events
+            .push_back(ClientEvent::Response { result, raw_body });
+    }
+
+    /// Reports `error` for the call in flight and closes.
+    fn fail(&mut self, error: CallError) {
+        self.events.push_back(ClientEvent::Response {
+            result: Err(error),
+            raw_body: None,
+        });
+        self.close();
+    }
+
+    fn close(&mut self) {
+        self.inbuf.clear();
+        self.state = State::Closed;
+    }
+}
+
+fn body_error(e: BodyError) -> CallError {
+    CallError::Protocol(
+        match e {
+            BodyError::TooLarge => "response body over max_message_size",
+            BodyError::Framing(c) => c.describe(),
+            BodyError::Truncated => "response body truncated",
+            BodyError::BadGzip => "response body is not valid gzip",
+        }
+        .into(),
+    )
+}
+
+/// Headers the connection writes itself; custom values would break framing.
+fn is_framing_header(name: &HeaderName) -> bool {
+    [
+        http::header::HOST,
+        http::header::CONTENT_LENGTH,
+        http::header::TRANSFER_ENCODING,
+        http::header::CONTENT_ENCODING,
+        http::header::CONNECTION,
+    ]
+    .contains(name)
+}
+
+type Parsed = Option<(BodyFramer, bool, BodyKind)>;
+
+/// Parses a response head; `None` for an informational (1xx) head.
+fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, CallError> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_RESPONSE_HEADERS];
+    let mut resp = httparse::Response::new(&mut headers);
+    match resp.parse(head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) | Err(_) => {
+            return Err(CallError::Protocol("malformed response head".into()))
+        }
+    }
+    let status = StatusCode::from_u16(resp.code.unwrap_or(0))
+        .map_err(|_| CallError::Protocol("malformed response status".into()))?;
+    if status.is_informational() {
+        return Ok(None);
+    }
+    let mut map = HeaderMap::with_capacity(resp.headers.len());
+    for h in resp.headers.iter() {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(h.name.as_bytes()),
+            HeaderValue::from_bytes(h.value),
+        ) {
+            map.append(name, value);
+        }
+    }
+    let protocol = |m: &str| CallError::Protocol(m.to_string());
+    let codings = head::tokens(&map, http::header::TRANSFER_ENCODING);
+    let framing = if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
+        Framing::Length(0)
+    } else if !codings.is_empty() {
+        if codings.last().map(String::as_str) == Some("chunked") && codings.len() == 1 {
+            Framing::Chunked
+        } else {
+            Framing::UntilClose
+        }
+    } else {
+        match head::content_length(&map) {
+            Ok(Some(n)) => Framing::Length(n),
+            Ok(None) => Framing::UntilClose,
+            Err(r) => return Err(protocol(r.reason)),
+        }
+    };
+    let connection = head::tokens(&map, http::header::CONNECTION);
+    let keep_alive = framing != Framing::UntilClose
+        && !connection.iter().any(|t| t == "close")
+        && (resp.version == Some(1) || connection.iter().any(|t| t == "keep-alive"));
+    // Only a 200 body is kept; another status's body is skimmed for an
+    // excerpt and dropped, so it needs no cap (the deadline bounds it).
+    let cap = if status == StatusCode::OK {
+        config.limits.max_message_size
+    } else {
+        usize::MAX
+    };
+    let framer = BodyFramer::new(framing, cap, MAX_RESPONSE_HEAD).map_err(body_error)?;
+    let kind = if status == StatusCode::OK {
+        let mut gzip = false;
+        for c in head::tokens(&map, http::header::CONTENT_ENCODING) {
+            match c.as_str() {
+                "identity" => {}
+                "gzip" | "x-gzip" if !gzip => gzip = true,
+                _ => return Err(protocol("unsupported Content-Encoding in response")),
+            }
+        }
+        let charset = map
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| head::charset_of(v.as_bytes()));
+        BodyKind::Ok(Box::new(BodyDecoder::new(
+            MessageKind::Response,
+            config.limits,
+            gzip,
+            charset.as_deref(),
+            config.keep_raw_body,
+        )))
+    } else {
+        BodyKind::Status {
+            status,
+            headers: map,
+            excerpt: Vec::new(),
+        }
+    };
+    Ok(Some((framer, keep_alive, kind)))
 }

@@ -57,6 +57,7 @@ impl fmt::Display for ClientError {
                 f.write_str("connection closed before the response was complete")
             }
             ClientError::Call(CallError::Protocol(msg)) => write!(f, "HTTP protocol error: {msg}"),
+            ClientError::Call(CallError::Encode(e)) => write!(f, "cannot encode call: {e:?}"),
             ClientError::Io(e) => write!(f, "I/O error: {e}"),
             ClientError::Address(e) => write!(f, "bad address: {}", e.message),
             ClientError::Encode(e) => write!(f, "cannot encode call: {e:?}"),
@@ -80,8 +81,14 @@ impl From<Fault> for ClientError {
 }
 
 impl From<CallError> for ClientError {
+    /// Keeps timeouts and encode failures in their own variants so
+    /// `is_timeout` and matching on `Encode` see them.
     fn from(e: CallError) -> Self {
-        ClientError::Call(e)
+        match e {
+            CallError::Encode(e) => ClientError::Encode(e),
+            CallError::Timeout(what) => ClientError::Timeout(what),
+            other => ClientError::Call(other),
+        }
     }
 }
 

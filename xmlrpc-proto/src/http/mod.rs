@@ -1,18 +1,73 @@
 //! Sans-IO HTTP/1.1 client and server connections.
 //!
-//! CONTRACT (implemented in the HTTP work): the types and signatures here are
-//! what the transports build on. **After every input, call `poll_output`
-//! until it returns [`Output::Wait`] or [`Output::Closed`].**
+//! [`ServerConnection`] and [`ClientConnection`] hold no socket and read no
+//! clock: bytes go in through `handle_input` (with the current `Instant`),
+//! and what to write, what happened, and when to call back come out of
+//! `poll_output`. **After every input, call `poll_output` until it returns
+//! [`Output::Wait`] or [`Output::Closed`].** A `Wait` says whether the
+//! machine wants bytes (`read`) and its nearest deadline; when that passes
+//! with nothing read, feed [`Input::Tick`].
+//!
+//! Every XML-RPC answer, fault or not, is `200 OK` with `Content-Type:
+//! text/xml` (a body that does not decode is answered by the connection
+//! itself with the decode error's fault). HTTP statuses are for HTTP-level
+//! problems; each refusal has a one-line `text/plain` body and closes the
+//! connection, since what follows a refused head cannot be trusted.
+//!
+//! # Limits
+//!
+//! | limit | default | when hit | server status |
+//! |---|---|---|---|
+//! | [`ServerConfig::max_head_size`] | 16 KiB | head not ended within it | 431, close |
+//! | [`ServerConfig::max_headers`] | 100 | more header lines | 431, close |
+//! | request line | 8 KiB (fixed) | longer method + target + version | 414, close |
+//! | `limits.max_message_size` (server) | 16 MiB | Content-Length, chunk sizes, or inflated gzip over it | 413 before the rest is read, close |
+//! | chunk size line / trailers | 4 KiB / `max_head_size` | longer | 400, close |
+//! | [`ServerConfig::head_timeout`] | 30 s from the head's first byte | head incomplete | 408, close |
+//! | [`ServerConfig::body_timeout`] | 60 s from the end of the head | body incomplete | 408, close |
+//! | [`ServerConfig::idle_timeout`] | 75 s | no new request on a kept-alive connection | closed, no answer |
+//! | pipelined bytes buffered while a call is in flight | `max_head_size` (then `read: false`), dropped past `max_head_size` + 64 KiB | the adapter keeps feeding | answer, then close |
+//! | [`ServerConfig::gzip_threshold`] | 1 KiB | response at least this large, client accepts gzip | gzipped |
+//! | `limits.*` (decoder) | see [`crate::Limits`] | depth, text, params, elements | 200 with fault -32600 |
+//! | client `limits.max_message_size` | 64 MiB | response body (on the wire or inflated) over it | [`CallError::Protocol`] |
+//! | client response head | 64 KiB, 100 headers | larger | [`CallError::Protocol`] |
+//! | [`ClientConfig::first_byte_timeout`] | 30 s from `send_call` | no response byte | [`CallError::Timeout`] |
+//! | [`ClientConfig::response_timeout`] | 120 s from `send_call` | response incomplete | [`CallError::Timeout`] |
+//! | [`ClientConfig::gzip_threshold`] | off | request body at least this large | gzipped request |
+//!
+//! # Statuses
+//!
+//! | problem | status |
+//! |---|---|
+//! | malformed request line or header, no Host on 1.1, Content-Length with Transfer-Encoding, conflicting Content-Lengths, Transfer-Encoding not ending in chunked, bad chunk framing, invalid gzip body | 400 |
+//! | method other than POST | 405 with `Allow: POST` |
+//! | path not in [`ServerConfig::paths`] | 404 |
+//! | Basic auth missing or refused by [`ServerConfig::auth`] | 401 with `WWW-Authenticate: Basic realm="xmlrpc"` |
+//! | neither Content-Length nor chunked | 411 |
+//! | body over the limit (before or after inflation) | 413 |
+//! | request line too long | 414 |
+//! | Content-Encoding other than identity/gzip | 415 |
+//! | too many or too large headers | 431 |
+//! | Transfer-Encoding coding other than chunked | 501 |
+//! | HTTP version other than 1.0/1.1 | 505 |
+//! | head or body deadline passed | 408 |
 
 mod address;
+mod auth;
+mod body;
+mod chunked;
 mod client;
 mod error;
+mod gzip;
+mod head;
+mod response;
 mod server;
+mod status;
 
 pub use address::{Address, AddressError, Scheme};
 pub use client::{CallError, ClientConfig, ClientConnection, ClientEvent};
 pub use error::ClientError;
-pub use server::{RequestId, ServerConfig, ServerConnection, ServerEvent};
+pub use server::{AuthCheck, RequestId, ServerConfig, ServerConnection, ServerEvent};
 
 use std::time::Instant;
 

@@ -1,18 +1,52 @@
 //! [`Router`]: method names to handlers.
 //!
-//! CONTRACT (implemented in the router work).
+//! Registering: [`Router::register`] (typed sync closures),
+//! [`Router::register_async`] (typed closures returning futures),
+//! [`Router::register_raw`] (`Vec<Value>` in, `Result<Value, _>` out), and a
+//! `_with_context` variant of each for handlers that want the per-call
+//! [`Context`]. Each returns a [`MethodBuilder`] for help text and
+//! signatures.
+//!
+//! Serving: [`Router::dispatch`] routes a decoded call and leaves running it
+//! to the adapter; [`Router::handle_body`] and [`Router::handle_body_async`]
+//! go from request body to response body.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll, Waker};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 
+use super::async_handler::{AsyncContextHandler, AsyncHandler};
+use super::capabilities::{get_capabilities, Capability};
+use super::handler::{ContextHandler, Handler};
+use super::introspection::{list_methods, method_help, method_signature, unknown_method};
+use super::multicall::{self, Batch};
+use super::panic::{guarded, panic_fault, CatchPanic};
+use super::registry::{AsyncFn, Callable, Method, MethodBuilder, Registry, SyncFn};
+use super::system::{System, SystemMethods};
 use super::Context;
+use crate::{decode_call, encode_response, fault_code, EncodeError, Fault, Value};
 use crate::{MethodCall, MethodResponse};
 
 /// Maps method names to handlers; `Send + Sync`, share it in an `Arc`.
+///
+/// ```
+/// use xmlrpc_proto::{service::Router, Fault};
+///
+/// let mut router = Router::new();
+/// router
+///     .register("add", |a: i32, b: i32| -> Result<i32, Fault> { Ok(a + b) })
+///     .help("Adds two ints.");
+/// ```
+///
+/// Names of enabled built-in `system.*` methods are answered by the router
+/// itself, before any handler registered under the same name.
 pub struct Router {
-    _todo: (),
+    registry: Registry,
+    system: SystemMethods,
+    capabilities: Vec<Capability>,
 }
 
 /// What routing a call produced: the adapter runs it in its own way.
@@ -26,45 +60,414 @@ pub enum Dispatch {
     Async(AsyncCall),
 }
 
-/// A synchronous handler bound to its arguments.
+/// A synchronous handler bound to its arguments (or a `system.multicall`
+/// whose entries are all synchronous); `Send + 'static`.
 pub struct BlockingCall {
-    _todo: (),
+    job: Job,
+}
+
+enum Job {
+    Single {
+        name: Arc<str>,
+        handler: Arc<SyncFn>,
+        params: Vec<Value>,
+        ctx: Context,
+    },
+    Multicall(Batch),
 }
 
 impl BlockingCall {
-    /// Runs the handler.
+    pub(crate) fn multicall(batch: Batch) -> Self {
+        BlockingCall {
+            job: Job::Multicall(batch),
+        }
+    }
+
+    /// The method this call runs (`system.multicall` for a batch).
+    pub fn method(&self) -> &str {
+        match &self.job {
+            Job::Single { name, .. } => name,
+            Job::Multicall(_) => System::Multicall.name(),
+        }
+    }
+
+    /// Runs the handler. Panics become fault -32603.
     pub fn run(self) -> MethodResponse {
-        todo!("router")
+        match self.job {
+            Job::Single {
+                name,
+                handler,
+                params,
+                ctx,
+            } => response(guarded(&name, || handler(params, &ctx))),
+            Job::Multicall(batch) => MethodResponse::Success(batch.run_sync()),
+        }
+    }
+}
+
+impl std::fmt::Debug for BlockingCall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlockingCall")
+            .field("method", &self.method())
+            .finish_non_exhaustive()
     }
 }
 
 /// An asynchronous handler's future.
 pub type AsyncCall = Pin<Box<dyn Future<Output = MethodResponse> + Send + 'static>>;
 
+/// How [`Router::route`] resolved a method name.
+pub(crate) enum Route<'r> {
+    /// Answered while routing.
+    Done(Result<Value, Fault>),
+    /// A registered method to run on these params.
+    Call(&'r Method, Vec<Value>),
+    /// `system.multicall` with its params.
+    Multicall(Vec<Value>),
+}
+
 impl Router {
     /// An empty router with the system methods on.
     pub fn new() -> Self {
-        todo!("router")
+        Router {
+            registry: Registry::default(),
+            system: SystemMethods::all(),
+            capabilities: Vec::new(),
+        }
+    }
+
+    /// Which system methods are on, and the multicall cap.
+    pub fn system_methods(&self) -> &SystemMethods {
+        &self.system
+    }
+
+    /// Switches system methods on or off and sets the multicall cap.
+    pub fn set_system_methods(&mut self, system: SystemMethods) -> &mut Self {
+        self.system = system;
+        self
+    }
+
+    /// Adds (or replaces) an entry in `system.getCapabilities`.
+    pub fn add_capability(&mut self, capability: Capability) -> &mut Self {
+        self.capabilities.retain(|c| c.name != capability.name);
+        self.capabilities.push(capability);
+        self
+    }
+
+    /// Registers a typed synchronous handler under `name` (replacing any
+    /// earlier one): `|n: u32| -> Result<u64, Fault>`, up to 8 arguments.
+    /// The signature is derived from the types where they have XML-RPC names.
+    pub fn register<Args, H>(&mut self, name: impl Into<String>, handler: H) -> MethodBuilder<'_>
+    where
+        H: Handler<Args>,
+    {
+        let f = move |params: Vec<Value>, _: &Context| handler.call(params);
+        self.insert(name, Callable::Sync(Arc::new(f)), H::signature())
+    }
+
+    /// Like [`Router::register`], for handlers that take the per-call
+    /// [`Context`] first: `|ctx: &Context, n: u32| -> Result<u64, Fault>`.
+    pub fn register_with_context<Args, H>(
+        &mut self,
+        name: impl Into<String>,
+        handler: H,
+    ) -> MethodBuilder<'_>
+    where
+        H: ContextHandler<Args>,
+    {
+        let f = move |params: Vec<Value>, ctx: &Context| handler.call(params, ctx);
+        self.insert(name, Callable::Sync(Arc::new(f)), H::signature())
+    }
+
+    /// Registers a typed asynchronous handler: a closure returning a
+    /// `Send + 'static` future of `Result<T, E>`, e.g.
+    /// `|n: u32| async move { Ok::<_, Fault>(n) }`.
+    pub fn register_async<Args, H>(
+        &mut self,
+        name: impl Into<String>,
+        handler: H,
+    ) -> MethodBuilder<'_>
+    where
+        H: AsyncHandler<Args>,
+    {
+        let f = move |params: Vec<Value>, _: Context| handler.call(params);
+        self.insert(name, Callable::Async(Arc::new(f)), H::signature())
+    }
+
+    /// Like [`Router::register_async`], for handlers that take the owned
+    /// per-call [`Context`] first.
+    pub fn register_async_with_context<Args, H>(
+        &mut self,
+        name: impl Into<String>,
+        handler: H,
+    ) -> MethodBuilder<'_>
+    where
+        H: AsyncContextHandler<Args>,
+    {
+        let f = move |params: Vec<Value>, ctx: Context| handler.call(params, ctx);
+        self.insert(name, Callable::Async(Arc::new(f)), H::signature())
+    }
+
+    /// Registers a raw synchronous handler: the params as they came, any
+    /// number of them. Its signature is unknown unless set.
+    pub fn register_raw<F, E>(&mut self, name: impl Into<String>, handler: F) -> MethodBuilder<'_>
+    where
+        F: Fn(Vec<Value>) -> Result<Value, E> + Send + Sync + 'static,
+        E: Into<Fault>,
+    {
+        let f = move |params: Vec<Value>, _: &Context| handler(params).map_err(Into::into);
+        self.insert(name, Callable::Sync(Arc::new(f)), None)
+    }
+
+    /// Like [`Router::register_raw`], with the per-call [`Context`].
+    pub fn register_raw_with_context<F, E>(
+        &mut self,
+        name: impl Into<String>,
+        handler: F,
+    ) -> MethodBuilder<'_>
+    where
+        F: Fn(Vec<Value>, &Context) -> Result<Value, E> + Send + Sync + 'static,
+        E: Into<Fault>,
+    {
+        let f = move |params: Vec<Value>, ctx: &Context| handler(params, ctx).map_err(Into::into);
+        self.insert(name, Callable::Sync(Arc::new(f)), None)
+    }
+
+    /// Registers a raw asynchronous handler: params and owned context in, a
+    /// `Send + 'static` future of `Result<Value, E>` out.
+    pub fn register_raw_async<F, Fut, E>(
+        &mut self,
+        name: impl Into<String>,
+        handler: F,
+    ) -> MethodBuilder<'_>
+    where
+        F: Fn(Vec<Value>, Context) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, E>> + Send + 'static,
+        E: Into<Fault> + 'static,
+    {
+        let f = move |params: Vec<Value>, ctx: Context| {
+            let future = handler(params, ctx);
+            Box::pin(async move { future.await.map_err(Into::into) })
+                as Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send>>
+        };
+        let f: Arc<AsyncFn> = Arc::new(f);
+        self.insert(name, Callable::Async(f), None)
+    }
+
+    /// Removes method `name`; true when it was registered.
+    pub fn unregister(&mut self, name: &str) -> bool {
+        self.registry.remove(name)
+    }
+
+    fn insert(
+        &mut self,
+        name: impl Into<String>,
+        callable: Callable,
+        signature: Option<super::Signature>,
+    ) -> MethodBuilder<'_> {
+        MethodBuilder::new(self.registry.insert(name.into(), callable, signature))
+    }
+
+    /// Resolves `name`: system methods answer here, registered methods are
+    /// handed back to run, anything else is -32601.
+    pub(crate) fn route(&self, name: &str, params: Vec<Value>) -> Route<'_> {
+        if let Some(system) = self.system.lookup(name) {
+            let result = match system {
+                System::Multicall => return Route::Multicall(params),
+                System::ListMethods => list_methods(&self.registry, &self.system, params),
+                System::MethodHelp => method_help(&self.registry, &self.system, params),
+                System::MethodSignature => method_signature(&self.registry, &self.system, params),
+                System::GetCapabilities => {
+                    get_capabilities(&self.system, &self.capabilities, params)
+                }
+            };
+            return Route::Done(result);
+        }
+        match self.registry.get(name) {
+            Some(method) => Route::Call(method, params),
+            None => Route::Done(Err(unknown_method(name))),
+        }
     }
 
     /// Routes `call`.
     pub fn dispatch(&self, call: MethodCall, ctx: Context) -> Dispatch {
-        let _ = (call, ctx);
-        todo!("router")
+        match self.route(&call.method, call.params) {
+            Route::Done(result) => Dispatch::Ready(response(result)),
+            Route::Multicall(params) => multicall::dispatch(self, params, ctx),
+            Route::Call(method, params) => match &method.callable {
+                Callable::Sync(handler) => Dispatch::Blocking(BlockingCall {
+                    job: Job::Single {
+                        name: method.name.clone(),
+                        handler: handler.clone(),
+                        params,
+                        ctx,
+                    },
+                }),
+                Callable::Async(handler) => match start_async(method, handler, params, ctx) {
+                    Ok(future) => Dispatch::Async(Box::pin(async move { response(future.await) })),
+                    Err(fault) => Dispatch::Ready(MethodResponse::Fault(fault)),
+                },
+            },
+        }
     }
 
     /// Bytes in, bytes out: decodes a request body, routes it, runs
     /// synchronous handlers inline, and returns the encoded response body.
-    /// Async handlers need [`Router::handle_body_async`].
+    /// Async handlers need [`Router::handle_body_async`]: here one is polled
+    /// once and, if it is not done at once, answered with fault -32603.
     pub fn handle_body(&self, body: &[u8], ctx: Context) -> Bytes {
-        let _ = (body, ctx);
-        todo!("router")
+        let response = match decode_call(body) {
+            Err(e) => MethodResponse::Fault(e.to_fault()),
+            Ok(call) => self.respond_inline(call, ctx),
+        };
+        encode(&response)
     }
 
-    /// Bytes in, bytes out, for any handler.
+    /// Bytes in, bytes out, for any handler. Synchronous handlers run inline
+    /// on the calling task.
     pub async fn handle_body_async(&self, body: &[u8], ctx: Context) -> Bytes {
-        let _ = (body, ctx);
-        todo!("router")
+        let response = match decode_call(body) {
+            Err(e) => MethodResponse::Fault(e.to_fault()),
+            Ok(call) => match self.dispatch(call, ctx) {
+                Dispatch::Ready(response) => response,
+                Dispatch::Blocking(call) => call.run(),
+                Dispatch::Async(future) => future.await,
+            },
+        };
+        encode(&response)
+    }
+
+    /// Answers `call` on this thread; the fast path of [`Router::handle_body`]
+    /// (no `Arc` clones, no boxing for sync handlers).
+    fn respond_inline(&self, call: MethodCall, ctx: Context) -> MethodResponse {
+        let MethodCall { method, params } = call;
+        match self.route(&method, params) {
+            Route::Done(result) => response(result),
+            Route::Call(method, params) => match &method.callable {
+                Callable::Sync(handler) => {
+                    response(guarded(&method.name, || handler(params, &ctx)))
+                }
+                Callable::Async(handler) => match start_async(method, handler, params, ctx) {
+                    Ok(future) => response(poll_once(&method.name, future)),
+                    Err(fault) => MethodResponse::Fault(fault),
+                },
+            },
+            Route::Multicall(params) => match multicall::dispatch(self, params, ctx) {
+                Dispatch::Ready(response) => response,
+                Dispatch::Blocking(call) => call.run(),
+                Dispatch::Async(mut future) => {
+                    let mut cx = TaskContext::from_waker(Waker::noop());
+                    match future.as_mut().poll(&mut cx) {
+                        Poll::Ready(response) => response,
+                        Poll::Pending => MethodResponse::Fault(needs_async(&method)),
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Creates the future of an async handler, catching a panic while creating
+/// it, and wraps it so a panic while polling becomes -32603.
+fn start_async(
+    method: &Method,
+    handler: &Arc<AsyncFn>,
+    params: Vec<Value>,
+    ctx: Context,
+) -> Result<CatchPanic, Fault> {
+    let future = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(params, ctx)))
+        .map_err(|payload| panic_fault(&method.name, payload))?;
+    Ok(CatchPanic::new(method.name.clone(), future))
+}
+
+/// Polls `future` once with a no-op waker: what a sync caller can do.
+fn poll_once(name: &str, mut future: CatchPanic) -> Result<Value, Fault> {
+    let mut cx = TaskContext::from_waker(Waker::noop());
+    match Pin::new(&mut future).poll(&mut cx) {
+        Poll::Ready(result) => result,
+        Poll::Pending => Err(needs_async(name)),
+    }
+}
+
+fn needs_async(name: &str) -> Fault {
+    Fault::new(
+        fault_code::INTERNAL_ERROR,
+        format!("internal error: method '{name}' is async; serve it with handle_body_async"),
+    )
+}
+
+/// A handler's result as a response.
+fn response(result: Result<Value, Fault>) -> MethodResponse {
+    match result {
+        Ok(value) => MethodResponse::Success(value),
+        Err(fault) => MethodResponse::Fault(fault),
+    }
+}
+
+/// Encodes `response`; a result that cannot be encoded (a NaN, a control
+/// character) becomes fault -32603 instead.
+pub(crate) fn encode(response: &MethodResponse) -> Bytes {
+    let mut out = BytesMut::with_capacity(256);
+    match encode_response(response, &mut out) {
+        Ok(()) => out.freeze(),
+        Err(e) => {
+            out.clear();
+            let fault = Fault::new(
+                fault_code::INTERNAL_ERROR,
+                format!(
+                    "internal error: the response cannot be encoded: {}",
+                    describe(&e)
+                ),
+            );
+            match encode_response(&MethodResponse::Fault(fault), &mut out) {
+                Ok(()) => out.freeze(),
+                // The message above is plain text; this cannot happen, but a
+                // fixed document beats a panic.
+                Err(_) => Bytes::from_static(FALLBACK_FAULT),
+            }
+        }
+    }
+}
+
+const FALLBACK_FAULT: &[u8] = b"<?xml version=\"1.0\"?><methodResponse><fault><value><struct>\
+<member><name>faultCode</name><value><int>-32603</int></value></member>\
+<member><name>faultString</name><value><string>internal error</string></value></member>\
+</struct></value></fault></methodResponse>";
+
+fn describe(e: &EncodeError) -> String {
+    #[allow(unreachable_patterns)] // EncodeError is non_exhaustive
+    match e {
+        EncodeError::InvalidCharacter { path, character } => {
+            format!(
+                "{path}: character U+{:04X} cannot be carried in XML",
+                u32::from(*character)
+            )
+        }
+        EncodeError::NonFiniteDouble { path } => format!("{path}: double is not finite"),
+        EncodeError::InvalidMethodName => "invalid method name".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut methods: Vec<&str> = self.registry.names().collect();
+        methods.sort_unstable();
+        f.debug_struct("Router")
+            .field("methods", &methods)
+            .field("system", &self.system)
+            .field("capabilities", &self.capabilities)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Dispatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Dispatch::Ready(response) => f.debug_tuple("Ready").field(response).finish(),
+            Dispatch::Blocking(call) => f.debug_tuple("Blocking").field(call).finish(),
+            Dispatch::Async(_) => f.write_str("Async(..)"),
+        }
     }
 }
 

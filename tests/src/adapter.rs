@@ -1,0 +1,164 @@
+//! [`Adapter`]: what a transport crate plugs into the shared suite.
+//!
+//! Every method is synchronous: an async transport blocks on its own runtime
+//! inside. The suite never names a transport crate, so the three cannot drift.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use xmlrpc_proto::http::{ClientError, ServerConfig};
+use xmlrpc_proto::service::Router;
+use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
+
+/// A transport under test: starts its server and makes its clients.
+pub trait Adapter: 'static {
+    /// Shown in test output (`std`, `tokio`, `smol`).
+    const NAME: &'static str;
+
+    /// Binds (TCP on `127.0.0.1:0`, or `opts.unix_path`), starts serving on
+    /// a background thread and returns once the socket accepts connections.
+    fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer;
+
+    /// A client for `url` built with `opts` (one client keeps its connections
+    /// alive across calls).
+    fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError>;
+}
+
+/// One client of the transport under test, shared across threads.
+pub trait SuiteClient: Send + Sync {
+    /// `Client::call_value`.
+    fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError>;
+
+    /// `Client::call::<i64>(method, (arg,))`: the typed path through serde.
+    fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError>;
+
+    /// `Client::call_raw`: the response and its raw body.
+    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError>;
+
+    /// `Client::multicall`.
+    fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError>;
+}
+
+/// A certificate and its private key, both DER.
+#[derive(Clone, Debug)]
+pub struct TlsIdentity {
+    /// The leaf certificate (self-signed in the suite).
+    pub cert_der: Vec<u8>,
+    /// Its PKCS#8 private key.
+    pub key_der: Vec<u8>,
+}
+
+/// How the suite wants a server set up.
+#[derive(Clone, Debug)]
+pub struct ServerOpts {
+    /// The core's connection settings (limits, deadlines, paths, auth).
+    pub config: ServerConfig,
+    /// `ServerBuilder::max_connections`.
+    pub max_connections: usize,
+    /// `ServerBuilder::shutdown_grace`.
+    pub shutdown_grace: Duration,
+    /// Bind this unix socket instead of TCP.
+    pub unix_path: Option<PathBuf>,
+    /// Serve TLS with this identity (TCP only).
+    pub tls: Option<TlsIdentity>,
+}
+
+impl Default for ServerOpts {
+    fn default() -> Self {
+        ServerOpts {
+            config: ServerConfig::default(),
+            max_connections: 256,
+            shutdown_grace: Duration::from_secs(10),
+            unix_path: None,
+            tls: None,
+        }
+    }
+}
+
+/// How the suite wants a client set up.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOpts {
+    /// `ClientBuilder::timeout`.
+    pub timeout: Option<Duration>,
+    /// `ClientBuilder::header`, in order.
+    pub headers: Vec<(String, String)>,
+    /// `ClientBuilder::limits`.
+    pub limits: Option<Limits>,
+    /// `ClientBuilder::tls_root_certificate` (DER).
+    pub tls_root: Option<Vec<u8>>,
+}
+
+/// A server running on a background thread. Dropping it shuts it down and
+/// waits for it.
+pub struct RunningServer {
+    /// The URL clients use: `http://127.0.0.1:PORT/RPC2`,
+    /// `https://localhost:PORT/RPC2` or `unix:///path`.
+    pub url: String,
+    /// `Server::local_addr`: `127.0.0.1:PORT` or the socket path.
+    pub local_addr: String,
+    shutdown: Option<Box<dyn FnOnce() + Send>>,
+    join: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl RunningServer {
+    /// Wraps a started server: `shutdown` asks it to stop (it must return at
+    /// once), `join` waits until `serve` returned.
+    pub fn new(
+        url: String,
+        local_addr: String,
+        shutdown: Box<dyn FnOnce() + Send>,
+        join: Box<dyn FnOnce() + Send>,
+    ) -> Self {
+        RunningServer {
+            url,
+            local_addr,
+            shutdown: Some(shutdown),
+            join: Some(join),
+        }
+    }
+
+    /// Asks the server to stop without waiting.
+    pub fn trigger_shutdown(&mut self) {
+        if let Some(stop) = self.shutdown.take() {
+            stop();
+        }
+    }
+
+    /// Stops the server and waits until `serve` returned.
+    pub fn stop(mut self) {
+        self.stop_in_place();
+    }
+
+    fn stop_in_place(&mut self) {
+        self.trigger_shutdown();
+        if let Some(join) = self.join.take() {
+            join();
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.stop_in_place();
+    }
+}
+
+/// `http://127.0.0.1:PORT/RPC2` for a TCP `local_addr`.
+pub fn http_url(local_addr: &str) -> String {
+    format!("http://{local_addr}/RPC2")
+}
+
+/// The URL for a server started with `opts` whose `Server::local_addr` is
+/// `local_addr` (`unix://`, `https://localhost:PORT` or `http://`).
+pub fn url_for(opts: &ServerOpts, local_addr: &str) -> String {
+    if opts.unix_path.is_some() {
+        format!("unix://{local_addr}")
+    } else if opts.tls.is_some() {
+        let port = local_addr.rsplit(':').next().unwrap_or("0");
+        format!("https://localhost:{port}/RPC2")
+    } else {
+        http_url(local_addr)
+    }
+}

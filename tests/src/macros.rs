@@ -1,0 +1,79 @@
+//! The macros that turn the suite into `#[test]` functions for one adapter.
+
+/// Expands to one `#[test]` per suite function for adapter `$adapter`
+/// (a type implementing [`Adapter`](crate::Adapter)):
+///
+/// ```ignore
+/// struct MyAdapter;
+/// impl xmlrpc_tests::Adapter for MyAdapter { /* ... */ }
+/// xmlrpc_tests::adapter_suite!(MyAdapter);
+/// ```
+#[macro_export]
+macro_rules! adapter_suite {
+    ($adapter:ty) => {
+        $crate::adapter_suite!(@tests $adapter;
+            every_value_type_round_trips,
+            typed_call_maps_through_serde,
+            raw_call_returns_the_body,
+            multicall_answers_each_entry,
+            introspection_lists_methods,
+            faults_keep_their_codes,
+            keep_alive_reuses_the_connection,
+            custom_headers_reach_the_handler,
+            basic_auth_from_the_url,
+            idle_connection_closes_and_the_client_recovers,
+            many_concurrent_clients,
+            one_client_shared_by_threads,
+            slow_handler_blocks_no_one,
+            body_over_the_limit_gets_413,
+            declared_length_over_the_limit_gets_413,
+            nesting_over_the_limit_is_refused,
+            multicall_over_the_cap_is_refused,
+            too_many_headers_get_431,
+            head_over_the_limit_gets_431,
+            decoder_limits_name_themselves,
+            response_over_the_client_limit_fails,
+            client_timeout_fires,
+            server_head_deadline_fires,
+            server_body_deadline_fires,
+            graceful_shutdown_loses_no_call,
+            shutdown_under_load_answers_every_handled_call,
+            shutdown_grace_is_bounded,
+            connection_cap_is_enforced,
+            peer_closing_mid_body,
+            garbage_gets_400,
+            raw_request_is_answered,
+            unix_socket_round_trip,
+            tls_with_a_self_signed_certificate,
+        );
+    };
+    (@tests $adapter:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::suite::$name::<$adapter>();
+            }
+        )*
+    };
+}
+
+/// Expands to one `#[test]` per interop check against Python's `xmlrpc`
+/// for adapter `$adapter`. Each test prints a reason and passes only when
+/// python3 is missing.
+#[macro_export]
+macro_rules! interop_suite {
+    ($adapter:ty) => {
+        $crate::interop_suite!(@tests $adapter;
+            python_client_calls_our_server,
+            our_client_calls_python_server,
+        );
+    };
+    (@tests $adapter:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::interop::$name::<$adapter>();
+            }
+        )*
+    };
+}

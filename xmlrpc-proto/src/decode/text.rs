@@ -1,0 +1,411 @@
+//! Text handling: character checks, entity references, line ends, and the
+//! lexical rules of the scalar types (SPEC rules 8-14).
+//!
+//! Scalars are parsed straight from the collected text, without an
+//! intermediate allocation. Surrounding XML whitespace is allowed around
+//! `int`, `i4`, `i8`, `boolean`, `double`, `dateTime.iso8601` and `base64`
+//! text (pretty-printers add it); whitespace inside is refused.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+
+use super::error::{DecodeErrorKind, Fail};
+use crate::{DateTime, Value};
+
+/// XML whitespace.
+pub(crate) fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// True when every byte is XML whitespace.
+pub(crate) fn all_ws(s: &[u8]) -> bool {
+    s.iter().all(|&b| is_ws(b))
+}
+
+/// Checks that `seg` is UTF-8 holding only characters XML 1.0 allows
+/// (no C0 controls but TAB, LF, CR; no U+FFFE/U+FFFF).
+pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
+    // Report the first problem in byte order, whatever its class, so the
+    // error is the same however the input was split.
+    let (valid, utf8_error) = match std::str::from_utf8(seg) {
+        Ok(_) => (seg.len(), false),
+        Err(e) => (e.valid_up_to(), true),
+    };
+    let prefix = &seg[..valid];
+    let mut first = prefix
+        .iter()
+        .position(|&b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r');
+    if !prefix.is_ascii() {
+        let end = first.unwrap_or(valid);
+        // `prefix` is valid UTF-8 up to `valid`, and `end` is an ASCII byte
+        // or the end, so this slice is valid too.
+        if let Ok(s) = std::str::from_utf8(&prefix[..end]) {
+            if let Some((i, _)) = s
+                .char_indices()
+                .find(|&(_, c)| c == '\u{FFFE}' || c == '\u{FFFF}')
+            {
+                first = Some(i);
+            }
+        }
+    }
+    if let Some(i) = first {
+        return Err(Fail::new(
+            DecodeErrorKind::InvalidCharacter,
+            at + i,
+            "character not allowed in XML (control, U+FFFE or U+FFFF)",
+        ));
+    }
+    if utf8_error {
+        return Err(Fail::new(
+            DecodeErrorKind::InvalidCharacter,
+            at + valid,
+            "invalid UTF-8",
+        ));
+    }
+    std::str::from_utf8(seg)
+        .map_err(|_| Fail::new(DecodeErrorKind::InvalidCharacter, at, "invalid UTF-8"))
+}
+
+/// Appends `raw` text to `out`, resolving entity and character references
+/// when `references` (not in CDATA) and normalising CR LF and lone CR to LF
+/// (XML 1.0 section 2.11).
+pub(crate) fn append_text(
+    raw: &str,
+    references: bool,
+    out: &mut String,
+    at: usize,
+) -> Result<(), Fail> {
+    let bytes = raw.as_bytes();
+    let amp = if references { b'&' } else { b'\r' };
+    let mut from = 0;
+    while let Some(rel) = memchr::memchr2(amp, b'\r', &bytes[from..]) {
+        let i = from + rel;
+        out.push_str(&raw[from..i]);
+        if bytes[i] == b'\r' {
+            out.push('\n');
+            from = i + 1;
+            if bytes.get(from) == Some(&b'\n') {
+                from += 1;
+            }
+            continue;
+        }
+        let end = bytes[i..]
+            .iter()
+            .take(12)
+            .position(|&b| b == b';')
+            .map(|p| i + p)
+            .ok_or_else(|| Fail::new(DecodeErrorKind::Syntax, at + i, "unterminated reference"))?;
+        out.push(resolve(&raw[i + 1..end]).ok_or_else(|| {
+            Fail::new(
+                DecodeErrorKind::Syntax,
+                at + i,
+                "unknown entity or invalid character reference",
+            )
+        })?);
+        from = end + 1;
+    }
+    out.push_str(&raw[from..]);
+    Ok(())
+}
+
+/// The character a reference's name (between `&` and `;`) stands for.
+fn resolve(name: &str) -> Option<char> {
+    let code = match name {
+        "lt" => return Some('<'),
+        "gt" => return Some('>'),
+        "amp" => return Some('&'),
+        "quot" => return Some('"'),
+        "apos" => return Some('\''),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            match num.strip_prefix('x') {
+                Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    u32::from_str_radix(hex, 16).ok()?
+                }
+                None if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) => {
+                    num.parse().ok()?
+                }
+                _ => return None,
+            }
+        }
+    };
+    let c = char::from_u32(code)?;
+    let allowed =
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    allowed.then_some(c)
+}
+
+/// The text with surrounding XML whitespace removed.
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_ascii() && is_ws(c as u8))
+}
+
+fn bad(at: usize, msg: impl Into<Cow<'static, str>>) -> Fail {
+    Fail::new(DecodeErrorKind::InvalidValue, at, msg)
+}
+
+/// Parses `[+-]digits` into an integer in `min..=max` (rules 8, 9, 18).
+pub(crate) fn parse_int(
+    text: &str,
+    min: i64,
+    max: i64,
+    what: &str,
+    at: usize,
+) -> Result<i64, Fail> {
+    let t = trim(text).as_bytes();
+    let (neg, digits) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(bad(at, format!("<{what}> is not a decimal integer")));
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        let d = i64::from(d - b'0');
+        // Accumulate negatively so i64::MIN fits.
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_sub(d))
+            .ok_or_else(|| bad(at, format!("<{what}> out of range")))?;
+    }
+    let v = if neg {
+        v
+    } else {
+        v.checked_neg()
+            .ok_or_else(|| bad(at, format!("<{what}> out of range")))?
+    };
+    if v < min || v > max {
+        return Err(bad(at, format!("<{what}> out of range")));
+    }
+    Ok(v)
+}
+
+/// Parses `<boolean>`: exactly `0` or `1` (rule 10).
+pub(crate) fn parse_bool(text: &str, at: usize) -> Result<bool, Fail> {
+    match trim(text) {
+        "0" => Ok(false),
+        "1" => Ok(true),
+        _ => Err(bad(at, "<boolean> is not 0 or 1")),
+    }
+}
+
+/// Parses `<double>` (rule 12): `[+-]digits[.digits]` with an optional
+/// exponent; NaN, infinities and values that overflow are refused.
+pub(crate) fn parse_double(text: &str, what: &str, at: usize) -> Result<f64, Fail> {
+    let t = trim(text);
+    if !is_decimal(t.as_bytes()) {
+        return Err(bad(at, format!("<{what}> is not a decimal number")));
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(bad(at, format!("<{what}> out of range"))),
+    }
+}
+
+/// `[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+fn is_decimal(s: &[u8]) -> bool {
+    let mut i = usize::from(matches!(s.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while s.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return false;
+    }
+    if s.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    if matches!(s.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(s.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return false;
+        }
+    }
+    i == s.len()
+}
+
+/// Parses `<dateTime.iso8601>` (rule 13).
+pub(crate) fn parse_datetime(text: &str, at: usize) -> Result<DateTime, Fail> {
+    DateTime::parse_bytes(trim(text).as_bytes())
+        .map_err(|e| bad(at, format!("invalid <dateTime.iso8601>: {e}")))
+}
+
+/// Decodes `<base64>` (rule 14): whitespace and line breaks anywhere are
+/// skipped; bad characters or padding are refused. `scratch` is reused.
+pub(crate) fn parse_base64(text: &str, scratch: &mut Vec<u8>, at: usize) -> Result<Bytes, Fail> {
+    use base64::Engine as _;
+    let b = text.as_bytes();
+    let compact: &[u8] = if b.iter().any(|&c| is_ws(c)) {
+        scratch.clear();
+        scratch.extend(b.iter().copied().filter(|&c| !is_ws(c)));
+        scratch
+    } else {
+        b
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map(Bytes::from)
+        .map_err(|e| bad(at, format!("invalid <base64>: {e}")))
+}
+
+/// A finished scalar element's value.
+pub(crate) fn scalar(
+    kind: Scalar,
+    text: &str,
+    scratch: &mut Vec<u8>,
+    at: usize,
+) -> Result<Value, Fail> {
+    const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
+    Ok(match kind {
+        Scalar::Int(what) => Value::Int(parse_int(text, I32.0, I32.1, what, at)? as i32),
+        Scalar::I1 => Value::Int(parse_int(text, -128, 127, "ex:i1", at)? as i32),
+        Scalar::I2 => Value::Int(parse_int(text, -32768, 32767, "ex:i2", at)? as i32),
+        Scalar::I8(what) => Value::I8(parse_int(text, i64::MIN, i64::MAX, what, at)?),
+        Scalar::Bool => Value::Bool(parse_bool(text, at)?),
+        Scalar::Double => Value::Double(parse_double(text, "double", at)?),
+        Scalar::Float => {
+            let v = parse_double(text, "ex:float", at)?;
+            if v.abs() > f64::from(f32::MAX) {
+                return Err(bad(at, "<ex:float> out of range"));
+            }
+            Value::Double(v)
+        }
+        Scalar::String => Value::String(text.to_owned()),
+        Scalar::DateTime => Value::DateTime(parse_datetime(text, at)?),
+        Scalar::Base64 => Value::Base64(parse_base64(text, scratch, at)?),
+    })
+}
+
+/// The leaf value types, with the element name for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scalar {
+    /// `int`, `i4`, `ex:i4`.
+    Int(&'static str),
+    /// `ex:i1`.
+    I1,
+    /// `ex:i2`.
+    I2,
+    /// `i8`, `ex:i8`.
+    I8(&'static str),
+    Bool,
+    Double,
+    /// `ex:float`.
+    Float,
+    String,
+    /// `dateTime.iso8601`, `ex:dateTime`.
+    DateTime,
+    Base64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unescape(s: &str) -> Result<String, Fail> {
+        let mut out = String::new();
+        append_text(s, true, &mut out, 0).map(|()| out)
+    }
+
+    #[test]
+    fn references_and_line_ends() {
+        assert_eq!(unescape("a&lt;&gt;&amp;&quot;&apos;b").unwrap(), "a<>&\"'b");
+        assert_eq!(unescape("&#65;&#x42;&#x1F600;").unwrap(), "AB\u{1F600}");
+        assert_eq!(unescape("a\r\nb\rc\n").unwrap(), "a\nb\nc\n");
+        for bad in [
+            "&nbsp;", "&#0;", "&#x1;", "&#xD800;", "&#xFFFE;", "&amp", "&;", "&#;", "&#x;",
+            "&#12a;",
+        ] {
+            assert!(unescape(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ints() {
+        assert_eq!(
+            parse_int("-2147483648", i32::MIN.into(), i32::MAX.into(), "int", 0).unwrap(),
+            -2147483648
+        );
+        assert_eq!(
+            parse_int(" +007\n", i32::MIN.into(), i32::MAX.into(), "int", 0).unwrap(),
+            7
+        );
+        assert_eq!(
+            parse_int("-9223372036854775808", i64::MIN, i64::MAX, "i8", 0).unwrap(),
+            i64::MIN
+        );
+        for t in [
+            "",
+            "-",
+            "1 2",
+            "0x1",
+            "1.0",
+            "2147483648",
+            "99999999999999999999",
+        ] {
+            assert!(
+                parse_int(t, i32::MIN.into(), i32::MAX.into(), "int", 0).is_err(),
+                "{t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn doubles() {
+        for (t, v) in [
+            ("1.5", 1.5),
+            ("-0.0", -0.0),
+            ("1e+16", 1e16),
+            ("1.0E7", 1e7),
+            ("+3", 3.0),
+        ] {
+            assert_eq!(parse_double(t, "double", 0).unwrap(), v, "{t}");
+        }
+        for t in [
+            "",
+            ".5",
+            "5.",
+            "nan",
+            "inf",
+            "-Infinity",
+            "1e",
+            "1e999",
+            "1,5",
+            "0x10",
+        ] {
+            assert!(parse_double(t, "double", 0).is_err(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn base64_rules() {
+        let mut s = Vec::new();
+        assert_eq!(
+            &parse_base64("aGVs\r\nbG8=", &mut s, 0).unwrap()[..],
+            b"hello"
+        );
+        assert_eq!(&parse_base64("", &mut s, 0).unwrap()[..], b"");
+        for t in ["aGVsbG8", "aGVs*G8=", "aGVsbG8=="] {
+            assert!(parse_base64(t, &mut s, 0).is_err(), "{t}");
+        }
+    }
+
+    #[test]
+    fn forbidden_characters() {
+        assert!(check_chars(b"a\tb\n", 0).is_ok());
+        assert_eq!(check_chars(b"ab\x01", 5).unwrap_err().at, 7);
+        assert!(check_chars(b"\xff", 0).is_err());
+        assert!(check_chars("\u{FFFF}".as_bytes(), 0).is_err());
+    }
+}

@@ -1,0 +1,291 @@
+//! Message bodies: framing on the wire (Content-Length, chunked, until
+//! close) with the size cap, then gzip inflation and the streaming decoder.
+
+use bytes::{Bytes, BytesMut};
+
+use super::chunked::{ChunkError, ChunkedDecoder};
+use super::gzip::{InflateError, Inflater};
+use super::head::Framing;
+use crate::decode::{Event, MessageKind};
+use crate::{DecodeError, Decoder, Fault, Limits, MethodCall, MethodResponse, Value};
+
+/// Why a body could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// Over the size cap, on the wire or once inflated.
+    TooLarge,
+    /// Broken chunked framing.
+    Framing(ChunkError),
+    /// The connection ended before the body did.
+    Truncated,
+    /// `Content-Encoding: gzip` but the data is not gzip.
+    BadGzip,
+}
+
+#[derive(Debug)]
+enum Frame {
+    Length(u64),
+    Chunked(ChunkedDecoder),
+    UntilClose { done: bool },
+}
+
+/// Splits body bytes off the wire, checking the cap before reading data.
+#[derive(Debug)]
+pub(crate) struct BodyFramer {
+    frame: Frame,
+    total: u64,
+    cap: u64,
+}
+
+impl BodyFramer {
+    /// A framer for `framing`, refusing bodies over `cap` bytes on the wire.
+    /// A Content-Length over the cap fails here, before any body byte.
+    pub(crate) fn new(
+        framing: Framing,
+        cap: usize,
+        max_trailers: usize,
+    ) -> Result<Self, BodyError> {
+        let cap = cap as u64;
+        let frame = match framing {
+            Framing::Length(n) if n > cap => return Err(BodyError::TooLarge),
+            Framing::Length(n) => Frame::Length(n),
+            Framing::Chunked => Frame::Chunked(ChunkedDecoder::new(max_trailers)),
+            Framing::UntilClose => Frame::UntilClose { done: false },
+        };
+        Ok(BodyFramer {
+            frame,
+            total: 0,
+            cap,
+        })
+    }
+
+    /// True once the whole body was read.
+    pub(crate) fn is_done(&self) -> bool {
+        match &self.frame {
+            Frame::Length(n) => *n == 0,
+            Frame::Chunked(c) => c.is_done(),
+            Frame::UntilClose { done } => *done,
+        }
+    }
+
+    /// Takes body bytes from `input`: returns how many were consumed and the
+    /// data among them. Call again with the rest until it consumes nothing.
+    pub(crate) fn read<'a>(&mut self, input: &'a [u8]) -> Result<(usize, &'a [u8]), BodyError> {
+        match &mut self.frame {
+            Frame::Length(n) => {
+                let take = usize::try_from(*n).unwrap_or(usize::MAX).min(input.len());
+                *n -= take as u64;
+                Ok((take, &input[..take]))
+            }
+            Frame::Chunked(dec) => {
+                let step = dec.decode(input).map_err(BodyError::Framing)?;
+                if let Some(size) = step.new_chunk {
+                    self.total = self.total.saturating_add(size);
+                    if self.total > self.cap {
+                        return Err(BodyError::TooLarge);
+                    }
+                }
+                Ok((step.consumed, step.data))
+            }
+            Frame::UntilClose { done: true } => Ok((0, &[])),
+            Frame::UntilClose { done: false } => {
+                self.total = self.total.saturating_add(input.len() as u64);
+                if self.total > self.cap {
+                    return Err(BodyError::TooLarge);
+                }
+                Ok((input.len(), input))
+            }
+        }
+    }
+
+    /// The peer closed: fine for a read-until-close body, truncation otherwise.
+    pub(crate) fn eof(&mut self) -> Result<(), BodyError> {
+        if let Frame::UntilClose { done } = &mut self.frame {
+            *done = true;
+        }
+        if self.is_done() {
+            Ok(())
+        } else {
+            Err(BodyError::Truncated)
+        }
+    }
+}
+
+/// What a decoded body held.
+#[derive(Debug, Default)]
+struct Collected {
+    method: Option<String>,
+    params: Vec<Value>,
+    fault: Option<Fault>,
+    ended: bool,
+}
+
+/// Inflates (when gzip) and decodes body data as it arrives. A decode
+/// error stops decoding but not reading, so the connection stays in sync.
+#[derive(Debug)]
+pub(crate) struct BodyDecoder {
+    inflater: Option<Inflater>,
+    decoder: Decoder,
+    collected: Collected,
+    error: Option<DecodeError>,
+    raw: Option<BytesMut>,
+}
+
+impl BodyDecoder {
+    /// A decoder for a `kind` message under `limits`; `gzip` inflates first
+    /// (capped at `limits.max_message_size`); `keep_raw` keeps the bytes.
+    pub(crate) fn new(
+        kind: MessageKind,
+        limits: Limits,
+        gzip: bool,
+        charset: Option<&str>,
+        keep_raw: bool,
+    ) -> Self {
+        let mut decoder = Decoder::new(kind, limits);
+        let error = charset.and_then(|c| decoder.set_transport_charset(c).err());
+        BodyDecoder {
+            inflater: gzip.then(|| Inflater::new(limits.max_message_size)),
+            decoder,
+            collected: Collected::default(),
+            error,
+            raw: keep_raw.then(BytesMut::new),
+        }
+    }
+
+    /// Takes the next piece of body data.
+    pub(crate) fn push(&mut self, data: &[u8]) -> Result<(), BodyError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        match self.inflater.as_mut() {
+            None => {
+                feed(
+                    &mut self.decoder,
+                    &mut self.collected,
+                    &mut self.error,
+                    &mut self.raw,
+                    data,
+                );
+                Ok(())
+            }
+            Some(inf) => {
+                let (decoder, collected, error, raw) = (
+                    &mut self.decoder,
+                    &mut self.collected,
+                    &mut self.error,
+                    &mut self.raw,
+                );
+                inf.push(data, &mut |d| feed(decoder, collected, error, raw, d))
+                    .map_err(inflate_error)
+            }
+        }
+    }
+
+    /// The body ended: finishes inflation and decoding.
+    fn finish(&mut self) -> Result<(), BodyError> {
+        if let Some(inf) = self.inflater.as_mut() {
+            let (decoder, collected, error, raw) = (
+                &mut self.decoder,
+                &mut self.collected,
+                &mut self.error,
+                &mut self.raw,
+            );
+            inf.finish(&mut |d| feed(decoder, collected, error, raw, d))
+                .map_err(inflate_error)?;
+        }
+        if self.error.is_none() {
+            let done = self
+                .decoder
+                .finish()
+                .and_then(|()| drain(&mut self.decoder, &mut self.collected));
+            self.error = done.err();
+        }
+        Ok(())
+    }
+
+    /// The body ended: the call it held, or why it held none.
+    pub(crate) fn finish_call(mut self) -> Result<Result<MethodCall, DecodeError>, BodyError> {
+        self.finish()?;
+        Ok(match (self.error, self.collected) {
+            (Some(e), _) => Err(e),
+            (
+                None,
+                Collected {
+                    method: Some(method),
+                    params,
+                    fault: None,
+                    ended: true,
+                },
+            ) => Ok(MethodCall { method, params }),
+            (None, _) => Err(incomplete()),
+        })
+    }
+
+    /// The body ended: the response it held (and the raw body if kept).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn finish_response(
+        mut self,
+    ) -> Result<(Result<MethodResponse, DecodeError>, Option<Bytes>), BodyError> {
+        self.finish()?;
+        let raw = self.raw.take().map(BytesMut::freeze);
+        let mut c = self.collected;
+        let result = match self.error {
+            Some(e) => Err(e),
+            None if !c.ended => Err(incomplete()),
+            None => match (c.fault.take(), c.params.pop()) {
+                (Some(f), _) => Ok(MethodResponse::Fault(f)),
+                (None, Some(v)) => Ok(MethodResponse::Success(v)),
+                (None, None) => Err(incomplete()),
+            },
+        };
+        Ok((result, raw))
+    }
+}
+
+fn inflate_error(e: InflateError) -> BodyError {
+    match e {
+        InflateError::TooLarge => BodyError::TooLarge,
+        InflateError::Corrupt => BodyError::BadGzip,
+    }
+}
+
+/// The decoder reported the end without a complete message; it normally
+/// errors itself, this guards the event contract.
+fn incomplete() -> DecodeError {
+    DecodeError::new(
+        crate::decode::DecodeErrorKind::Structure,
+        0,
+        "message ended before it was complete",
+        b"",
+    )
+}
+
+fn feed(
+    decoder: &mut Decoder,
+    collected: &mut Collected,
+    error: &mut Option<DecodeError>,
+    raw: &mut Option<BytesMut>,
+    data: &[u8],
+) {
+    if let Some(raw) = raw.as_mut() {
+        raw.extend_from_slice(data);
+    }
+    if error.is_some() {
+        return;
+    }
+    let result = decoder.feed(data).and_then(|()| drain(decoder, collected));
+    *error = result.err();
+}
+
+/// Moves the decoder's finished events into `collected`.
+fn drain(decoder: &mut Decoder, collected: &mut Collected) -> Result<(), DecodeError> {
+    while let Some(event) = decoder.poll_event()? {
+        match event {
+            Event::MethodName(name) => collected.method = Some(name),
+            Event::Param(value) => collected.params.push(value),
+            Event::Fault(fault) => collected.fault = Some(fault),
+            Event::End => collected.ended = true,
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,385 @@
+//! Request heads: finding the end, parsing with httparse, and every check of
+//! SPEC.md's status table that can be made before the body.
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
+
+use super::status::Reject;
+
+/// Longest request line (method, target, version); longer is 414.
+pub(crate) const MAX_REQUEST_LINE: usize = 8 * 1024;
+
+/// How a message body is delimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// `Content-Length: n`.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
+    /// Neither (responses only): the body runs until the connection closes.
+    UntilClose,
+}
+
+/// Where the end of a head is in a buffer: the head's length including the
+/// blank line, or `None` while incomplete. `from` is where a previous search
+/// stopped, so byte-by-byte input costs linear time.
+pub(crate) fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
+    let start = from.saturating_sub(3).min(buf.len());
+    let mut at = start;
+    while let Some(pos) = memchr::memchr(b'\n', &buf[at..]) {
+        let nl = at + pos;
+        match buf.get(nl + 1) {
+            Some(b'\n') => return Some(nl + 2),
+            Some(b'\r') if buf.get(nl + 2) == Some(&b'\n') => return Some(nl + 3),
+            _ => at = nl + 1,
+        }
+    }
+    None
+}
+
+/// Everything the server needs from a request head that passed the checks.
+#[derive(Debug)]
+pub(crate) struct RequestHead {
+    /// Method, URI, version and headers.
+    pub parts: http::request::Parts,
+    /// Body framing (never `UntilClose`).
+    pub framing: Framing,
+    /// The client allows the connection to stay open.
+    pub keep_alive: bool,
+    /// `Expect: 100-continue` on HTTP/1.1.
+    pub expect_continue: bool,
+    /// `Content-Encoding: gzip`.
+    pub gzip_body: bool,
+    /// `Accept-Encoding` allows a gzip response.
+    pub accept_gzip: bool,
+    /// `charset=` of the Content-Type, if any.
+    pub charset: Option<String>,
+}
+
+/// Parses a complete head (`head` ends with the blank line) with at most
+/// `max_headers` headers: syntax (400), request line length (414), header
+/// count (431) and version (505). [`analyse`] does the rest.
+pub(crate) fn parse_request(
+    head: &[u8],
+    max_headers: usize,
+) -> Result<http::request::Parts, Reject> {
+    let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+    if line_end > MAX_REQUEST_LINE {
+        return Err(Reject::new(
+            StatusCode::URI_TOO_LONG,
+            "request line too long",
+        ));
+    }
+    let mut headers = vec![httparse::EMPTY_HEADER; max_headers];
+    let mut req = httparse::Request::new(&mut headers);
+    match req.parse(head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => return Err(Reject::bad_request("malformed request head")),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(Reject::new(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "too many request headers",
+            ))
+        }
+        Err(httparse::Error::Version) if names_other_http_version(&head[..line_end]) => {
+            return Err(Reject::new(
+                StatusCode::HTTP_VERSION_NOT_SUPPORTED,
+                "only HTTP/1.0 and HTTP/1.1 are served",
+            ))
+        }
+        Err(_) => return Err(Reject::bad_request("malformed request line or header")),
+    }
+    let version = match req.version {
+        Some(0) => Version::HTTP_10,
+        _ => Version::HTTP_11,
+    };
+    let method = Method::from_bytes(req.method.unwrap_or("").as_bytes())
+        .map_err(|_| Reject::bad_request("malformed method"))?;
+    let uri: http::Uri = req
+        .path
+        .unwrap_or("")
+        .parse()
+        .map_err(|_| Reject::bad_request("malformed request target"))?;
+    let mut map = HeaderMap::with_capacity(req.headers.len());
+    for h in req.headers.iter() {
+        let name = HeaderName::from_bytes(h.name.as_bytes())
+            .map_err(|_| Reject::bad_request("malformed header name"))?;
+        let value = HeaderValue::from_bytes(h.value)
+            .map_err(|_| Reject::bad_request("malformed header value"))?;
+        map.append(name, value);
+    }
+    let mut builder = http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .version(version);
+    if let Some(h) = builder.headers_mut() {
+        *h = map;
+    }
+    let (parts, ()) = builder
+        .body(())
+        .map_err(|_| Reject::bad_request("malformed request head"))?
+        .into_parts();
+    Ok(parts)
+}
+
+/// `HTTP/<digit>...` that httparse refused: a version we do not speak (505),
+/// as opposed to a broken line (400).
+fn names_other_http_version(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+    let [_, _, last] = parts[..] else {
+        return false;
+    };
+    last.starts_with(b"HTTP/") && last.get(5).is_some_and(u8::is_ascii_digit)
+}
+
+/// Checks Host (400), framing (400, 411, 501) and Content-Encoding (415),
+/// and reads what the server needs from the headers.
+pub(crate) fn analyse(parts: http::request::Parts) -> Result<RequestHead, Reject> {
+    let headers = &parts.headers;
+    let http11 = parts.version == Version::HTTP_11;
+    match headers.get_all(http::header::HOST).iter().count() {
+        0 if http11 => return Err(Reject::bad_request("missing Host header")),
+        0 | 1 => {}
+        _ => return Err(Reject::bad_request("several Host headers")),
+    }
+    let framing = request_framing(headers)?;
+    let connection = tokens(headers, http::header::CONNECTION);
+    let keep_alive = if connection.iter().any(|t| t == "close") {
+        false
+    } else {
+        http11 || connection.iter().any(|t| t == "keep-alive")
+    };
+    let expect_continue = http11
+        && headers
+            .get(http::header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let gzip_body = body_is_gzip(headers)?;
+    let accept_gzip = headers
+        .get_all(http::header::ACCEPT_ENCODING)
+        .iter()
+        .any(|v| super::gzip::accepts_gzip(v.as_bytes()));
+    let charset = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| charset_of(v.as_bytes()));
+    Ok(RequestHead {
+        parts,
+        framing,
+        keep_alive,
+        expect_continue,
+        gzip_body,
+        accept_gzip,
+        charset,
+    })
+}
+
+/// Request framing by RFC 9112 section 6: the smuggling vectors (CL with TE,
+/// different CLs, TE not ending in chunked) are 400; codings we do not
+/// implement are 501; no framing at all is 411.
+fn request_framing(headers: &HeaderMap) -> Result<Framing, Reject> {
+    let codings = tokens(headers, http::header::TRANSFER_ENCODING);
+    let length = content_length(headers)?;
+    if !codings.is_empty() || headers.contains_key(http::header::TRANSFER_ENCODING) {
+        if length.is_some() {
+            return Err(Reject::bad_request(
+                "Content-Length and Transfer-Encoding together",
+            ));
+        }
+        let chunked = codings.iter().filter(|c| *c == "chunked").count();
+        return match codings.last().map(String::as_str) {
+            Some("chunked") if codings.len() == 1 => Ok(Framing::Chunked),
+            Some("chunked") if chunked == 1 => Err(Reject::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "only the chunked transfer coding is implemented",
+            )),
+            _ if chunked > 0 => Err(Reject::bad_request(
+                "Transfer-Encoding must end in chunked, once",
+            )),
+            _ => Err(Reject::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "only the chunked transfer coding is implemented",
+            )),
+        };
+    }
+    match length {
+        Some(n) => Ok(Framing::Length(n)),
+        None => Err(Reject::new(
+            StatusCode::LENGTH_REQUIRED,
+            "Content-Length or chunked body required",
+        )),
+    }
+}
+
+/// The Content-Length, if any; several headers or list items must agree.
+pub(crate) fn content_length(headers: &HeaderMap) -> Result<Option<u64>, Reject> {
+    let mut found: Option<u64> = None;
+    for value in headers.get_all(http::header::CONTENT_LENGTH) {
+        for item in value.as_bytes().split(|&b| b == b',') {
+            let item = item.trim_ascii();
+            if item.is_empty() || !item.iter().all(u8::is_ascii_digit) {
+                return Err(Reject::bad_request("malformed Content-Length"));
+            }
+            let n = std::str::from_utf8(item)
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .ok_or(Reject::bad_request("Content-Length overflows"))?;
+            if found.is_some_and(|f| f != n) {
+                return Err(Reject::bad_request("conflicting Content-Length headers"));
+            }
+            found = Some(n);
+        }
+    }
+    Ok(found)
+}
+
+/// `Content-Encoding`: identity (or none) or gzip; anything else is 415.
+fn body_is_gzip(headers: &HeaderMap) -> Result<bool, Reject> {
+    let codings = tokens(headers, http::header::CONTENT_ENCODING);
+    let mut gzip = false;
+    for c in &codings {
+        match c.as_str() {
+            "identity" => {}
+            "gzip" | "x-gzip" if !gzip => gzip = true,
+            _ => {
+                return Err(Reject::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Encoding must be identity or gzip",
+                ))
+            }
+        }
+    }
+    Ok(gzip)
+}
+
+/// The comma-separated tokens of every `name` header, lowercased.
+pub(crate) fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
+    let mut out = Vec::new();
+    for value in headers.get_all(name) {
+        for item in value.as_bytes().split(|&b| b == b',') {
+            let item = item.trim_ascii();
+            if !item.is_empty() {
+                out.push(String::from_utf8_lossy(item).to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// The `charset` parameter of a Content-Type value, unquoted.
+pub(crate) fn charset_of(value: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(value).ok()?;
+    text.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("charset") {
+            return None;
+        }
+        let value = value.trim().trim_matches('"');
+        (!value.is_empty()).then(|| value.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<RequestHead, Reject> {
+        parse_request(text.as_bytes(), 100).and_then(analyse)
+    }
+
+    fn status(text: &str) -> u16 {
+        match parse(text) {
+            Ok(_) => 200,
+            Err(r) => r.status.as_u16(),
+        }
+    }
+
+    #[test]
+    fn finds_head_end_with_crlf_or_lf() {
+        assert_eq!(find_head_end(b"POST / HTTP/1.1\r\n\r\nbody", 0), Some(19));
+        assert_eq!(find_head_end(b"POST / HTTP/1.1\n\nbody", 0), Some(17));
+        assert_eq!(find_head_end(b"POST / HTTP/1.1\r\nA: b\r\n", 0), None);
+        let buf = b"POST / HTTP/1.1\r\n\r\n";
+        assert_eq!(find_head_end(buf, buf.len() - 1), Some(buf.len()));
+    }
+
+    #[test]
+    fn a_good_head() {
+        let h = parse(
+            "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\
+             Content-Type: text/xml; charset=\"ISO-8859-1\"\r\nAccept-Encoding: gzip\r\n\
+             Content-Encoding: gzip\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(h.framing, Framing::Length(10));
+        assert!(h.keep_alive && h.expect_continue && h.gzip_body && h.accept_gzip);
+        assert_eq!(h.charset.as_deref(), Some("ISO-8859-1"));
+        assert_eq!(h.parts.uri.path(), "/RPC2");
+    }
+
+    #[test]
+    fn keep_alive_rules() {
+        let h10 = parse("POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
+        assert!(!h10.keep_alive);
+        let h10ka = parse("POST / HTTP/1.0\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n")
+            .unwrap();
+        assert!(h10ka.keep_alive);
+        let close =
+            parse("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+        assert!(!close.keep_alive);
+    }
+
+    #[test]
+    fn framing_and_smuggling() {
+        let base = "POST / HTTP/1.1\r\nHost: x\r\n";
+        let cases = [
+            ("Transfer-Encoding: chunked\r\n", 200),
+            ("Transfer-Encoding: Chunked\r\n", 200),
+            ("Content-Length: 5\r\nContent-Length: 5\r\n", 200),
+            ("Content-Length: 5, 5\r\n", 200),
+            ("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", 400),
+            ("Content-Length: 5\r\nContent-Length: 6\r\n", 400),
+            ("Content-Length: 5, 6\r\n", 400),
+            ("Content-Length: -5\r\n", 400),
+            ("Content-Length: 99999999999999999999999\r\n", 400),
+            ("Transfer-Encoding: chunked, identity\r\n", 400),
+            (
+                "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+                400,
+            ),
+            ("Transfer-Encoding: chunked, chunked\r\n", 400),
+            ("Transfer-Encoding: gzip, chunked\r\n", 501),
+            ("Transfer-Encoding: gzip\r\n", 501),
+            ("Transfer-Encoding: \r\n", 501),
+            ("", 411),
+            ("Content-Encoding: br\r\nContent-Length: 1\r\n", 415),
+            ("Content-Encoding: gzip, gzip\r\nContent-Length: 1\r\n", 415),
+        ];
+        for (headers, want) in cases {
+            assert_eq!(status(&format!("{base}{headers}\r\n")), want, "{headers}");
+        }
+    }
+
+    #[test]
+    fn head_syntax_statuses() {
+        assert_eq!(status("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), 400);
+        assert_eq!(
+            status("POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Length: 0\r\n\r\n"),
+            400
+        );
+        assert_eq!(status("POST / HTTP/2.0\r\nHost: a\r\n\r\n"), 505);
+        assert_eq!(status("POST / HTTP/1.2\r\nHost: a\r\n\r\n"), 505);
+        assert_eq!(status("POST / FTP/1.1\r\nHost: a\r\n\r\n"), 400);
+        assert_eq!(status("PO ST / HTTP/1.1\r\n\r\n"), 400);
+        assert_eq!(status("POST / HTTP/1.1\r\nBad Header: x\r\n\r\n"), 400);
+        let long = format!(
+            "POST /{} HTTP/1.1\r\nHost: a\r\n\r\n",
+            "a".repeat(MAX_REQUEST_LINE)
+        );
+        assert_eq!(status(&long), 414);
+        let many: String = (0..101).map(|i| format!("X-{i}: v\r\n")).collect();
+        assert_eq!(
+            status(&format!("POST / HTTP/1.1\r\nHost: a\r\n{many}\r\n")),
+            431
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! `system.multicall` through `dispatch`.
+
+use super::*;
+
+#[test]
+fn multicall_mixes_results_and_faults_in_order() {
+    let router = router();
+    let calls = array(vec![
+        entry("sum", vec![Value::Int(1), Value::Int(2)]),
+        entry("nope", vec![]),
+        entry("fail", vec![]),
+        entry("boom", vec![]),
+        entry("sum", vec![s("x")]),
+        entry("system.methodHelp", vec![s("sum")]),
+    ]);
+    let got = ok(run(&router, "system.multicall", vec![calls]));
+    let got = got.as_array().expect("array");
+    assert_eq!(got.len(), 6);
+    assert_eq!(got[0], array(vec![Value::Int(3)]));
+    let code = |v: &Value| v.as_struct().and_then(|s| s.get("faultCode")).cloned();
+    let text = |v: &Value| {
+        v.as_struct()
+            .and_then(|s| s.get("faultString"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        code(&got[1]),
+        Some(Value::Int(fault_code::METHOD_NOT_FOUND))
+    );
+    assert_eq!(code(&got[2]), Some(Value::Int(42)));
+    assert_eq!(text(&got[2]).as_deref(), Some("application says no"));
+    assert_eq!(code(&got[3]), Some(Value::Int(fault_code::INTERNAL_ERROR)));
+    assert_eq!(code(&got[4]), Some(Value::Int(fault_code::INVALID_PARAMS)));
+    assert_eq!(got[5], array(vec![s("Adds ints.")]));
+}
+
+#[test]
+fn multicall_malformed_entries_fault_alone() {
+    let router = router();
+    let mut no_name = Struct::new();
+    no_name.insert("params", array(vec![]));
+    let mut bad_name = Struct::new();
+    bad_name.insert("methodName", Value::Int(1));
+    bad_name.insert("params", array(vec![]));
+    let mut bad_params = Struct::new();
+    bad_params.insert("methodName", s("sum"));
+    bad_params.insert("params", Value::Int(1));
+    let mut no_params = Struct::new();
+    no_params.insert("methodName", s("sum"));
+    let calls = array(vec![
+        Value::Int(5),
+        Value::Struct(no_name),
+        Value::Struct(bad_name),
+        Value::Struct(bad_params),
+        Value::Struct(no_params),
+        entry("sum", vec![Value::Int(9)]),
+    ]);
+    let got = ok(run(&router, "system.multicall", vec![calls]));
+    let got = got.as_array().expect("array");
+    let expected = [
+        "expected struct, found int",
+        "methodName: missing",
+        "methodName: expected string, found int",
+        "params of sum: expected array, found int",
+        "params of sum: missing",
+    ];
+    for (value, text) in got.iter().zip(expected) {
+        let fault = value.as_struct().expect("a fault struct");
+        assert_eq!(
+            fault.get("faultCode"),
+            Some(&Value::Int(fault_code::INVALID_XMLRPC))
+        );
+        let message = fault
+            .get("faultString")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        assert!(message.contains(text), "{message:?} lacks {text:?}");
+    }
+    assert_eq!(got[5], array(vec![Value::Int(9)]));
+}
+
+#[test]
+fn multicall_refuses_nesting_per_entry() {
+    let router = router();
+    let inner = array(vec![entry("sum", vec![Value::Int(1)])]);
+    let calls = array(vec![
+        entry("system.multicall", vec![inner]),
+        entry("sum", vec![Value::Int(4)]),
+    ]);
+    let got = ok(run(&router, "system.multicall", vec![calls]));
+    let got = got.as_array().expect("array");
+    let nested = got[0].as_struct().expect("fault struct");
+    assert_eq!(
+        nested.get("faultCode"),
+        Some(&Value::Int(fault_code::INVALID_XMLRPC))
+    );
+    assert_eq!(got[1], array(vec![Value::Int(4)]));
+}
+
+#[test]
+fn multicall_cap_refuses_the_whole_batch() {
+    let ran = Arc::new(AtomicUsize::new(0));
+    let mut router = Router::new();
+    let counter = ran.clone();
+    router.register_raw("count", move |_p: Vec<Value>| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok::<_, Fault>(Value::Nil)
+    });
+    router.set_system_methods(SystemMethods {
+        max_multicall_entries: 3,
+        ..SystemMethods::all()
+    });
+    let calls = |n| array(vec![entry("count", vec![]); n]);
+    let got = ok(run(&router, "system.multicall", vec![calls(3)]));
+    assert_eq!(got.as_array().map(|a| a.len()), Some(3));
+    let f = fault(run(&router, "system.multicall", vec![calls(4)]));
+    assert_eq!(f.code, fault_code::INVALID_XMLRPC);
+    assert!(f.message.contains("max_multicall_entries"), "{}", f.message);
+    assert_eq!(
+        ran.load(Ordering::SeqCst),
+        3,
+        "nothing of the refused batch ran"
+    );
+}
+
+#[test]
+fn multicall_default_cap_is_1000() {
+    let router = router();
+    assert_eq!(router.system_methods().max_multicall_entries, 1000);
+    let calls = array(vec![entry("nope", vec![]); 1001]);
+    let f = fault(run(&router, "system.multicall", vec![calls]));
+    assert!(f.message.contains("1001 calls"), "{}", f.message);
+}
+
+#[test]
+fn multicall_params_are_checked() {
+    let router = router();
+    let f = fault(run(&router, "system.multicall", vec![]));
+    assert_eq!(f.code, fault_code::INVALID_PARAMS);
+    let f = fault(run(&router, "system.multicall", vec![s("x")]));
+    assert_eq!(f.code, fault_code::INVALID_PARAMS);
+    assert!(
+        f.message.contains("expected array, found string"),
+        "{}",
+        f.message
+    );
+    let f = fault(run(
+        &router,
+        "system.multicall",
+        vec![array(vec![]), array(vec![])],
+    ));
+    assert_eq!(f.code, fault_code::INVALID_PARAMS);
+    assert_eq!(
+        ok(run(&router, "system.multicall", vec![array(vec![])])),
+        array(vec![])
+    );
+}
+
+#[test]
+fn multicall_dispatch_kind_follows_its_entries() {
+    let router = router();
+    let dispatch = |calls: Vec<Value>| {
+        router.dispatch(
+            MethodCall::new("system.multicall", vec![array(calls)]),
+            Context::default(),
+        )
+    };
+    assert!(matches!(
+        dispatch(vec![
+            entry("nope", vec![]),
+            entry("system.listMethods", vec![])
+        ]),
+        Dispatch::Ready(_)
+    ));
+    assert!(matches!(
+        dispatch(vec![entry("nope", vec![]), entry("sum", vec![])]),
+        Dispatch::Blocking(_)
+    ));
+    match dispatch(vec![
+        entry("sum", vec![Value::Int(1)]),
+        entry("later", vec![Value::Int(2)]),
+        entry("boom", vec![]),
+    ]) {
+        Dispatch::Async(future) => {
+            let got = ok(block_on(future));
+            let got = got.as_array().expect("array");
+            assert_eq!(got[0], array(vec![Value::Int(1)]));
+            assert_eq!(got[1], array(vec![array(vec![Value::Int(2)])]));
+            let code = got[2].as_struct().and_then(|s| s.get("faultCode"));
+            assert_eq!(code, Some(&Value::Int(fault_code::INTERNAL_ERROR)));
+        }
+        _ => panic!("an async entry makes the batch async"),
+    }
+}
