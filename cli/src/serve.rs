@@ -55,8 +55,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                     .max_connections(args.max_connections)
                     .shutdown_grace(grace);
                 let server = match &args.unix {
-                    Some(path) => builder.bind_unix(path).await,
-                    None => builder.bind(args.bind.as_str()).await,
+                    Some(path) => builder.bind_unix(path),
+                    None => builder.bind(args.bind.as_str()),
                 }
                 .map_err(bind_err)?;
                 let handle = server.shutdown_handle();
@@ -77,8 +77,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .max_connections(args.max_connections)
                 .shutdown_grace(grace);
             let server = match &args.unix {
-                Some(path) => builder.bind_unix(path).await,
-                None => builder.bind(args.bind.as_str()).await,
+                Some(path) => builder.bind_unix(path),
+                None => builder.bind(args.bind.as_str()),
             }
             .map_err(bind_err)?;
             let handle = server.shutdown_handle();
