@@ -1,0 +1,121 @@
+//! The command line, exactly as documented in the README and `xrpc --help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Call any XML-RPC server from a shell, list its methods, or serve the demo service.
+#[derive(Debug, Parser)]
+#[command(name = "xrpc", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Call METHOD on the server at URL and print the result as one line of JSON.
+    ///
+    /// Each ARG is JSON: integers that fit 32 bits are <int>, larger ones <i8>,
+    /// other numbers <double>, strings, booleans, null is <nil/>, arrays and
+    /// objects are arrays and structs (member order kept).
+    /// {"$dateTime.iso8601": "..."} and {"$base64": "..."} give those types.
+    /// An ARG that is not valid JSON is sent as a plain string.
+    ///
+    /// Exit status: 0 success, 1 fault (`fault CODE: MESSAGE` on stderr),
+    /// 2 any other failure (a one-line reason on stderr).
+    Call(CallArgs),
+    /// List the server's methods with their signatures and help (introspection).
+    List(ListArgs),
+    /// Serve the demo service (factorial, echo, validator1, system methods).
+    ///
+    /// Prints `listening on http://ADDR/RPC2` (or `listening on unix://PATH`)
+    /// once ready; SIGINT or SIGTERM shut it down gracefully.
+    Serve(ServeArgs),
+}
+
+/// Which transport crate does the work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Runtime {
+    /// Blocking std sockets (transport-std).
+    Std,
+    /// tokio (transport-tokio).
+    #[default]
+    Tokio,
+    /// smol (transport-smol).
+    Smol,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// Which client does the call.
+    #[arg(long, value_enum, default_value_t = Runtime::Tokio)]
+    pub runtime: Runtime,
+    /// Give up after this many seconds (fractions allowed).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<f64>,
+    /// Extra HTTP header, `Name: value` (repeatable).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// Indent the JSON output.
+    #[arg(long, conflicts_with = "xml")]
+    pub pretty: bool,
+    /// Print the raw response body instead of JSON.
+    #[arg(long)]
+    pub xml: bool,
+    /// http://[user:pass@]host[:port][/path], https://..., or unix:///path/to.sock (default path /RPC2).
+    pub url: String,
+    /// The method name.
+    pub method: String,
+    /// Parameters, each JSON or plain text.
+    #[arg(allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub client: ClientArgs,
+    /// The server's URL, as for `call`.
+    pub url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Which server runs.
+    #[arg(long, value_enum, default_value_t = Runtime::Tokio)]
+    pub runtime: Runtime,
+    /// TCP address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8000", conflicts_with = "unix")]
+    pub bind: String,
+    /// Listen on this unix socket path instead of TCP.
+    #[arg(long, value_name = "PATH")]
+    pub unix: Option<PathBuf>,
+    /// Largest request body in bytes (before and after gzip inflation).
+    #[arg(long, value_name = "BYTES")]
+    pub max_body: Option<usize>,
+    /// Deepest nesting of arrays and structs in a request.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// Most open connections at once.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Seconds to receive a request head.
+    #[arg(long, value_name = "SECS")]
+    pub head_timeout: Option<f64>,
+    /// Seconds to receive a whole request body.
+    #[arg(long, value_name = "SECS")]
+    pub body_timeout: Option<f64>,
+    /// Seconds an idle keep-alive connection stays open.
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<f64>,
+    /// Seconds in-flight calls get to finish on shutdown.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub shutdown_grace: f64,
+}

@@ -1,0 +1,129 @@
+//! `xrpc serve`: the demo service on the chosen runtime, until SIGINT/SIGTERM.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+use xmlrpc_proto::http::ServerConfig;
+
+use crate::args::{Runtime, ServeArgs};
+use crate::caller::seconds;
+
+/// Runs the demo server until a signal asks it to stop.
+pub fn serve(args: &ServeArgs) -> Result<(), String> {
+    let config = server_config(args)?;
+    let grace = Duration::try_from_secs_f64(args.shutdown_grace)
+        .map_err(|_| format!("{} is not a number of seconds", args.shutdown_grace))?;
+    let router = Arc::new(xmlrpc_proto::demo::router());
+    // Register the signals before binding, so none arrives unhandled in between.
+    let mut signals =
+        Signals::new([SIGINT, SIGTERM]).map_err(|e| format!("cannot catch signals: {e}"))?;
+    let bind_err = |e: std::io::Error| match &args.unix {
+        Some(path) => format!("cannot listen on {}: {e}", path.display()),
+        None => format!("cannot listen on {}: {e}", args.bind),
+    };
+
+    match args.runtime {
+        Runtime::Std => {
+            let builder = transport_std::Server::builder(router)
+                .config(config)
+                .max_connections(args.max_connections)
+                .shutdown_grace(grace);
+            let server = match &args.unix {
+                Some(path) => builder.bind_unix(path),
+                None => builder.bind(args.bind.as_str()),
+            }
+            .map_err(bind_err)?;
+            let handle = server.shutdown_handle();
+            announce(args, &server.local_addr())?;
+            std::thread::spawn(move || {
+                signals.forever().next();
+                handle.shutdown();
+            });
+            server.serve().map_err(|e| format!("server failed: {e}"))
+        }
+        Runtime::Tokio => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start tokio: {e}"))?;
+            rt.block_on(async {
+                let builder = transport_tokio::Server::builder(router)
+                    .config(config)
+                    .max_connections(args.max_connections)
+                    .shutdown_grace(grace);
+                let server = match &args.unix {
+                    Some(path) => builder.bind_unix(path),
+                    None => builder.bind(args.bind.as_str()),
+                }
+                .map_err(bind_err)?;
+                let handle = server.shutdown_handle();
+                announce(args, &server.local_addr())?;
+                std::thread::spawn(move || {
+                    signals.forever().next();
+                    handle.shutdown();
+                });
+                server
+                    .serve()
+                    .await
+                    .map_err(|e| format!("server failed: {e}"))
+            })
+        }
+        Runtime::Smol => smol::block_on(async {
+            let builder = transport_smol::Server::builder(router)
+                .config(config)
+                .max_connections(args.max_connections)
+                .shutdown_grace(grace);
+            let server = match &args.unix {
+                Some(path) => builder.bind_unix(path),
+                None => builder.bind(args.bind.as_str()),
+            }
+            .map_err(bind_err)?;
+            let handle = server.shutdown_handle();
+            announce(args, &server.local_addr())?;
+            std::thread::spawn(move || {
+                signals.forever().next();
+                handle.shutdown();
+            });
+            server
+                .serve()
+                .await
+                .map_err(|e| format!("server failed: {e}"))
+        }),
+    }
+}
+
+/// The server settings the flags override.
+fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
+    let mut config = ServerConfig::default();
+    if let Some(bytes) = args.max_body {
+        config.limits.max_message_size = bytes;
+    }
+    if let Some(depth) = args.max_depth {
+        config.limits.max_depth = depth;
+    }
+    if let Some(secs) = args.head_timeout {
+        config.head_timeout = seconds(secs)?;
+    }
+    if let Some(secs) = args.body_timeout {
+        config.body_timeout = seconds(secs)?;
+    }
+    if let Some(secs) = args.idle_timeout {
+        config.idle_timeout = seconds(secs)?;
+    }
+    Ok(config)
+}
+
+/// Prints the one ready line scripts wait for, and flushes it.
+fn announce(args: &ServeArgs, local_addr: &str) -> Result<(), String> {
+    let line = match &args.unix {
+        Some(path) => format!("listening on unix://{}", path.display()),
+        None => format!("listening on http://{local_addr}/RPC2"),
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|_| stdout.flush())
+        .map_err(|e| format!("cannot write to stdout: {e}"))
+}

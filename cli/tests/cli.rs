@@ -1,0 +1,412 @@
+//! Runs the built `xrpc` binary: every argument and output mapping through
+//! `echo`, faults and exit statuses, `list` against our server and Python's,
+//! `serve` on each runtime answering Python's client, and SIGTERM shutdown.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const XRPC: &str = env!("CARGO_BIN_EXE_xrpc");
+const RUNTIMES: [&str; 3] = ["std", "tokio", "smol"];
+
+/// A running `xrpc serve`, stopped with SIGTERM when dropped.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Served {
+    fn start(runtime: &str, extra: &[&str]) -> Served {
+        let mut child = Command::new(XRPC)
+            .args(["serve", "--runtime", runtime, "--bind", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start xrpc serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the ready line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected ready line {line:?}"))
+            .to_owned();
+        assert!(
+            url.starts_with("http://127.0.0.1:") && url.ends_with("/RPC2"),
+            "{url}"
+        );
+        Served { child, url }
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        signal(&self.child, "TERM");
+        wait_with_deadline(&mut self.child, Duration::from_secs(20))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success());
+}
+
+fn wait_with_deadline(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(
+            start.elapsed() < limit,
+            "process did not exit within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn xrpc(args: &[&str]) -> Output {
+    Command::new(XRPC).args(args).output().expect("run xrpc")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("utf-8 stdout")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("utf-8 stderr")
+}
+
+fn python3() -> Option<&'static str> {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ok {
+        Some("python3")
+    } else {
+        eprintln!("skipping: python3 is not installed");
+        None
+    }
+}
+
+fn run_python(script: &str, args: &[&str]) -> Output {
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start python3");
+    let status = wait_with_deadline(&mut child, Duration::from_secs(60));
+    let output = child.wait_with_output().expect("python output");
+    Output { status, ..output }
+}
+
+/// Every JSON form the interface defines, through `echo`, on every client runtime.
+#[test]
+fn echo_round_trips_every_mapping_on_every_runtime() {
+    let server = Served::start("tokio", &[]);
+    let cases: &[(&str, &str)] = &[
+        ("7", "7"),
+        ("-2147483648", "-2147483648"),
+        ("2147483648", "2147483648"),
+        ("-9223372036854775808", "-9223372036854775808"),
+        ("1.5", "1.5"),
+        ("2.0", "2.0"),
+        ("true", "true"),
+        ("false", "false"),
+        ("null", "null"),
+        (r#""quoted \"text\" <&>""#, r#""quoted \"text\" <&>""#),
+        ("hello", r#""hello""#),
+        ("hello world", r#""hello world""#),
+        (r#""line\r\nbreak""#, r#""line\r\nbreak""#),
+        ("[]", "[]"),
+        ("{}", "{}"),
+        (r#"[1,"a",[null,{"k":2.5}]]"#, r#"[1,"a",[null,{"k":2.5}]]"#),
+        (r#"{"z":1,"a":2,"m":3}"#, r#"{"z":1,"a":2,"m":3}"#),
+        (
+            r#"{"$dateTime.iso8601":"19980717T14:08:55"}"#,
+            r#"{"$dateTime.iso8601":"19980717T14:08:55"}"#,
+        ),
+        (r#"{"$base64":"AAEC/w=="}"#, r#"{"$base64":"AAEC/w=="}"#),
+    ];
+    for runtime in RUNTIMES {
+        for (arg, expected) in cases {
+            let out = xrpc(&["call", "--runtime", runtime, &server.url, "echo", arg]);
+            assert!(out.status.success(), "{runtime} {arg}: {}", stderr(&out));
+            assert_eq!(stdout(&out), format!("{expected}\n"), "{runtime} {arg}");
+        }
+    }
+}
+
+#[test]
+fn results_faults_and_exit_statuses() {
+    let server = Served::start("std", &[]);
+    let out = xrpc(&["call", &server.url, "factorial", "5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "120\n");
+    let out = xrpc(&["call", &server.url, "factorial", "20"]);
+    assert_eq!(stdout(&out), "2432902008176640000\n");
+
+    // A fault: nothing on stdout, `fault CODE: MESSAGE` on stderr, status 1.
+    let out = xrpc(&["call", &server.url, "factorial", "21"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert!(
+        stderr(&out).starts_with("fault -32602: "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1);
+    let out = xrpc(&["call", &server.url, "no.such.method"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("fault -32601: "),
+        "{}",
+        stderr(&out)
+    );
+
+    // Other failures: one line on stderr, status 2.
+    let out = xrpc(&["call", "http://127.0.0.1:1/RPC2", "echo", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    let out = xrpc(&[
+        "call",
+        &server.url.replace("/RPC2", "/elsewhere"),
+        "echo",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("404"), "{}", stderr(&out));
+    let out = xrpc(&["call", "ftp://example.invalid/", "echo", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = xrpc(&["call", &server.url, "echo", "18446744073709551616"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("64 bits"), "{}", stderr(&out));
+}
+
+#[test]
+fn pretty_xml_headers_and_timeout_options() {
+    let server = Served::start("smol", &[]);
+    let out = xrpc(&["call", "--pretty", &server.url, "echo", r#"{"a":[1]}"#]);
+    assert_eq!(stdout(&out), "{\n  \"a\": [\n    1\n  ]\n}\n");
+    let out = xrpc(&["call", "--xml", &server.url, "echo", "5"]);
+    let body = stdout(&out);
+    assert!(
+        body.contains("<methodResponse>") && body.contains("<int>5</int>"),
+        "{body}"
+    );
+    let out = xrpc(&[
+        "call",
+        "--header",
+        "X-Test: yes",
+        "--timeout",
+        "5",
+        &server.url,
+        "echo",
+        "1",
+    ]);
+    assert_eq!(stdout(&out), "1\n", "{}", stderr(&out));
+    let out = xrpc(&["call", "--header", "broken", &server.url, "echo", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn timeout_fires_against_a_server_that_never_answers() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/RPC2", listener.local_addr().unwrap());
+    let holder = std::thread::spawn(move || {
+        let (_socket, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+    });
+    let start = Instant::now();
+    let out = xrpc(&[
+        "call",
+        "--runtime",
+        "std",
+        "--timeout",
+        "0.5",
+        &url,
+        "echo",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("timed out"), "{}", stderr(&out));
+    assert!(start.elapsed() < Duration::from_secs(3));
+    holder.join().unwrap();
+}
+
+#[test]
+fn list_prints_methods_signatures_and_help() {
+    let server = Served::start("tokio", &[]);
+    let out = xrpc(&["list", &server.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for method in [
+        "factorial",
+        "echo",
+        "validator1.easyStructTest",
+        "system.listMethods",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("{method} "))),
+            "{method} missing from:\n{text}"
+        );
+    }
+    assert!(
+        text.lines().any(|l| l.starts_with("    ")),
+        "no help lines:\n{text}"
+    );
+}
+
+#[test]
+fn list_against_python_and_a_server_without_introspection() {
+    let Some(_) = python3() else { return };
+    let script = r#"
+import sys
+from xmlrpc.server import SimpleXMLRPCServer
+introspect = sys.argv[1] == "yes"
+server = SimpleXMLRPCServer(("127.0.0.1", 0), logRequests=False, allow_none=True)
+def add(a, b):
+    "Adds two numbers."
+    return a + b
+server.register_function(add)
+if introspect:
+    server.register_introspection_functions()
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"#;
+    for introspect in ["yes", "no"] {
+        let mut child = Command::new("python3")
+            .args(["-c", script, introspect])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start python server");
+        let mut port = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut port)
+            .unwrap();
+        let url = format!("http://127.0.0.1:{}/RPC2", port.trim());
+        let out = xrpc(&["list", &url]);
+        let _ = child.kill();
+        let _ = child.wait();
+        if introspect == "yes" {
+            assert!(out.status.success(), "{}", stderr(&out));
+            let text = stdout(&out);
+            assert!(text.contains("add "), "{text}");
+            assert!(text.contains("    Adds two numbers."), "{text}");
+        } else {
+            assert_eq!(out.status.code(), Some(2));
+            assert!(stderr(&out).contains("introspection"), "{}", stderr(&out));
+        }
+    }
+}
+
+#[test]
+fn serve_answers_python_on_every_runtime_and_stops_on_sigterm() {
+    let Some(_) = python3() else { return };
+    let script = r#"
+import sys, xmlrpc.client
+p = xmlrpc.client.ServerProxy(sys.argv[1], allow_none=True)
+assert p.factorial(5) == 120
+assert p.factorial(20) == 2432902008176640000
+assert p.echo([1, "two", None, {"k": 1.5}]) == [1, "two", None, {"k": 1.5}]
+assert "factorial" in p.system.listMethods()
+m = xmlrpc.client.MultiCall(p)
+m.factorial(3); m.echo("x")
+assert list(m()) == [6, "x"]
+try:
+    p.factorial(-1)
+    raise SystemExit("no fault")
+except xmlrpc.client.Fault as f:
+    assert f.faultCode == -32602, f.faultCode
+print("ok")
+"#;
+    for runtime in RUNTIMES {
+        let server = Served::start(runtime, &[]);
+        let out = run_python(script, &[&server.url]);
+        assert!(out.status.success(), "{runtime}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "ok\n");
+        let status = server.terminate();
+        assert!(status.success(), "{runtime}: exit {status:?}");
+    }
+}
+
+#[test]
+fn sigint_also_stops_the_server_gracefully() {
+    let server = Served::start("tokio", &[]);
+    let out = xrpc(&["call", &server.url, "echo", "1"]);
+    assert!(out.status.success());
+    signal(&server.child, "INT");
+    let mut served = server;
+    let status = wait_with_deadline(&mut served.child, Duration::from_secs(20));
+    assert!(status.success(), "exit {status:?}");
+}
+
+#[test]
+fn serve_on_a_unix_socket() {
+    let dir = std::env::temp_dir().join(format!("xrpc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("demo.sock");
+    let _ = std::fs::remove_file(&path);
+    let path_text = path.to_str().unwrap();
+    let mut child = Command::new(XRPC)
+        .args(["serve", "--unix", path_text])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, format!("listening on unix://{path_text}\n"));
+    let out = xrpc(&["call", &format!("unix://{path_text}"), "factorial", "6"]);
+    assert_eq!(stdout(&out), "720\n", "{}", stderr(&out));
+    signal(&child, "TERM");
+    assert!(wait_with_deadline(&mut child, Duration::from_secs(20)).success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_exit_with_status_2_and_help_documents_the_interface() {
+    let out = xrpc(&["call"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = xrpc(&["call", "--runtime", "gevent", "http://127.0.0.1:1/", "m"]);
+    assert_eq!(out.status.code(), Some(2));
+    let help = stdout(&xrpc(&["call", "--help"]));
+    for needle in [
+        "--runtime",
+        "--timeout",
+        "--header",
+        "--pretty",
+        "--xml",
+        "$base64",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from help:\n{help}");
+    }
+    let help = stdout(&xrpc(&["serve", "--help"]));
+    for needle in ["--bind", "--unix", "--runtime", "--max-body"] {
+        assert!(help.contains(needle), "{needle} missing from help:\n{help}");
+    }
+    let mut stdin_check = Command::new(XRPC)
+        .arg("--version")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    stdin_check.stdin.take().unwrap().write_all(b"").ok();
+    assert!(stdin_check.wait().unwrap().success());
+}
