@@ -2,9 +2,6 @@
 //! the demo service. The interface is documented in the README and in
 //! `xrpc --help`; scripts depend on it, so it changes only on purpose.
 
-// ClientError is large until CallError::Status boxes its headers (see the integration notes).
-#![allow(clippy::result_large_err)]
-
 mod args;
 mod caller;
 mod json_in;
