@@ -257,10 +257,7 @@ fn status_408_head_and_body_deadlines() {
     for split in SPLITS {
         // Head: from its first byte.
         let mut pair = Pair::default_with(split);
-        pair.server.handle_input(xmlrpc_proto::http::Input::Data(
-            pair.clock.now(),
-            b"POST /RPC2 HTT",
-        ));
+        pair.push_to_server(b"POST /RPC2 HTT");
         pair.advance(Duration::from_secs(29));
         assert!(!pair.server_closed);
         pair.advance(Duration::from_secs(1));
@@ -271,10 +268,7 @@ fn status_408_head_and_body_deadlines() {
         let mut pair = Pair::default_with(split);
         let req = post(&echo_body(1), "");
         let cut = req.len() - 5;
-        pair.server.handle_input(xmlrpc_proto::http::Input::Data(
-            pair.clock.now(),
-            &req.as_bytes()[..cut],
-        ));
+        pair.push_to_server(&req.as_bytes()[..cut]);
         pair.advance(Duration::from_secs(59));
         assert!(!pair.server_closed);
         pair.advance(Duration::from_secs(1));
@@ -682,5 +676,236 @@ fn client_keeps_the_raw_body_and_caps_the_response() {
             }]
         ));
         assert!(closed);
+    }
+}
+
+// ---- bounds, charsets, early ends ----
+
+#[test]
+fn pipelined_input_is_bounded_while_a_call_is_in_flight() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection};
+    let clock = Clock::new();
+    let config = std::sync::Arc::new(ServerConfig::default());
+    let cap = config.max_head_size + 64 * 1024;
+    let mut server = ServerConnection::new(config, clock.now());
+    server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
+    let id = match server.poll_output() {
+        Output::Event(xmlrpc_proto::http::ServerEvent::Call { id, .. }) => id,
+        other => panic!("{other:?}"),
+    };
+    let mut asked_to_stop = false;
+    for _ in 0..100 {
+        match server.poll_output() {
+            Output::Wait {
+                read: false,
+                deadline: None,
+            } => asked_to_stop = true,
+            Output::Wait {
+                read: true,
+                deadline: None,
+            } => {}
+            other => panic!("{other:?}"),
+        }
+        // An adapter that ignores `read: false` cannot grow the buffer.
+        server.handle_input(Input::Data(clock.now(), &[b'x'; 1000]));
+        assert!(server.buffered_len() <= cap);
+    }
+    assert!(asked_to_stop);
+    server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
+    let mut wire = Vec::new();
+    loop {
+        match server.poll_output() {
+            Output::Transmit(b) => wire.extend_from_slice(&b),
+            Output::Closed => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    let text = String::from_utf8_lossy(&wire);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n") && text.contains("Connection: close\r\n"));
+}
+
+#[test]
+fn waits_report_read_and_the_nearest_deadline() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection};
+    let clock = Clock::new();
+    let t0 = clock.now();
+    let mut server = ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), t0);
+    assert!(
+        matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t0 + Duration::from_secs(75))
+    );
+    server.handle_input(Input::Data(t0, b"POST / HTTP/1.1\r\n"));
+    assert!(
+        matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t0 + Duration::from_secs(30))
+    );
+    let t1 = t0 + Duration::from_secs(2);
+    server.handle_input(Input::Data(t1, b"Host: x\r\nContent-Length: 5\r\n\r\n"));
+    assert!(
+        matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t1 + Duration::from_secs(60))
+    );
+}
+
+#[test]
+fn bad_gzip_is_400_and_early_eof_closes_quietly() {
+    for split in SPLITS {
+        let body = "this is not gzip";
+        let run = raw(&post(body, "Content-Encoding: gzip\r\n"), split);
+        assert_eq!(run.statuses(), vec![400]);
+        assert!(run.closed);
+
+        let req = post(&echo_body(1), "");
+        let run = serve_raw(
+            ServerConfig::default(),
+            &req.as_bytes()[..req.len() - 10],
+            split,
+            true,
+            &mut echo_router(),
+        );
+        assert!(run.closed && run.wire.is_empty() && run.calls.is_empty());
+    }
+}
+
+#[test]
+fn content_type_charset_reaches_the_decoder() {
+    let mut body = b"<?xml version=\"1.0\"?><methodCall><methodName>echo</methodName><params><param><value><string>caf".to_vec();
+    body.push(0xE9); // e-acute in ISO-8859-1
+    body.extend_from_slice(b"</string></value></param></params></methodCall>");
+    let mut input = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml; charset=ISO-8859-1\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    input.extend_from_slice(&body);
+    for split in SPLITS {
+        let run = serve_raw(
+            ServerConfig::default(),
+            &input,
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert_eq!(
+            run.calls,
+            vec![MethodCall::new("echo", vec![Value::String("café".into())])],
+            "{}",
+            run.wire
+        );
+    }
+}
+
+#[test]
+fn a_second_respond_writes_nothing() {
+    use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
+    let clock = Clock::new();
+    let mut server =
+        ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), clock.now());
+    server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
+    let Output::Event(ServerEvent::Call { id, .. }) = server.poll_output() else {
+        panic!("no call");
+    };
+    server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
+    assert!(matches!(server.poll_output(), Output::Transmit(_)));
+    server.respond(id, MethodResponse::Success(Value::Int(2)), clock.now());
+    assert!(matches!(server.poll_output(), Output::Wait { .. }));
+}
+
+#[test]
+fn every_split_gives_the_same_bytes() {
+    let body = echo_body(4);
+    let (a, b) = body.split_at(33);
+    let packed = gzip(echo_body(5).as_bytes());
+    let mut input = format!(
+        "\r\n{}POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nAccept-Encoding: gzip\r\n\r\n\
+         {:x};e\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\nT: 1\r\n\r\n\
+         POST / HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+        post(&echo_body(3), "Expect: 100-continue\r\n"),
+        a.len(),
+        b.len(),
+        packed.len()
+    )
+    .into_bytes();
+    input.extend_from_slice(&packed);
+    input.extend_from_slice(post("<broken", "").as_bytes());
+    input.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    let whole = serve_raw(
+        ServerConfig::default(),
+        &input,
+        WHOLE,
+        true,
+        &mut echo_router(),
+    );
+    assert_eq!(whole.statuses(), vec![200, 200, 200, 200, 405]);
+    assert_eq!(whole.calls, vec![echo(3), echo(4), echo(5)]);
+    for split in 1..=23 {
+        let run = serve_raw(
+            ServerConfig::default(),
+            &input,
+            split,
+            true,
+            &mut echo_router(),
+        );
+        assert_eq!(run.wire, whole.wire, "split {split}");
+        assert_eq!(run.calls, whole.calls);
+    }
+}
+
+#[test]
+fn client_request_headers() {
+    let mut cfg = client_config("http://bob:pw@[::1]:8080/api");
+    cfg.headers.insert("x-trace", "abc".parse().unwrap());
+    cfg.headers
+        .insert("user-agent", "custom/1".parse().unwrap());
+    // Framing is the connection's: a custom Content-Length is not sent.
+    cfg.headers.insert("content-length", "1".parse().unwrap());
+    let server = ServerConfig {
+        paths: vec!["/api".into()],
+        ..ServerConfig::default()
+    };
+    let mut pair = Pair::new(server, cfg, WHOLE);
+    assert!(pair.call(&echo(1)).is_ok());
+    let wire = String::from_utf8_lossy(&pair.client_wire).into_owned();
+    assert!(
+        wire.starts_with("POST /api HTTP/1.1\r\nHost: [::1]:8080\r\n"),
+        "{wire}"
+    );
+    assert!(wire.contains("\r\nx-trace: abc\r\n") && wire.contains("\r\nuser-agent: custom/1\r\n"));
+    assert!(!wire.contains("User-Agent: xmlrpc-proto"));
+    assert!(wire.contains("\r\nAuthorization: Basic Ym9iOnB3\r\n"));
+    assert_eq!(
+        wire.matches("ontent-Length").count() + wire.matches("ontent-length").count(),
+        1
+    );
+}
+
+#[test]
+fn client_results_do_not_depend_on_the_split() {
+    let xml = "<?xml version=\"1.0\"?><methodResponse><fault><value><struct>\
+               <member><name>faultCode</name><value><int>4</int></value></member>\
+               <member><name>faultString</name><value><string>Too many</string></value></member>\
+               </struct></value></fault></methodResponse>";
+    let packed = gzip(xml.as_bytes());
+    let mut resp = format!(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\
+         Content-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n{:x};x=y\r\n",
+        packed.len()
+    )
+    .into_bytes();
+    resp.extend_from_slice(&packed);
+    resp.extend_from_slice(b"\r\n0\r\nX-Done: 1\r\n\r\n");
+    for split in (1..=23).chain([WHOLE]) {
+        let (events, closed, client) = client_raw(client_config("http://h/"), &resp, split, false);
+        match &events[..] {
+            [ClientEvent::Response {
+                result: Ok(MethodResponse::Fault(f)),
+                ..
+            }] => {
+                assert_eq!(
+                    (f.code, f.message.as_str()),
+                    (4, "Too many"),
+                    "split {split}"
+                );
+            }
+            other => panic!("split {split}: {other:?}"),
+        }
+        assert!(!closed && client.is_reusable());
     }
 }

@@ -101,7 +101,30 @@ fn expected_events(expect: &Expect) -> Option<Vec<Event>> {
     Some(out)
 }
 
+/// With `XMLRPC_SEED_DIR` set, writes every vector's input there
+/// (`call-*.xml`, `response-*.xml`) for the fuzz seed corpora.
+fn dump_seeds(vectors: &[Vector]) {
+    let Some(dir) = std::env::var_os("XMLRPC_SEED_DIR") else {
+        return;
+    };
+    for v in vectors {
+        let kind = if v.kind == MessageKind::Call {
+            "call"
+        } else {
+            "response"
+        };
+        let slug: String = v
+            .label
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let name = format!("{kind}-rule{:02}-{slug}.xml", v.rule);
+        std::fs::write(std::path::Path::new(&dir).join(name), &v.input).expect("seed written");
+    }
+}
+
 fn check(vectors: Vec<Vector>) {
+    dump_seeds(&vectors);
     let mut failures = Vec::new();
     for v in &vectors {
         for chunk in [usize::MAX, 7, 1] {
@@ -175,6 +198,10 @@ fn rules_1_to_6_messages() {
         4 r "fault": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>4</int></value></member><member><name>faultString</name><value><string>Too many</string></value></member></struct></value></fault></methodResponse>" => F(4, "Too many"),
         4 r "fault reversed, untyped string": "<methodResponse><fault><value><struct><member><name>faultString</name><value>boom</value></member><member><name>faultCode</name><value><i4>-1</i4></value></member></struct></value></fault></methodResponse>" => F(-1, "boom"),
         4 r "fault with faultCause": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member><member><name>faultString</name><value>x</value></member><member><name>faultCause</name><value><base64>AAEC</base64></value></member></struct></value></fault></methodResponse>" => F(1, "x"),
+        4 r "faultCause ex:serializable skipped unread": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member><member><name>faultCause</name><value><ex:serializable>rO0AB<x><y/></x>&amp;</ex:serializable></value></member><member><name>faultString</name><value>x</value></member></struct></value></fault></methodResponse>" => F(1, "x"),
+        4 r "faultString as ex:serializable refused": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member><member><name>faultString</name><value><ex:serializable>rO0AB</ex:serializable></value></member></struct></value></fault></methodResponse>" => E(K::Structure),
+        4 r "ex:dom deeper in a fault refused": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member><member><name>faultString</name><value>x</value></member><member><name>more</name><value><array><data><value><ex:dom/></value></data></array></value></member></struct></value></fault></methodResponse>" => E(K::Structure),
+        4 r "skipped content still well-formed": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member><member><name>faultCause</name><value><ex:serializable><a></ex:serializable></value></member></struct></value></fault></methodResponse>" => E(K::Syntax),
         4 r "fault code not int": "<methodResponse><fault><value><struct><member><name>faultCode</name><value>1</value></member><member><name>faultString</name><value>x</value></member></struct></value></fault></methodResponse>" => E(K::Structure),
         4 r "fault without string": "<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member></struct></value></fault></methodResponse>" => E(K::Structure),
         4 r "fault not struct": "<methodResponse><fault><value><int>1</int></value></fault></methodResponse>" => E(K::Structure),

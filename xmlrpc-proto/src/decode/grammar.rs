@@ -57,6 +57,12 @@ enum Frame {
         data: bool,
     },
     Data,
+    /// `ex:serializable`/`ex:dom` in a fault's extra member: skipped
+    /// unread; `depth` counts elements open inside it.
+    Skipped {
+        tag: Tag,
+        depth: usize,
+    },
 }
 
 impl Frame {
@@ -75,6 +81,7 @@ impl Frame {
             Frame::Name => Tag::Name,
             Frame::Array { .. } => Tag::Array,
             Frame::Data => Tag::Data,
+            Frame::Skipped { tag, .. } => *tag,
         }
     }
 
@@ -189,6 +196,7 @@ impl Grammar {
 
     fn text(&mut self, raw: &str, references: bool, at: usize) -> Result<(), Fail> {
         match self.frames.last() {
+            Some(Frame::Skipped { .. }) => Ok(()),
             Some(frame) if frame.collects_text() => {
                 append_text(raw, references, &mut self.text, at)?;
                 if self.text.len() > self.limits.max_text_size {
@@ -219,6 +227,22 @@ impl Grammar {
         self.elements += 1;
         if self.elements > self.limits.max_elements {
             return Err(limit(LimitKind::Elements, at));
+        }
+        if let Some(Frame::Skipped { depth, .. }) = self.frames.last_mut() {
+            *depth += usize::from(!empty);
+            return Ok(());
+        }
+        if let Some(tag) = self.skippable(name) {
+            if let Some(Frame::Value { typed }) = self.frames.last_mut() {
+                *typed = true;
+            }
+            let frame = Frame::Skipped { tag, depth: 0 };
+            return if empty {
+                self.close(frame, at)
+            } else {
+                self.frames.push(frame);
+                Ok(())
+            };
         }
         let tag = Tag::parse(name, at)?;
         let misplaced = |parent: &str| {
@@ -325,6 +349,28 @@ impl Grammar {
         }
     }
 
+    /// The tag of an `ex:serializable`/`ex:dom` that starts the value of an
+    /// extra member of a fault (Apache's `faultCause`, SPEC rule 4): it is
+    /// skipped unread. Anywhere else these are refused (rule 18).
+    fn skippable(&self, name: &[u8]) -> Option<Tag> {
+        let tag = match name {
+            b"ex:serializable" => Tag::ExSerializable,
+            b"ex:dom" => Tag::ExDom,
+            _ => return None,
+        };
+        let n = self.frames.len();
+        match self.frames.get(n.checked_sub(5)?..)? {
+            [Frame::Fault { .. }, Frame::Value { .. }, Frame::Struct, Frame::Member {
+                name: Some(member), ..
+            }, Frame::Value { typed: false }]
+                if member != "faultCode" && member != "faultString" =>
+            {
+                Some(tag)
+            }
+            _ => None,
+        }
+    }
+
     /// The root element's frame.
     fn root(&mut self, tag: Tag, at: usize) -> Result<Frame, Fail> {
         if self.phase != Phase::Prolog {
@@ -353,6 +399,12 @@ impl Grammar {
     }
 
     fn end(&mut self, name: &[u8], at: usize) -> Result<(), Fail> {
+        if let Some(Frame::Skipped { depth, .. }) = self.frames.last_mut() {
+            if *depth > 0 {
+                *depth -= 1;
+                return Ok(());
+            }
+        }
         let Some(frame) = self.frames.pop() else {
             return Err(Fail::new(
                 DecodeErrorKind::Syntax,
@@ -440,6 +492,8 @@ impl Grammar {
                 return Err(structure(at, "<array> without <data>"));
             }
             Frame::Data => {}
+            // Never interpreted: the fault reader ignores extra members.
+            Frame::Skipped { .. } => self.pending = Some(Value::Nil),
             Frame::Member { name, has_value } => {
                 let Some(name) = name else {
                     return Err(structure(at, "<member> without <name>"));

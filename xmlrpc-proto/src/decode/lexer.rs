@@ -154,7 +154,8 @@ impl Lexer {
                 Ok(Some((Some(Token::End { name }), start + gt + 1)))
             }
             b'?' => {
-                let Some(end) = memmem::find(rest, b"?>") else {
+                // `<?>` is not a complete PI: search after the `<?`.
+                let Some(end) = memmem::find(&rest[2..], b"?>").map(|i| i + 2) else {
                     return Ok(None);
                 };
                 let body = &rest[2..end];
@@ -554,6 +555,8 @@ mod tests {
             b"<?xml encoding='utf-8'?><a/>",
             b"<a",
             b"<a><![CDATA[x",
+            b"<?>",
+            b"<a><?></a>",
         ] {
             assert!(lex_all(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }

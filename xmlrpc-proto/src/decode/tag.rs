@@ -35,6 +35,10 @@ pub(crate) enum Tag {
     ExI8,
     ExFloat,
     ExDateTime,
+    /// Only skipped, in a fault's extra member; refused anywhere else.
+    ExSerializable,
+    /// Only skipped, in a fault's extra member; refused anywhere else.
+    ExDom,
 }
 
 /// What a child of `<value>` is.
@@ -115,6 +119,8 @@ impl Tag {
             Tag::ExI8 => "ex:i8",
             Tag::ExFloat => "ex:float",
             Tag::ExDateTime => "ex:dateTime",
+            Tag::ExSerializable => "ex:serializable",
+            Tag::ExDom => "ex:dom",
         }
     }
 

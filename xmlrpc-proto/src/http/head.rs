@@ -1,12 +1,18 @@
 //! Request heads: finding the end, parsing with httparse, and every check of
 //! SPEC.md's status table that can be made before the body.
 
+use std::mem::MaybeUninit;
+
+use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
 
 use super::status::Reject;
 
 /// Longest request line (method, target, version); longer is 414.
 pub(crate) const MAX_REQUEST_LINE: usize = 8 * 1024;
+
+/// Header slots kept on the stack; larger `max_headers` use the heap.
+const STACK_HEADERS: usize = 128;
 
 /// How a message body is delimited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,8 +64,10 @@ pub(crate) struct RequestHead {
 /// Parses a complete head (`head` ends with the blank line) with at most
 /// `max_headers` headers: syntax (400), request line length (414), header
 /// count (431) and version (505). [`analyse`] does the rest.
+///
+/// Header values and the target are slices of `head` (no copy).
 pub(crate) fn parse_request(
-    head: &[u8],
+    head: &Bytes,
     max_headers: usize,
 ) -> Result<http::request::Parts, Reject> {
     let line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
@@ -69,9 +77,18 @@ pub(crate) fn parse_request(
             "request line too long",
         ));
     }
-    let mut headers = vec![httparse::EMPTY_HEADER; max_headers];
-    let mut req = httparse::Request::new(&mut headers);
-    match req.parse(head) {
+    // Header slots on the stack for the usual limits: no allocation, no
+    // zeroing per request.
+    let mut stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_HEADERS];
+    let mut heap;
+    let slots = if max_headers <= STACK_HEADERS {
+        &mut stack[..max_headers]
+    } else {
+        heap = vec![MaybeUninit::uninit(); max_headers];
+        &mut heap[..]
+    };
+    let mut req = httparse::Request::new(&mut []);
+    match req.parse_with_uninit_headers(head, slots) {
         Ok(httparse::Status::Complete(_)) => {}
         Ok(httparse::Status::Partial) => return Err(Reject::bad_request("malformed request head")),
         Err(httparse::Error::TooManyHeaders) => {
@@ -94,30 +111,22 @@ pub(crate) fn parse_request(
     };
     let method = Method::from_bytes(req.method.unwrap_or("").as_bytes())
         .map_err(|_| Reject::bad_request("malformed method"))?;
-    let uri: http::Uri = req
-        .path
-        .unwrap_or("")
-        .parse()
+    let target = req.path.unwrap_or("").as_bytes();
+    let uri = http::Uri::from_maybe_shared(head.slice_ref(target))
         .map_err(|_| Reject::bad_request("malformed request target"))?;
     let mut map = HeaderMap::with_capacity(req.headers.len());
     for h in req.headers.iter() {
         let name = HeaderName::from_bytes(h.name.as_bytes())
             .map_err(|_| Reject::bad_request("malformed header name"))?;
-        let value = HeaderValue::from_bytes(h.value)
+        let value = HeaderValue::from_maybe_shared(head.slice_ref(h.value))
             .map_err(|_| Reject::bad_request("malformed header value"))?;
         map.append(name, value);
     }
-    let mut builder = http::Request::builder()
-        .method(method)
-        .uri(uri)
-        .version(version);
-    if let Some(h) = builder.headers_mut() {
-        *h = map;
-    }
-    let (parts, ()) = builder
-        .body(())
-        .map_err(|_| Reject::bad_request("malformed request head"))?
-        .into_parts();
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.method = method;
+    parts.uri = uri;
+    parts.version = version;
+    parts.headers = map;
     Ok(parts)
 }
 
@@ -282,7 +291,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<RequestHead, Reject> {
-        parse_request(text.as_bytes(), 100).and_then(analyse)
+        parse_request(&Bytes::copy_from_slice(text.as_bytes()), 100).and_then(analyse)
     }
 
     fn status(text: &str) -> u16 {

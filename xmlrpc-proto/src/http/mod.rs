@@ -14,6 +14,36 @@
 //! problems; each refusal has a one-line `text/plain` body and closes the
 //! connection, since what follows a refused head cannot be trusted.
 //!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Instant;
+//! use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
+//! use xmlrpc_proto::{MethodResponse, Value};
+//!
+//! let now = Instant::now(); // the adapter's clock, never the machine's
+//! let mut conn = ServerConnection::new(Arc::new(ServerConfig::default()), now);
+//! let body = "<methodCall><methodName>add</methodName><params>\
+//!     <param><value><int>2</int></value></param></params></methodCall>";
+//! let request = format!(
+//!     "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n{body}",
+//!     body.len()
+//! );
+//! conn.handle_input(Input::Data(now, request.as_bytes()));
+//! let mut wire = Vec::new();
+//! loop {
+//!     match conn.poll_output() {
+//!         Output::Transmit(bytes) => wire.extend_from_slice(&bytes), // write to the socket
+//!         Output::Event(ServerEvent::Call { id, call, .. }) => {
+//!             assert_eq!(call.method, "add");
+//!             conn.respond(id, MethodResponse::Success(Value::Int(4)), now);
+//!         }
+//!         Output::Wait { .. } => break, // read with the deadline, then handle_input
+//!         Output::Closed => break,      // close the socket
+//!     }
+//! }
+//! assert!(wire.starts_with(b"HTTP/1.1 200 OK\r\n"));
+//! ```
+//!
 //! # Limits
 //!
 //! | limit | default | when hit | server status |

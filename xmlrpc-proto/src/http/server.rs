@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::{Buf, BufMut, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::{Method, StatusCode, Version};
 
 use super::auth;
@@ -330,7 +330,7 @@ impl ServerConnection {
                     }
                     match head::find_head_end(&self.inbuf, self.scan_from) {
                         Some(end) if end <= self.config.max_head_size => {
-                            let head = self.inbuf.split_to(end);
+                            let head = self.inbuf.split_to(end).freeze();
                             self.start_request(&head, now);
                         }
                         found => {
@@ -379,7 +379,7 @@ impl ServerConnection {
     }
 
     /// A complete head: runs the checks of the status table in order.
-    fn start_request(&mut self, head: &[u8], now: Instant) {
+    fn start_request(&mut self, head: &Bytes, now: Instant) {
         let config = Arc::clone(&self.config);
         let parts = match head::parse_request(head, config.max_headers) {
             Ok(parts) => parts,

@@ -252,6 +252,12 @@ impl Pair {
         progress
     }
 
+    /// Queues raw bytes for the server (delivered in `split` pieces).
+    pub fn push_to_server(&mut self, bytes: &[u8]) {
+        self.to_server.extend_from_slice(bytes);
+        self.run();
+    }
+
     /// Answers the calls the router left pending.
     pub fn answer_pending(&mut self, response: MethodResponse) {
         for id in std::mem::take(&mut self.pending) {

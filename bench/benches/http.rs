@@ -1,0 +1,75 @@
+//! One request and response through `ServerConnection` plus the demo
+//! router's `factorial`, bytes to bytes, on one core (target >= 500,000/s).
+//!
+//! `cargo bench -p xmlrpc-bench --bench http -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
+use xmlrpc_proto::service::{Context, Dispatch, Router};
+use xmlrpc_proto::{demo, MethodResponse};
+
+const REQUEST: &[u8] = b"POST /RPC2 HTTP/1.1\r\nHost: localhost:8080\r\n\
+User-Agent: bench\r\nContent-Type: text/xml\r\nContent-Length: 140\r\n\r\n\
+<?xml version=\"1.0\"?><methodCall><methodName>factorial</methodName>\
+<params><param><value><int>10</int></value></param></params></methodCall>";
+
+/// Feeds one request, routes the call, and returns the response bytes.
+fn serve_one(conn: &mut ServerConnection, router: &Router, now: Instant, out: &mut Vec<u8>) {
+    conn.handle_input(Input::Data(now, REQUEST));
+    loop {
+        match conn.poll_output() {
+            Output::Transmit(bytes) => out.extend_from_slice(&bytes),
+            Output::Event(ServerEvent::Call {
+                id,
+                call,
+                head,
+                user,
+            }) => {
+                let ctx = Context {
+                    peer: None,
+                    headers: head.headers,
+                    user,
+                };
+                let response = match router.dispatch(call, ctx) {
+                    Dispatch::Ready(r) => r,
+                    Dispatch::Blocking(job) => job.run(),
+                    Dispatch::Async(_) => MethodResponse::Success(xmlrpc_proto::Value::Nil),
+                };
+                conn.respond(id, response, now);
+            }
+            Output::Wait { .. } | Output::Closed => return,
+        }
+    }
+}
+
+fn http(c: &mut Criterion) {
+    let router = demo::router();
+    let config = Arc::new(ServerConfig::default());
+    let now = Instant::now();
+    let mut conn = ServerConnection::new(Arc::clone(&config), now);
+    let mut out = Vec::with_capacity(512);
+
+    // Sanity: a real 200 with the right answer, on a kept-alive connection.
+    serve_one(&mut conn, &router, now, &mut out);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    assert!(text.contains("<int>3628800</int>"), "{text}");
+
+    let mut group = c.benchmark_group("http");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("server_connection/factorial", |b| {
+        b.iter(|| {
+            out.clear();
+            serve_one(&mut conn, &router, now, &mut out);
+            black_box(out.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, http);
+criterion_main!(benches);
