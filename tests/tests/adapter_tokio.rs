@@ -1,0 +1,121 @@
+//! The shared adapter suite run over transport-tokio.
+
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use transport_tokio::{Client, Server};
+use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::service::Router;
+use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
+use xmlrpc_tests::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
+
+/// transport-tokio behind the suite's synchronous [`Adapter`] face.
+struct Tokio;
+
+/// One runtime for every client; the suite's threads block on it.
+static CLIENT_RUNTIME: OnceLock<Arc<tokio::runtime::Runtime>> = OnceLock::new();
+
+/// Each server gets a small runtime of its own, as an application would.
+fn runtime() -> tokio::runtime::Runtime {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build();
+    match rt {
+        Ok(rt) => rt,
+        Err(e) => panic!("cannot start a tokio runtime: {e}"),
+    }
+}
+
+impl Adapter for Tokio {
+    const NAME: &'static str = "tokio";
+
+    fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
+        let mut builder = Server::builder(router)
+            .config(opts.config.clone())
+            .max_connections(opts.max_connections)
+            .shutdown_grace(opts.shutdown_grace);
+        if let Some(id) = &opts.tls {
+            let config =
+                transport_tokio::tls::server_config(vec![id.cert_der.clone()], id.key_der.clone())
+                    .expect("TLS server config from the suite's identity");
+            builder = builder.tls(config);
+        }
+        let server = match &opts.unix_path {
+            Some(path) => builder.bind_unix(path),
+            None => builder.bind("127.0.0.1:0"),
+        }
+        .expect("bind the tokio server");
+        let local_addr = server.local_addr();
+        let url = url_for(&opts, &local_addr);
+        let handle = server.shutdown_handle();
+        let rt = runtime();
+        // The listener is bound already, so connections queue until serve runs.
+        let thread = std::thread::spawn(move || {
+            let served = rt.block_on(server.serve());
+            // A blocking handler that outlived the grace period must not
+            // hold this thread: dropping a runtime waits for its blocking pool.
+            rt.shutdown_background();
+            if let Err(e) = served {
+                panic!("tokio server failed: {e}");
+            }
+        });
+        RunningServer::new(
+            url,
+            local_addr,
+            Box::new(move || handle.shutdown()),
+            Box::new(move || {
+                if thread.join().is_err() {
+                    panic!("the tokio server thread panicked");
+                }
+            }),
+        )
+    }
+
+    fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError> {
+        let mut builder = Client::builder(url);
+        if let Some(timeout) = opts.timeout {
+            builder = builder.timeout(timeout);
+        }
+        for (name, value) in &opts.headers {
+            builder = builder.header(name.clone(), value.clone());
+        }
+        if let Some(limits) = opts.limits {
+            builder = builder.limits(limits);
+        }
+        if let Some(root) = &opts.tls_root {
+            builder = builder.tls_root_certificate(root.clone());
+        }
+        Ok(Box::new(TokioClient {
+            client: builder.build()?,
+            rt: CLIENT_RUNTIME.get_or_init(|| Arc::new(runtime())).clone(),
+        }))
+    }
+}
+
+/// A tokio client driven from the suite's (synchronous) threads.
+struct TokioClient {
+    client: Client,
+    rt: Arc<tokio::runtime::Runtime>,
+}
+
+impl SuiteClient for TokioClient {
+    fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
+        self.rt.block_on(self.client.call_value(method, params))
+    }
+
+    fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {
+        self.rt.block_on(self.client.call(method, (arg,)))
+    }
+
+    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
+        self.rt.block_on(self.client.call_raw(call))
+    }
+
+    fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError> {
+        self.rt.block_on(self.client.multicall(calls))
+    }
+}
+
+xmlrpc_tests::adapter_suite!(Tokio);
+xmlrpc_tests::interop_suite!(Tokio);
