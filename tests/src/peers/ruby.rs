@@ -1,0 +1,1 @@
+//! Ruby's `xmlrpc` gem (Debian `ruby-xmlrpc`).

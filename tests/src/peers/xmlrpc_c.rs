@@ -1,0 +1,1 @@
+//! xmlrpc-c (Debian `libxmlrpc-core-c3-dev`).
