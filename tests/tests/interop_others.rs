@@ -10,7 +10,7 @@ use bytes::Bytes;
 use xmlrpc_proto::http::ClientError;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 use xmlrpc_tests::adapters::StdAdapter;
-use xmlrpc_tests::peers::perl;
+use xmlrpc_tests::peers::{perl, ruby};
 use xmlrpc_tests::{Adapter, ClientOpts, SuiteClient};
 
 fn std_client(url: &str) -> Box<dyn SuiteClient> {
@@ -100,4 +100,24 @@ fn smol_client_calls_perl_server() {
 #[test]
 fn tokio_client_calls_perl_server() {
     perl::our_client_calls_perl_server("tokio", &tokio_client);
+}
+
+#[test]
+fn ruby_client_calls_our_server() {
+    ruby::ruby_client_calls_our_server::<StdAdapter>();
+}
+
+#[test]
+fn std_client_calls_ruby_server() {
+    ruby::our_client_calls_ruby_server("std", &std_client);
+}
+
+#[test]
+fn smol_client_calls_ruby_server() {
+    ruby::our_client_calls_ruby_server("smol", &smol_client);
+}
+
+#[test]
+fn tokio_client_calls_ruby_server() {
+    ruby::our_client_calls_ruby_server("tokio", &tokio_client);
 }
