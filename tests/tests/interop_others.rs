@@ -10,7 +10,7 @@ use bytes::Bytes;
 use xmlrpc_proto::http::ClientError;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 use xmlrpc_tests::adapters::StdAdapter;
-use xmlrpc_tests::peers::{perl, ruby};
+use xmlrpc_tests::peers::{perl, ruby, xmlrpc_c};
 use xmlrpc_tests::{Adapter, ClientOpts, SuiteClient};
 
 fn std_client(url: &str) -> Box<dyn SuiteClient> {
@@ -120,4 +120,24 @@ fn smol_client_calls_ruby_server() {
 #[test]
 fn tokio_client_calls_ruby_server() {
     ruby::our_client_calls_ruby_server("tokio", &tokio_client);
+}
+
+#[test]
+fn xmlrpc_c_client_calls_our_server() {
+    xmlrpc_c::xmlrpc_c_client_calls_our_server::<StdAdapter>();
+}
+
+#[test]
+fn std_client_calls_xmlrpc_c_server() {
+    xmlrpc_c::our_client_calls_xmlrpc_c_server("std", &std_client);
+}
+
+#[test]
+fn smol_client_calls_xmlrpc_c_server() {
+    xmlrpc_c::our_client_calls_xmlrpc_c_server("smol", &smol_client);
+}
+
+#[test]
+fn tokio_client_calls_xmlrpc_c_server() {
+    xmlrpc_c::our_client_calls_xmlrpc_c_server("tokio", &tokio_client);
 }
