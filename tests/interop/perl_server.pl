@@ -14,8 +14,9 @@ use RPC::XML;
 use RPC::XML::Server;
 
 $RPC::XML::ALLOW_NIL = 1;
-# Its default declares us-ascii yet writes UTF-8 bytes; say what it writes.
-$RPC::XML::ENCODING = 'utf-8';
+# Its default declares us-ascii yet writes UTF-8 bytes; say what it writes,
+# unless asked to behave as shipped.
+$RPC::XML::ENCODING = 'utf-8' unless grep { $_ eq '--default-encoding' } @ARGV;
 
 # A procedure handed the data objects themselves, not their Perl values.
 package RawProcedure;

@@ -141,3 +141,8 @@ fn smol_client_calls_xmlrpc_c_server() {
 fn tokio_client_calls_xmlrpc_c_server() {
     xmlrpc_c::our_client_calls_xmlrpc_c_server("tokio", &tokio_client);
 }
+
+#[test]
+fn std_client_reads_default_perl_server() {
+    perl::our_client_reads_default_perl_server(&std_client);
+}

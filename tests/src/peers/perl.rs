@@ -37,17 +37,23 @@ pub fn perl_client_calls_our_server<A: Adapter>() {
 }
 
 /// RPC::XML as shipped, with no settings changed: it declares every body
-/// `encoding="us-ascii"` (its `$RPC::XML::ENCODING` default), and writes
-/// non-ASCII text as raw UTF-8 anyway.
+/// `encoding="us-ascii"` (its `$RPC::XML::ENCODING` default) and writes
+/// non-ASCII text as raw UTF-8 anyway. US-ASCII is read as UTF-8, so both
+/// come through.
 const PERL_DEFAULT_CLIENT: &str = r#"
-use strict; use RPC::XML::Client;
-my $r = RPC::XML::Client->new($ARGV[0])->send_request('echo', 'plain ascii');
-die "transport: $r\n" unless ref $r;
-die "fault: " . $r->string . "\n" if $r->is_fault;
-print $r->value eq 'plain ascii' ? "ok\n" : "got " . $r->value . "\n";
+use strict; use utf8; use RPC::XML::Client;
+my $cli = RPC::XML::Client->new($ARGV[0]);
+for my $s ('plain ascii', "caf\x{e9} \x{4e2d}\x{1f600}") {
+    my $r = $cli->send_request('echo', RPC::XML::string->new($s));
+    die "transport: $r\n" unless ref $r;
+    die "fault: " . $r->string . "\n" if $r->is_fault;
+    die "sent [$s], got [" . $r->value . "]\n" unless $r->value eq $s;
+}
+print "ok\n";
 "#;
 
-/// An unmodified RPC::XML client (declaring `us-ascii`) is understood.
+/// An unmodified RPC::XML client (declaring `us-ascii`) is understood,
+/// non-ASCII text included.
 pub fn perl_default_client_is_understood<A: Adapter>() {
     if !rpc_xml() {
         return;
@@ -56,6 +62,21 @@ pub fn perl_default_client_is_understood<A: Adapter>() {
     let mut perl = Command::new("perl");
     perl.arg("-e").arg(PERL_DEFAULT_CLIENT).arg(&fx.server.url);
     expect_ok(&format!("[{}] default RPC::XML client", A::NAME), perl);
+}
+
+/// Our client reads an unmodified RPC::XML server's answers: declared
+/// `us-ascii`, non-ASCII text in raw UTF-8.
+pub fn our_client_reads_default_perl_server(make_client: MakeClient<'_>) {
+    if !rpc_xml() {
+        return;
+    }
+    let mut perl = Command::new("perl");
+    perl.arg(script("perl_server.pl")).arg("--default-encoding");
+    let server = PeerServer::start(perl);
+    let client = make_client(&server.url("/RPC2"));
+    assert_call(client.as_ref(), "sample", vec![], &perl_sample());
+    let text = string("caf\u{e9} \u{4e2d}\u{1f600}");
+    assert_call(client.as_ref(), "echo", vec![text.clone()], &text);
 }
 
 /// The type names RPC::XML's parser gives `value`, nested like it
