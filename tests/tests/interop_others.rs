@@ -10,7 +10,7 @@ use bytes::Bytes;
 use xmlrpc_proto::http::ClientError;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 use xmlrpc_tests::adapters::StdAdapter;
-use xmlrpc_tests::peers::{perl, ruby, xmlrpc_c};
+use xmlrpc_tests::peers::{node, perl, ruby, xmlrpc_c};
 use xmlrpc_tests::{Adapter, ClientOpts, SuiteClient};
 
 fn std_client(url: &str) -> Box<dyn SuiteClient> {
@@ -145,4 +145,24 @@ fn tokio_client_calls_xmlrpc_c_server() {
 #[test]
 fn std_client_reads_default_perl_server() {
     perl::our_client_reads_default_perl_server(&std_client);
+}
+
+#[test]
+fn node_client_calls_our_server() {
+    node::node_client_calls_our_server::<StdAdapter>();
+}
+
+#[test]
+fn std_client_calls_node_server() {
+    node::our_client_calls_node_server("std", &std_client);
+}
+
+#[test]
+fn smol_client_calls_node_server() {
+    node::our_client_calls_node_server("smol", &smol_client);
+}
+
+#[test]
+fn tokio_client_calls_node_server() {
+    node::our_client_calls_node_server("tokio", &tokio_client);
 }

@@ -7,6 +7,7 @@
 //! Checks of our clients take a `make_client` function, so one check serves
 //! every transport.
 
+pub mod node;
 pub mod perl;
 pub mod ruby;
 pub mod xmlrpc_c;
