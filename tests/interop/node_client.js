@@ -34,7 +34,7 @@ function same (want, got, path) {
 async function main () {
   const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
   const values = [
-    0, 2147483647, -2147483648, true, false, -1.5, 1e-7, 123456789.125,
+    0, 2147483647, -2147483648, true, false, -1.5, 1e-7, 123456789.125, 1.5e-300, 5e-324, // (a whole number is written <int>)
     '', 'plain', "<tag> & ]]> 'q' \"dq\" \u00e9\u4e2d\u{1f600}\ttab\nline", '  keep  spaces  ',
     null, new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), Buffer.alloc(0), bytes,
     [], [1, 'two', null, 2.5, [true]], {},

@@ -71,6 +71,10 @@ my @values = (
     RPC::XML::double->new(0.0),
     RPC::XML::double->new(-1.5),
     RPC::XML::double->new(123456789.125),
+    RPC::XML::double->new(1e-7),
+    RPC::XML::double->new(-2.5e300),
+    # (It writes doubles with '%.20f': 5e-324 would leave as 0.0.)
+    RPC::XML::double->new(1.5e-15),
     RPC::XML::string->new(''),
     RPC::XML::string->new('plain'),
     RPC::XML::string->new("<tag> & ]]> 'q' \"dq\"\ttab\nline"),

@@ -47,7 +47,7 @@ end
 
 client = XMLRPC::Client.new2(ARGV.fetch(0))
 values = [
-  0, 2**31 - 1, -2**31, true, false, 0.0, -1.5, 1e-07, 123456789.125,
+  0, 2**31 - 1, -2**31, true, false, 0.0, -1.5, 1e-07, 123456789.125, -2.5e300, 5e-324,
   "", "plain", "<tag> & ]]> 'q' \"dq\" \u00e9\u4e2d\u{1f600}\ttab\nline", "  keep  spaces  ",
   nil, XMLRPC::DateTime.new(2026, 1, 2, 3, 4, 5),
   XMLRPC::Base64.new(""), XMLRPC::Base64.new((0..255).to_a.pack("C*")),

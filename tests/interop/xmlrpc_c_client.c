@@ -85,6 +85,7 @@ int main(int argc, char **argv) {
     values[n++] = xmlrpc_double_new(&env, 1.0 / 1024);
     values[n++] = xmlrpc_double_new(&env, 1e-7);
     values[n++] = xmlrpc_double_new(&env, 123456789.125);
+    values[n++] = xmlrpc_double_new(&env, -2.5e300);
     values[n++] = xmlrpc_string_new(&env, "");
     values[n++] = xmlrpc_string_new(&env, "plain");
     values[n++] = xmlrpc_string_new(&env, "<tag> & ]]> 'q' \"dq\" \xc3\xa9\xe4\xb8\xad\xe2\x82\xac\ttab\nline");

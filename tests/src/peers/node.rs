@@ -76,6 +76,11 @@ pub fn our_client_calls_node_server(transport: &str, make_client: MakeClient<'_>
         let types = array(vec![node_types(&value)]);
         assert_call(client, "types", vec![value], &types);
     }
+    // We write extreme doubles positionally; JS answers `5e-324`. (A whole
+    // double such as -2.5e300 is a JS number it writes as <int>.)
+    for d in [5e-324, 1.5e-300] {
+        assert_call(client, "echo", vec![Value::Double(d)], &Value::Double(d));
+    }
     let all = crate::values::all_in_one();
     assert_call(
         client,

@@ -76,6 +76,11 @@ pub fn our_client_calls_ruby_server(transport: &str, make_client: MakeClient<'_>
         }
         portable.push(value);
     }
+    // We write extreme doubles positionally (hundreds of digits); Ruby answers
+    // with exponents (`5.0e-324`).
+    for d in [-2.5e300, 5e-324, 1.5e-300] {
+        assert_call(client, "echo", vec![Value::Double(d)], &Value::Double(d));
+    }
     let types = array(portable.iter().map(ruby_types).collect());
     assert_call(client, "types", portable, &types);
     assert_call(client, "sample", vec![], &ruby_sample());
