@@ -43,6 +43,9 @@ async function main () {
   for (const [i, v] of values.entries()) same(v, await call('echo', [v]), `echo #${i}`)
   same(values, await call('echo', [values]), 'echo all')
 
+  const big = 'a<&\u00e9\u4e2d\n'.repeat(25000)
+  same(big, await call('echo', [big]), 'echo big')
+
   same(3628800, await call('factorial', [10]), 'factorial(10)')
   // The package reads <i8> as a decimal string (a JS number would round).
   same('2432902008176640000', await call('factorial', [20]), 'factorial(20) (an i8)')

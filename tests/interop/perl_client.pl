@@ -103,6 +103,9 @@ for my $i (0 .. $#values) {
 }
 echo_ok(RPC::XML::array->new(@values), 'all');
 
+my $big = RPC::XML::string->new("a<&\x{e9}\x{4e2d}\n" x 25_000);
+echo_ok($big, 'big');
+
 # factorial: int result, i8 past 32 bits, and a fault with the spec's code.
 my $f = call('factorial', RPC::XML::int->new(10));
 die "factorial(10): ${\ type_of($f)} ${\ $f->value}\n"

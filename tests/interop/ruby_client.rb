@@ -59,6 +59,9 @@ values.each_with_index do |v, i|
 end
 same(expected(values), client.call("echo", values), "echo all")
 
+big = "a<&\u00e9\u4e2d\n" * 5_000 # 50 KB: REXML is slow on more
+same(big, client.call("echo", big), "echo big")
+
 same(3628800, client.call("factorial", 10), "factorial(10)")
 same(2432902008176640000, client.call("factorial", 20), "factorial(20) (an i8)")
 begin

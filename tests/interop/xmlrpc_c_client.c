@@ -111,6 +111,20 @@ int main(int argc, char **argv) {
     }
     echo(all, "echo all");
 
+    {
+        /* About 250 KB: curl sends it with Expect: 100-continue. */
+        static const char piece[] = "a<&\xc3\xa9\xe4\xb8\xad\n";
+        size_t len = strlen(piece), count = 25000;
+        char *text = malloc(len * count + 1);
+        xmlrpc_value *big;
+        for (size_t i = 0; i < count; i++) memcpy(text + i * len, piece, len);
+        text[len * count] = 0;
+        big = xmlrpc_string_new(&env, text);
+        echo(big, "echo big");
+        xmlrpc_DECREF(big);
+        free(text);
+    }
+
     r = call("factorial", "(i)", 10);
     check(r != NULL && xmlrpc_value_type(r) == XMLRPC_TYPE_INT, "factorial(10) type");
     { int x; xmlrpc_read_int(&env, r, &x); check(x == 3628800, "factorial(10)"); }

@@ -155,3 +155,10 @@ pub fn array(values: Vec<Value>) -> Value {
 pub fn string(s: &str) -> Value {
     Value::String(s.to_string())
 }
+
+/// `pieces` x 10 bytes of text needing escapes and multi-byte UTF-8. At
+/// 25 000 (250 KB) it is big enough for `Expect: 100-continue`, chunked
+/// answers and many reads, yet under xmlrpc-c's 512 KiB response limit.
+pub fn big_text(pieces: usize) -> Value {
+    string(&"a<&\u{e9}\u{4e2d}\n".repeat(pieces))
+}

@@ -81,6 +81,8 @@ pub fn our_client_calls_node_server(transport: &str, make_client: MakeClient<'_>
     for d in [5e-324, 1.5e-300] {
         assert_call(client, "echo", vec![Value::Double(d)], &Value::Double(d));
     }
+    let big = super::big_text(25_000);
+    assert_call(client, "echo", vec![big.clone()], &big);
     let all = crate::values::all_in_one();
     assert_call(
         client,

@@ -147,6 +147,8 @@ pub fn our_client_calls_perl_server(transport: &str, make_client: MakeClient<'_>
     for d in [-2.5e300, 1.5e-15] {
         assert_call(client, "echo", vec![Value::Double(d)], &Value::Double(d));
     }
+    let big = super::big_text(25_000);
+    assert_call(client, "echo", vec![big.clone()], &big);
     let all = crate::values::all_in_one();
     assert_call(client, "echo", vec![all.clone()], &all);
     assert_call(client, "sample", vec![], &perl_sample());

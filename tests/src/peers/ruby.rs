@@ -81,6 +81,9 @@ pub fn our_client_calls_ruby_server(transport: &str, make_client: MakeClient<'_>
     for d in [-2.5e300, 5e-324, 1.5e-300] {
         assert_call(client, "echo", vec![Value::Double(d)], &Value::Double(d));
     }
+    // 50 KB: Ruby's REXML takes seconds over 250 KB.
+    let big = super::big_text(5_000);
+    assert_call(client, "echo", vec![big.clone()], &big);
     let types = array(portable.iter().map(ruby_types).collect());
     assert_call(client, "types", portable, &types);
     assert_call(client, "sample", vec![], &ruby_sample());

@@ -111,6 +111,8 @@ pub fn our_client_calls_xmlrpc_c_server(transport: &str, make_client: MakeClient
         assert!(ok, "[{transport}] xmlrpc-c echo of {value:?}: {got:?}");
         portable.push(value);
     }
+    let big = super::big_text(25_000);
+    assert_call(client, "echo", vec![big.clone()], &big);
     let types = array(vec![array(portable.iter().map(c_types).collect())]);
     assert_call(client, "types", vec![array(portable)], &types);
     assert_call(client, "sample", vec![], &c_sample());
