@@ -1,7 +1,8 @@
 //! Interop with XML-RPC implementations nobody here wrote, beyond Python:
-//! Perl's RPC::XML, Ruby's xmlrpc and the C library xmlrpc-c, each as
-//! client of our servers and as server of our std, smol and tokio clients.
-//! A check passes with a printed `SKIPPED:` line when its peer is missing.
+//! Perl's RPC::XML, Ruby's xmlrpc, the C library xmlrpc-c and Node's
+//! xmlrpc, each as client of our (std) server and as server of our std,
+//! smol and tokio clients. A check passes with a printed `SKIPPED:` line
+//! when its peer is missing; `tests/interop/README.md` says what to install.
 
 // `ClientError` is the contract's one error type; its size is not ours to change.
 #![allow(clippy::result_large_err)]

@@ -1,6 +1,6 @@
 //! Interop with XML-RPC implementations other than Python's: Perl's
-//! `RPC::XML`, Ruby's `xmlrpc` and the C library xmlrpc-c. Their scripts
-//! and sources live in `tests/interop/`.
+//! `RPC::XML`, Ruby's `xmlrpc`, the C library xmlrpc-c and Node's `xmlrpc`.
+//! Their scripts and sources live in `tests/interop/` (see its README).
 //!
 //! Each check runs the peer program as a child process on 127.0.0.1 and
 //! passes with a printed `SKIPPED:` line only when that program is missing.
