@@ -89,6 +89,11 @@ fn perl_default_client_is_understood() {
 }
 
 #[test]
+fn perl_deflate_request_gets_415() {
+    perl::perl_deflate_request_gets_415::<StdAdapter>();
+}
+
+#[test]
 fn std_client_calls_perl_server() {
     perl::our_client_calls_perl_server("std", &std_client);
 }

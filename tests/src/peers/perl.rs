@@ -229,3 +229,43 @@ pub fn our_client_calls_perl_server(transport: &str, make_client: MakeClient<'_>
         "[{transport}] {help:?}"
     );
 }
+
+/// RPC::XML's opt-in request compression (`compress_requests(1)`) sends
+/// bodies of 4 KiB and more with `Content-Encoding: deflate`. SPEC rule 28
+/// allows only identity and gzip, so the server answers 415 and the Perl
+/// client sees that status ("HTTP server error: Unsupported Media Type",
+/// not a reset or a garbled fault); small bodies
+/// still go through uncompressed.
+const PERL_DEFLATE_CLIENT: &str = r#"
+use strict; use RPC::XML::Client;
+my $cli = RPC::XML::Client->new($ARGV[0]);
+$cli->compress_requests(1) or die "no Compress::Zlib\n";
+my $small = $cli->send_request('echo', 'short');
+die "small: " . (ref $small ? $small->value : $small) . "\n" unless ref $small && $small->value eq 'short';
+my $big = $cli->send_request('echo', 'x' x 5000);
+print ref $big ? "answered\n" : "$big\n";
+"#;
+
+/// A deflate-compressed request from RPC::XML gets a clean 415.
+pub fn perl_deflate_request_gets_415<A: Adapter>() {
+    if !rpc_xml() {
+        return;
+    }
+    let fx = serve::<A>(ServerOpts::default());
+    let out = Command::new("perl")
+        .arg("-e")
+        .arg(PERL_DEFLATE_CLIENT)
+        .arg(&fx.server.url)
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => panic!("perl: {e}"),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("Unsupported Media Type"),
+        "[{}] deflate request from RPC::XML:\n{stdout}\n{}",
+        A::NAME,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
