@@ -19,6 +19,7 @@ pub mod adapters;
 pub mod cert;
 pub mod interop;
 mod macros;
+pub mod peers;
 pub mod python;
 pub mod raw;
 pub mod service;
