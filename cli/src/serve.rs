@@ -18,7 +18,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
         .map_err(|_| format!("{} is not a number of seconds", args.shutdown_grace))?;
     let router = Arc::new(xmlrpc_proto::demo::router());
     // Register the signals before binding, so none arrives unhandled in between.
-    let mut signals =
+    let signals =
         Signals::new([SIGINT, SIGTERM]).map_err(|e| format!("cannot catch signals: {e}"))?;
     let bind_err = |e: std::io::Error| match &args.unix {
         Some(path) => format!("cannot listen on {}: {e}", path.display()),
@@ -38,10 +38,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             .map_err(bind_err)?;
             let handle = server.shutdown_handle();
             announce(args, &server.local_addr())?;
-            std::thread::spawn(move || {
-                signals.forever().next();
-                handle.shutdown();
-            });
+            stop_on_signal(signals, move || handle.shutdown());
             server.serve().map_err(|e| format!("server failed: {e}"))
         }
         Runtime::Tokio => {
@@ -61,10 +58,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .map_err(bind_err)?;
                 let handle = server.shutdown_handle();
                 announce(args, &server.local_addr())?;
-                std::thread::spawn(move || {
-                    signals.forever().next();
-                    handle.shutdown();
-                });
+                stop_on_signal(signals, move || handle.shutdown());
                 server
                     .serve()
                     .await
@@ -83,16 +77,22 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             .map_err(bind_err)?;
             let handle = server.shutdown_handle();
             announce(args, &server.local_addr())?;
-            std::thread::spawn(move || {
-                signals.forever().next();
-                handle.shutdown();
-            });
+            stop_on_signal(signals, move || handle.shutdown());
             server
                 .serve()
                 .await
                 .map_err(|e| format!("server failed: {e}"))
         }),
     }
+}
+
+/// Calls `shutdown` on a plain thread when the first SIGINT or SIGTERM arrives.
+fn stop_on_signal(mut signals: Signals, shutdown: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            shutdown();
+        }
+    });
 }
 
 /// The server settings the flags override.
