@@ -98,6 +98,8 @@ impl ClientBuilder {
                 message: "https:// needs transport-std's `tls` feature".into(),
             }));
         }
+        #[cfg(feature = "tls")]
+        let address_is_https = address.scheme == Scheme::Https;
         let mut config = ClientConfig::new(address);
         if let Some(timeout) = self.timeout {
             config.first_byte_timeout = timeout;
@@ -118,7 +120,8 @@ impl ClientBuilder {
             connect_timeout: self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             idle: Mutex::new(Vec::new()),
             #[cfg(feature = "tls")]
-            tls: if self.url.starts_with("https") || !self.roots.is_empty() {
+            // The scheme is case-insensitive (`HTTPS://` parses as https).
+            tls: if address_is_https || !self.roots.is_empty() {
                 Some(crate::tls::client_config(&self.roots)?)
             } else {
                 None

@@ -78,6 +78,25 @@ mod tests {
         assert!(matches!(result, Err(crate::Error::Address(_))));
     }
 
+    #[cfg(feature = "tls")]
+    #[test]
+    fn an_upper_case_https_scheme_still_speaks_tls() {
+        // A server that accepts TCP and never answers: the client must get
+        // as far as the TLS handshake (and time out there).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let client = crate::Client::builder(&format!("HTTPS://127.0.0.1:{port}/RPC2"))
+            .timeout(std::time::Duration::from_millis(300))
+            .build()
+            .expect("client");
+        let result = client.call_value("echo", Vec::new());
+        assert!(
+            matches!(result, Err(crate::Error::Timeout(_))),
+            "{result:?}"
+        );
+        drop(listener);
+    }
+
     #[test]
     fn connect_failure_is_an_io_error() {
         // Bind then drop: the port is (almost certainly) closed now.
