@@ -89,3 +89,17 @@ pub use server::{
 /// The one error type of every client call: tells a fault, an HTTP status,
 /// a transport failure, a decode failure and a timeout apart.
 pub type Error = xmlrpc_proto::http::ClientError;
+
+/// The core this crate drives (values, router, limits), re-exported as
+/// `transport-std` and `transport-tokio` do, so one dependency suffices.
+pub use xmlrpc_proto;
+
+#[cfg(test)]
+mod tests {
+    /// The re-export names the same types the core does.
+    #[test]
+    fn the_core_is_re_exported() {
+        let value: crate::xmlrpc_proto::Value = xmlrpc_proto::Value::Int(1);
+        assert_eq!(value.type_name(), "int");
+    }
+}
