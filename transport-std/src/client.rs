@@ -21,8 +21,8 @@ use crate::multicall;
 use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 use crate::Error;
 
-/// Idle connections kept for reuse.
-const POOL_SIZE: usize = 8;
+/// Idle connections kept for reuse unless set otherwise.
+pub const DEFAULT_MAX_IDLE: usize = 8;
 /// Connect deadline when no timeout was set.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -33,6 +33,7 @@ pub struct Client {
     config: Arc<ClientConfig>,
     connect_timeout: Duration,
     idle: Mutex<Vec<Conn>>,
+    max_idle: usize,
     #[cfg(feature = "tls")]
     tls: Option<Arc<rustls::ClientConfig>>,
 }
@@ -41,6 +42,7 @@ pub struct Client {
 pub struct ClientBuilder {
     url: String,
     timeout: Option<Duration>,
+    max_idle: usize,
     headers: Vec<(String, String)>,
     limits: Option<Limits>,
     #[cfg(feature = "tls")]
@@ -72,6 +74,13 @@ impl ClientBuilder {
     /// A header sent with every call.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Most idle keep-alive connections kept for reuse (default
+    /// [`DEFAULT_MAX_IDLE`]); 0 closes each connection after its call.
+    pub fn max_idle_connections(mut self, max: usize) -> Self {
+        self.max_idle = max;
         self
     }
 
@@ -119,6 +128,7 @@ impl ClientBuilder {
             config: Arc::new(config),
             connect_timeout: self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             idle: Mutex::new(Vec::new()),
+            max_idle: self.max_idle,
             #[cfg(feature = "tls")]
             // The scheme is case-insensitive (`HTTPS://` parses as https).
             tls: if address_is_https || !self.roots.is_empty() {
@@ -142,6 +152,7 @@ impl Client {
         ClientBuilder {
             url: url.to_string(),
             timeout: None,
+            max_idle: DEFAULT_MAX_IDLE,
             headers: Vec::new(),
             limits: None,
             #[cfg(feature = "tls")]
@@ -176,6 +187,16 @@ impl Client {
     pub fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
         let (response, raw) = self.exchange(call, true)?;
         Ok((response, raw.unwrap_or_default()))
+    }
+
+    /// The parsed server address the client calls.
+    pub fn address(&self) -> &Address {
+        &self.config.address
+    }
+
+    /// Idle keep-alive connections held right now (for tests and metrics).
+    pub fn idle_connections(&self) -> usize {
+        self.idle.lock().map_or(0, |idle| idle.len())
     }
 
     /// Sends `calls` in one `system.multicall`; each entry is its result or
@@ -232,7 +253,7 @@ impl Client {
 
     fn put_idle(&self, mut conn: Conn) {
         match self.idle.lock() {
-            Ok(mut idle) if idle.len() < POOL_SIZE => idle.push(conn),
+            Ok(mut idle) if idle.len() < self.max_idle => idle.push(conn),
             _ => conn.stream.close(),
         }
     }

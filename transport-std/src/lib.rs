@@ -40,7 +40,7 @@ mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_IDLE};
 pub use server::{Server, ServerBuilder};
 pub use shutdown::ShutdownHandle;
 pub use xmlrpc_proto;
@@ -95,6 +95,32 @@ mod tests {
             "{result:?}"
         );
         drop(listener);
+    }
+
+    /// The pool knob and accessors the smol and tokio clients have.
+    #[test]
+    fn idle_pool_size_is_configurable() {
+        use std::sync::Arc;
+        use xmlrpc_proto::Value;
+
+        let server = crate::Server::builder(Arc::new(xmlrpc_proto::demo::router()))
+            .bind("127.0.0.1:0")
+            .expect("bind");
+        let url = format!("http://{}/RPC2", server.local_addr());
+        let stop = server.shutdown_handle();
+        let serving = std::thread::spawn(move || server.serve());
+        for (max, pooled) in [(crate::DEFAULT_MAX_IDLE, 1), (0, 0)] {
+            let client = crate::Client::builder(&url)
+                .max_idle_connections(max)
+                .build()
+                .expect("client");
+            assert_eq!(client.address().path, "/RPC2");
+            let v = client.call_value("echo", vec![Value::Int(3)]);
+            assert_eq!(v.expect("echo"), Value::Int(3));
+            assert_eq!(client.idle_connections(), pooled, "max {max}");
+        }
+        stop.shutdown();
+        serving.join().expect("serve thread").expect("serve");
     }
 
     #[test]
