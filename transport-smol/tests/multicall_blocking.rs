@@ -20,6 +20,7 @@ fn slow_sync_entry_in_a_mixed_multicall_does_not_stall_other_connections() {
             MethodCall::new("async_echo", vec![Value::String("a".into())]),
             MethodCall::new("nap", vec![Value::Int(1500)]),
         ]))
+        .map_err(|e| e.to_string())
     });
     // Let the batch reach its slow entry.
     std::thread::sleep(Duration::from_millis(300));
