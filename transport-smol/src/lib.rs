@@ -96,6 +96,17 @@ pub use xmlrpc_proto;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn debug_never_shows_the_url_password() {
+        let client = crate::Client::new("http://alice:s3cret@127.0.0.1:1/RPC2").expect("client");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("alice") && shown.contains("/RPC2"),
+            "{shown}"
+        );
+    }
+
     /// The re-export names the same types the core does.
     #[test]
     fn the_core_is_re_exported() {
