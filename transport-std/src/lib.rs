@@ -97,6 +97,19 @@ mod tests {
         drop(listener);
     }
 
+    #[test]
+    fn debug_never_shows_the_url_password() {
+        let client = crate::Client::new("http://alice:s3cret@127.0.0.1:1/RPC2").expect("client");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("alice") && shown.contains("/RPC2"),
+            "{shown}"
+        );
+        let builder = crate::Server::builder(std::sync::Arc::new(xmlrpc_proto::demo::router()));
+        assert!(format!("{builder:?}").contains("max_connections"));
+    }
+
     /// The pool knob and accessors the smol and tokio clients have.
     #[test]
     fn idle_pool_size_is_configurable() {
