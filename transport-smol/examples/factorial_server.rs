@@ -5,21 +5,27 @@
 
 use std::sync::Arc;
 
+use transport_smol::xmlrpc_proto::service::Router;
+use transport_smol::xmlrpc_proto::{fault_code, Fault};
 use transport_smol::{block_on, Server};
-use xmlrpc_proto::service::Router;
-use xmlrpc_proto::Fault;
 
-fn factorial(n: u32) -> Result<u64, Fault> {
-    (1..=u64::from(n))
-        .try_fold(1u64, |acc, k| acc.checked_mul(k))
-        .ok_or_else(|| Fault::new(1, format!("{n}! does not fit in 64 bits")))
+/// `n!` for `0 <= n <= 20` (the largest that fits 64 bits); other `n` is
+/// fault -32602, as in the demo service and the other transports' examples.
+fn factorial(n: i64) -> Result<i64, Fault> {
+    if !(0..=20).contains(&n) {
+        return Err(Fault::new(
+            fault_code::INVALID_PARAMS,
+            format!("params[0]: expected 0 <= n <= 20, found {n}"),
+        ));
+    }
+    Ok((1..=n).product())
 }
 
 fn main() -> std::io::Result<()> {
     let mut router = Router::new();
     router
         .register("factorial", factorial)
-        .help("n! for a non-negative n up to 20.");
+        .help("n! for 0 <= n <= 20; other n is fault -32602.");
     let server = Server::builder(Arc::new(router)).bind("127.0.0.1:8000")?;
     println!("serving on http://{}/RPC2", server.local_addr());
     block_on(server.serve())

@@ -85,3 +85,28 @@ pub use server::{
 /// The one error type of every client call: tells a fault, an HTTP status,
 /// a transport failure, a decode failure and a timeout apart.
 pub type Error = xmlrpc_proto::http::ClientError;
+
+/// The core this crate drives (values, router, limits), re-exported as
+/// `transport-std` and `transport-tokio` do, so one dependency suffices.
+pub use xmlrpc_proto;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn debug_never_shows_the_url_password() {
+        let client = crate::Client::new("http://alice:s3cret@127.0.0.1:1/RPC2").expect("client");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("alice") && shown.contains("/RPC2"),
+            "{shown}"
+        );
+    }
+
+    /// The re-export names the same types the core does.
+    #[test]
+    fn the_core_is_re_exported() {
+        let value: crate::xmlrpc_proto::Value = xmlrpc_proto::Value::Int(1);
+        assert_eq!(value.type_name(), "int");
+    }
+}

@@ -58,6 +58,22 @@ fn unix_socket_replaces_a_stale_file_and_removes_it_after() {
 }
 
 #[test]
+fn unix_bind_refuses_to_take_over_a_live_socket() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("live.sock");
+    // Something is listening there: replacing its file would cut it off.
+    let live = UnixListener::bind(&path).expect("live socket");
+    let err = Server::builder(router())
+        .bind_unix(&path)
+        .expect_err("a live socket is in the way");
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+    assert!(path.exists(), "the live server's socket file was removed");
+    let reachable = std::os::unix::net::UnixStream::connect(&path);
+    assert!(reachable.is_ok(), "the live server is unreachable");
+    drop(live);
+}
+
+#[test]
 fn unix_bind_refuses_to_replace_a_regular_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("not-a-socket");

@@ -21,8 +21,8 @@ use crate::multicall;
 use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 use crate::Error;
 
-/// Idle connections kept for reuse.
-const POOL_SIZE: usize = 8;
+/// Idle connections kept for reuse unless set otherwise.
+pub const DEFAULT_MAX_IDLE: usize = 8;
 /// Connect deadline when no timeout was set.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -33,6 +33,7 @@ pub struct Client {
     config: Arc<ClientConfig>,
     connect_timeout: Duration,
     idle: Mutex<Vec<Conn>>,
+    max_idle: usize,
     #[cfg(feature = "tls")]
     tls: Option<Arc<rustls::ClientConfig>>,
 }
@@ -41,6 +42,7 @@ pub struct Client {
 pub struct ClientBuilder {
     url: String,
     timeout: Option<Duration>,
+    max_idle: usize,
     headers: Vec<(String, String)>,
     limits: Option<Limits>,
     #[cfg(feature = "tls")]
@@ -75,6 +77,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Most idle keep-alive connections kept for reuse (default
+    /// [`DEFAULT_MAX_IDLE`]); 0 closes each connection after its call.
+    pub fn max_idle_connections(mut self, max: usize) -> Self {
+        self.max_idle = max;
+        self
+    }
+
     /// Decoder limits for responses (default [`Limits::client`]).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = Some(limits);
@@ -98,6 +107,8 @@ impl ClientBuilder {
                 message: "https:// needs transport-std's `tls` feature".into(),
             }));
         }
+        #[cfg(feature = "tls")]
+        let address_is_https = address.scheme == Scheme::Https;
         let mut config = ClientConfig::new(address);
         if let Some(timeout) = self.timeout {
             config.first_byte_timeout = timeout;
@@ -117,8 +128,10 @@ impl ClientBuilder {
             config: Arc::new(config),
             connect_timeout: self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             idle: Mutex::new(Vec::new()),
+            max_idle: self.max_idle,
             #[cfg(feature = "tls")]
-            tls: if self.url.starts_with("https") || !self.roots.is_empty() {
+            // The scheme is case-insensitive (`HTTPS://` parses as https).
+            tls: if address_is_https || !self.roots.is_empty() {
                 Some(crate::tls::client_config(&self.roots)?)
             } else {
                 None
@@ -139,6 +152,7 @@ impl Client {
         ClientBuilder {
             url: url.to_string(),
             timeout: None,
+            max_idle: DEFAULT_MAX_IDLE,
             headers: Vec::new(),
             limits: None,
             #[cfg(feature = "tls")]
@@ -173,6 +187,16 @@ impl Client {
     pub fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
         let (response, raw) = self.exchange(call, true)?;
         Ok((response, raw.unwrap_or_default()))
+    }
+
+    /// The parsed server address the client calls.
+    pub fn address(&self) -> &Address {
+        &self.config.address
+    }
+
+    /// Idle keep-alive connections held right now (for tests and metrics).
+    pub fn idle_connections(&self) -> usize {
+        self.idle.lock().map_or(0, |idle| idle.len())
     }
 
     /// Sends `calls` in one `system.multicall`; each entry is its result or
@@ -229,7 +253,7 @@ impl Client {
 
     fn put_idle(&self, mut conn: Conn) {
         match self.idle.lock() {
-            Ok(mut idle) if idle.len() < POOL_SIZE => idle.push(conn),
+            Ok(mut idle) if idle.len() < self.max_idle => idle.push(conn),
             _ => conn.stream.close(),
         }
     }
@@ -363,4 +387,21 @@ fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Er
         Err(e) => return Err(Error::Io(e)),
     }
     Ok(())
+}
+
+impl std::fmt::Debug for Client {
+    /// Shows where the client calls, never the password of the URL
+    /// (`Address`'s own `Debug` prints it).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = &self.config.address;
+        f.debug_struct("Client")
+            .field("scheme", &a.scheme)
+            .field("host", &a.host)
+            .field("port", &a.port)
+            .field("socket_path", &a.socket_path)
+            .field("path", &a.path)
+            .field("user", &a.user)
+            .field("max_idle", &self.max_idle)
+            .finish_non_exhaustive()
+    }
 }

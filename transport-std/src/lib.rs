@@ -37,7 +37,7 @@ mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, DEFAULT_MAX_IDLE};
 pub use server::{Server, ServerBuilder};
 pub use shutdown::ShutdownHandle;
 pub use xmlrpc_proto;
@@ -73,6 +73,64 @@ mod tests {
     fn https_without_the_tls_feature_is_refused() {
         let result = crate::Client::new("https://127.0.0.1/RPC2");
         assert!(matches!(result, Err(crate::Error::Address(_))));
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn an_upper_case_https_scheme_still_speaks_tls() {
+        // A server that accepts TCP and never answers: the client must get
+        // as far as the TLS handshake (and time out there).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let client = crate::Client::builder(&format!("HTTPS://127.0.0.1:{port}/RPC2"))
+            .timeout(std::time::Duration::from_millis(300))
+            .build()
+            .expect("client");
+        let result = client.call_value("echo", Vec::new());
+        assert!(
+            matches!(result, Err(crate::Error::Timeout(_))),
+            "{result:?}"
+        );
+        drop(listener);
+    }
+
+    #[test]
+    fn debug_never_shows_the_url_password() {
+        let client = crate::Client::new("http://alice:s3cret@127.0.0.1:1/RPC2").expect("client");
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("alice") && shown.contains("/RPC2"),
+            "{shown}"
+        );
+        let builder = crate::Server::builder(std::sync::Arc::new(xmlrpc_proto::demo::router()));
+        assert!(format!("{builder:?}").contains("max_connections"));
+    }
+
+    /// The pool knob and accessors the smol and tokio clients have.
+    #[test]
+    fn idle_pool_size_is_configurable() {
+        use std::sync::Arc;
+        use xmlrpc_proto::Value;
+
+        let server = crate::Server::builder(Arc::new(xmlrpc_proto::demo::router()))
+            .bind("127.0.0.1:0")
+            .expect("bind");
+        let url = format!("http://{}/RPC2", server.local_addr());
+        let stop = server.shutdown_handle();
+        let serving = std::thread::spawn(move || server.serve());
+        for (max, pooled) in [(crate::DEFAULT_MAX_IDLE, 1), (0, 0)] {
+            let client = crate::Client::builder(&url)
+                .max_idle_connections(max)
+                .build()
+                .expect("client");
+            assert_eq!(client.address().path, "/RPC2");
+            let v = client.call_value("echo", vec![Value::Int(3)]);
+            assert_eq!(v.expect("echo"), Value::Int(3));
+            assert_eq!(client.idle_connections(), pooled, "max {max}");
+        }
+        stop.shutdown();
+        serving.join().expect("serve thread").expect("serve");
     }
 
     #[test]

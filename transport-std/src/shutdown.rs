@@ -34,7 +34,14 @@ impl ShutdownHandle {
     /// Asks the server to stop: it stops accepting at once, lets calls in
     /// flight finish within the grace period and closes idle connections.
     pub fn shutdown(&self) {
-        self.shared.stopping.store(true, Ordering::SeqCst);
+        {
+            // Set the flag under the count's lock: the accept loop checks it
+            // under that lock before waiting, so the wake-up cannot fall
+            // between its check and its wait (a lost wake-up kept the
+            // listener open, at the connection cap, until a connection ended).
+            let _count = self.shared.count();
+            self.shared.stopping.store(true, Ordering::SeqCst);
+        }
         self.shared.changed.notify_all();
         // The accept loop blocks in `accept`: a connection of our own wakes
         // it to see the flag. Failing to connect means it is gone already.
@@ -114,5 +121,39 @@ impl Drop for ActiveGuard {
         *active = active.saturating_sub(1);
         drop(active);
         self.0.changed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Shutdown releases an accept loop waiting at the connection cap even
+    /// though no connection ends. (The lost wake-up this guards against
+    /// needs an unlucky interleaving; the loop makes one likelier.)
+    #[test]
+    fn shutdown_wakes_a_loop_waiting_at_the_cap() {
+        for _ in 0..200 {
+            let nowhere = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("port");
+            let shared = Arc::new(Shared::new(WakeTarget::Tcp(nowhere)));
+            let busy = shared.open();
+            let waiter = {
+                let shared = Arc::clone(&shared);
+                std::thread::spawn(move || shared.wait_for_slot(1))
+            };
+            ShutdownHandle {
+                shared: Arc::clone(&shared),
+            }
+            .shutdown();
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while !waiter.is_finished() {
+                assert!(Instant::now() < deadline, "accept loop missed the shutdown");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            assert!(!waiter.join().expect("waiter"), "a slot while stopping");
+            drop(busy);
+        }
     }
 }

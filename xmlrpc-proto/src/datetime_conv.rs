@@ -27,7 +27,7 @@ fn from_parts(
         .ok_or_else(|| ConvertError::new("a year in 0..=9999", format!("year {year}")))?;
     let offset_minutes = match offset_seconds {
         None => None,
-        Some(seconds) if seconds % 60 == 0 => i16::try_from(seconds / 60).ok(),
+        Some(seconds) if seconds % 60 == 0 => Some(seconds / 60),
         Some(seconds) => {
             return Err(ConvertError::new(
                 "an offset in whole minutes",
@@ -35,16 +35,27 @@ fn from_parts(
             ))
         }
     };
-    Ok(DateTime {
-        year,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        nanosecond,
-        offset_minutes,
-    })
+    // `time` allows offsets up to +-25:59; the wire (and `DateTime`) stops
+    // at +-23:59. Going through the checked constructors keeps every
+    // `DateTime` one the encoder can write and any decoder can read.
+    let offset = match offset_minutes {
+        None => None,
+        Some(minutes) => Some(
+            i16::try_from(minutes)
+                .ok()
+                .filter(|m| m.unsigned_abs() <= 23 * 60 + 59)
+                .ok_or_else(|| {
+                    ConvertError::new(
+                        "an offset within +-23:59",
+                        format!("offset of {minutes} min"),
+                    )
+                })?,
+        ),
+    };
+    DateTime::new(year, month, day, hour, minute, second)
+        .and_then(|dt| dt.with_nanosecond(nanosecond))
+        .and_then(|dt| dt.with_offset_minutes(offset))
+        .map_err(|e| ConvertError::new("a valid dateTime", e.to_string()))
 }
 
 fn require_naive(dt: &DateTime) -> Result<(), ConvertError> {
@@ -342,5 +353,27 @@ mod tests {
         assert!(PrimitiveDateTime::try_from(west).is_err());
         assert!(OffsetDateTime::try_from(naive).is_err());
         assert!(PrimitiveDateTime::try_from(sample(60, 0, None)).is_err());
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_offsets_beyond_the_wire_range_are_refused() {
+        use time::{PrimitiveDateTime, UtcOffset};
+
+        // `time` allows offsets up to +-25:59:59; XML-RPC dateTime (and
+        // `DateTime`'s own check) stops at +-23:59.
+        let naive = PrimitiveDateTime::try_from(sample(0, 0, None)).unwrap();
+        for hours in [24i8, -25] {
+            let offset = UtcOffset::from_hms(hours, 0, 0).unwrap();
+            let far = naive.assume_offset(offset);
+            let err = DateTime::try_from(far).unwrap_err();
+            assert!(err.found.contains("offset"), "{err}");
+            assert!(Value::try_from(far).is_err());
+        }
+        let edge = naive.assume_offset(UtcOffset::from_hms(23, 59, 0).unwrap());
+        assert_eq!(
+            DateTime::try_from(edge).map(|d| d.offset_minutes),
+            Ok(Some(23 * 60 + 59))
+        );
     }
 }

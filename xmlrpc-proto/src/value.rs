@@ -266,13 +266,45 @@ impl Struct {
 }
 
 impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Struct {
-    /// Collects members in order; a repeated name replaces the earlier value.
+    /// Collects members in order; a repeated name replaces the earlier value
+    /// in place, as [`Struct::insert`] does. Linear time, however many
+    /// members come.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut s = Struct::new();
-        for (k, v) in iter {
-            s.insert(k, v);
+        Struct::from_members(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+/// Up to this many members, duplicates are found by scanning; beyond, with
+/// a hash map, so building a big struct stays linear.
+const LINEAR_DEDUP: usize = 16;
+
+impl Struct {
+    /// A struct of `members` in order, where a repeated name keeps its first
+    /// position and takes its last value (what [`Struct::insert`] gives).
+    pub(crate) fn from_members(members: Vec<(String, Value)>) -> Struct {
+        let mut out = Struct::with_capacity(members.len());
+        if members.len() <= LINEAR_DEDUP {
+            for (name, value) in members {
+                out.insert(name, value);
+            }
+            return out;
         }
-        s
+        let mut slots: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(members.len());
+        for (name, value) in members {
+            match slots.get(&name) {
+                Some(&slot) => out.members[slot].1 = value,
+                None => {
+                    slots.insert(name.clone(), out.members.len());
+                    out.members.push((name, value));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -329,6 +361,39 @@ mod tests {
             };
         }
         drop(v);
+    }
+
+    #[test]
+    fn collecting_a_struct_keeps_first_position_and_last_value() {
+        for n in [3usize, 100] {
+            let mut entries: Vec<(String, Value)> =
+                (0..n).map(|i| (format!("m{i}"), Value::Int(0))).collect();
+            entries.push(("m1".to_owned(), Value::Int(7)));
+            entries.push(("m0".to_owned(), Value::Int(9)));
+            let s: Struct = entries.into_iter().collect();
+            assert_eq!(s.len(), n);
+            assert_eq!(s.keys().next(), Some("m0"));
+            assert_eq!(s.get("m0"), Some(&Value::Int(9)));
+            assert_eq!(s.get("m1"), Some(&Value::Int(7)));
+            assert_eq!(s.iter().nth(1).map(|(k, _)| k), Some("m1"));
+        }
+    }
+
+    #[test]
+    fn collecting_a_big_struct_is_linear() {
+        // Quadratic name checks take minutes here; linear ones a fraction
+        // of a second even unoptimised.
+        let n = 200_000;
+        let started = std::time::Instant::now();
+        let s: Struct = (0..n)
+            .map(|i| (format!("member{i}"), Value::Int(i)))
+            .collect();
+        assert_eq!(s.len(), n as usize);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

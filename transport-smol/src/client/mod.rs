@@ -163,9 +163,17 @@ impl Client {
 }
 
 impl std::fmt::Debug for Client {
+    /// Shows where the client calls, never the password of the URL
+    /// (`Address`'s own `Debug` prints it).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = self.address();
         f.debug_struct("Client")
-            .field("address", self.address())
+            .field("scheme", &a.scheme)
+            .field("host", &a.host)
+            .field("port", &a.port)
+            .field("socket_path", &a.socket_path)
+            .field("path", &a.path)
+            .field("user", &a.user)
             .finish_non_exhaustive()
     }
 }

@@ -90,13 +90,19 @@ impl ServerBuilder {
     }
 
     /// Binds a unix socket at `path`. A stale socket file left there by an
-    /// earlier run is replaced; any other file is an error. The file is
+    /// earlier run (nothing accepts on it) is replaced; a socket something
+    /// still listens on, or any other file, is `AddrInUse`. The file is
     /// removed when [`Server::serve`] returns.
     pub fn bind_unix(self, path: impl AsRef<Path>) -> io::Result<Server> {
         use std::os::unix::fs::FileTypeExt;
         let path = path.as_ref();
         if let Ok(meta) = std::fs::symlink_metadata(path) {
-            if meta.file_type().is_socket() {
+            // Only a refused connection proves the socket stale; removing a
+            // live one would silently cut its server off.
+            let stale = meta.file_type().is_socket()
+                && std::os::unix::net::UnixStream::connect(path)
+                    .is_err_and(|e| e.kind() == io::ErrorKind::ConnectionRefused);
+            if stale {
                 std::fs::remove_file(path)?;
             }
         }

@@ -182,7 +182,7 @@ impl ser::Serializer for ValueSerializer {
     }
     fn serialize_map(self, len: Option<usize>) -> Result<SerializeMap, Error> {
         Ok(SerializeMap {
-            members: Struct::with_capacity(len.unwrap_or(0).min(MAX_PREALLOC)),
+            members: Vec::with_capacity(len.unwrap_or(0).min(MAX_PREALLOC)),
             key: None,
             depth: self.depth + 1,
         })
@@ -293,7 +293,7 @@ impl ser::SerializeStruct for SerializeStruct {
 
 /// Builds a `<struct>` from a map whose keys serialize as strings.
 pub(crate) struct SerializeMap {
-    members: Struct,
+    members: Vec<(String, Value)>,
     key: Option<String>,
     /// Depth of the members.
     depth: usize,
@@ -312,13 +312,14 @@ impl ser::SerializeMap for SerializeMap {
             .take()
             .ok_or_else(|| Error::msg("map value serialized before its key"))?;
         let v = serialize_at(value, self.depth).map_err(|e| e.in_member(&key))?;
-        // Keys of a Rust map are unique; a linear duplicate check would make
-        // large maps quadratic.
-        self.members.push(key, v);
+        self.members.push((key, v));
         Ok(())
     }
     fn end(self) -> Result<Value, Error> {
-        Ok(Value::Struct(self.members))
+        // `#[serde(flatten)]` and hand-written impls can repeat a key; a
+        // struct with a repeated member is one no decoder accepts, so the
+        // last value wins (as in serde_json). Linear time.
+        Ok(Value::Struct(Struct::from_members(self.members)))
     }
 }
 
@@ -482,5 +483,30 @@ impl ser::Serializer for MemberName {
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
         Err(MemberName::refuse("enum variant with data"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use ::serde::Serialize;
+
+    use crate::Value;
+
+    #[derive(Serialize)]
+    struct Outer {
+        a: i32,
+        #[serde(flatten)]
+        rest: BTreeMap<String, i32>,
+    }
+
+    #[test]
+    fn a_key_repeated_through_flatten_is_one_member() {
+        let rest = BTreeMap::from([("a".to_owned(), 2), ("b".to_owned(), 3)]);
+        let value = crate::serde::to_value(&Outer { a: 1, rest }).expect("serializes");
+        let s = value.as_struct().expect("struct");
+        assert_eq!(s.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(s.get("a"), Some(&Value::Int(2)));
     }
 }

@@ -176,9 +176,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Struct::with_capacity(map.size_hint().unwrap_or(0).min(MAX_PREALLOC));
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(MAX_PREALLOC));
         let Some(first) = map.next_key::<String>()? else {
-            return Ok(Value::Struct(members));
+            return Ok(Value::Struct(Struct::new()));
         };
         if first == MARKER_KEY {
             let text: String = map.next_value()?;
@@ -186,12 +186,40 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 .map(Value::DateTime)
                 .map_err(de::Error::custom);
         }
-        members.push(first, map.next_value::<Value>()?);
-        while let Some((name, value)) = map.next_entry::<String, Value>()? {
-            // Names from a map or struct are unique already; a check per
-            // member would make large structs quadratic.
-            members.push(name, value);
+        members.push((first, map.next_value::<Value>()?));
+        while let Some(member) = map.next_entry::<String, Value>()? {
+            members.push(member);
         }
-        Ok(Value::Struct(members))
+        // Other formats repeat keys (serde_json passes `{"a":1,"a":2}` on);
+        // a struct with a repeated member is one no decoder accepts, so the
+        // last value wins, as in serde_json's own map. Linear time.
+        Ok(Value::Struct(Struct::from_members(members)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::BytesMut;
+
+    use super::*;
+    use crate::{decode_response, encode_response, MethodResponse};
+
+    /// Encodes `value` as a response and decodes it back.
+    fn wire_round_trip(value: &Value) -> Value {
+        let mut out = BytesMut::new();
+        encode_response(&MethodResponse::Success(value.clone()), &mut out).expect("encodes");
+        match decode_response(&out) {
+            Ok(MethodResponse::Success(back)) => back,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn repeated_json_keys_become_one_member_with_the_last_value() {
+        let value: Value = serde_json::from_str(r#"{"a": 1, "b": 2, "a": 3}"#).expect("json");
+        let s = value.as_struct().expect("struct");
+        assert_eq!(s.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(s.get("a"), Some(&Value::Int(3)));
+        assert_eq!(wire_round_trip(&value), value);
     }
 }

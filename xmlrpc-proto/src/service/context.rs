@@ -1,7 +1,12 @@
 //! [`Context`]: what a handler may know about the call it serves.
 
+use std::fmt;
+
 /// Per-call facts the transport fills in and handlers may ask for.
-#[derive(Clone, Debug, Default)]
+///
+/// `Debug` shows credentials (`Authorization`, `Proxy-Authorization`,
+/// `Cookie`) as `<redacted>`, so logging a context never leaks a password.
+#[derive(Clone, Default)]
 pub struct Context {
     /// The peer's address as text (`127.0.0.1:52144`, a unix socket path, or
     /// whatever a custom stack uses); `None` when unknown.
@@ -10,4 +15,63 @@ pub struct Context {
     pub headers: http::HeaderMap,
     /// The user name that passed Basic authentication, if any.
     pub user: Option<String>,
+}
+
+/// Headers whose values are secrets.
+fn is_secret(name: &http::HeaderName) -> bool {
+    name == http::header::AUTHORIZATION
+        || name == http::header::PROXY_AUTHORIZATION
+        || name == http::header::COOKIE
+}
+
+/// The headers, with secret values replaced.
+struct Headers<'a>(&'a http::HeaderMap);
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if is_secret(name) {
+                map.entry(name, &format_args!("<redacted>"));
+            } else {
+                map.entry(name, value);
+            }
+        }
+        map.finish()
+    }
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("peer", &self.peer)
+            .field("headers", &Headers(&self.headers))
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_credentials() {
+        let mut ctx = Context {
+            user: Some("alice".into()),
+            ..Context::default()
+        };
+        let basic = http::HeaderValue::from_static("Basic YWxpY2U6czNjcmV0");
+        ctx.headers.insert(http::header::AUTHORIZATION, basic);
+        let cookie = http::HeaderValue::from_static("session=t0ken");
+        ctx.headers.insert(http::header::COOKIE, cookie);
+        let agent = http::HeaderValue::from_static("probe/1");
+        ctx.headers.insert(http::header::USER_AGENT, agent);
+        let shown = format!("{ctx:?}");
+        assert!(!shown.contains("YWxpY2U6czNjcmV0"), "{shown}");
+        assert!(!shown.contains("t0ken"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(shown.contains("probe/1"), "{shown}");
+        assert!(shown.contains("alice"), "{shown}");
+    }
 }

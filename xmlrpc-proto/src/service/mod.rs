@@ -54,6 +54,7 @@
 
 mod args;
 mod async_handler;
+mod block_on;
 mod capabilities;
 mod context;
 mod handler;

@@ -3,13 +3,19 @@
 //! Each entry is routed like a call of its own; a malformed entry, an unknown
 //! method or a nested `system.multicall` faults that entry only. When every
 //! entry is answered at routing time the result is ready at once; when any
-//! handler is synchronous the batch becomes one [`BlockingCall`]; when any is
-//! asynchronous the whole batch becomes one future, which runs its
-//! synchronous entries inline when polled.
+//! handler is synchronous the batch becomes one [`BlockingCall`], which also
+//! waits there for its asynchronous entries (a sync handler must never run
+//! on an async executor); when all handlers are asynchronous the batch is
+//! one future.
+//!
+//! [`Router::handle_body`] and [`Router::handle_body_async`] run everything
+//! inline by their contract, so they take the batch as one future always
+//! ([`dispatch_inline`]).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
+use super::block_on::block_on;
 use super::introspection::excerpt;
 use super::panic::{guarded, panic_fault, CatchPanic};
 use super::registry::{AsyncFn, Callable, SyncFn};
@@ -58,28 +64,46 @@ pub(crate) struct Batch {
     ctx: Context,
 }
 
-/// Routes every entry of a `system.multicall` and says how to run them.
+/// Routes every entry of a `system.multicall` and says how to run them:
+/// any sync entry makes the batch blocking work (async entries are then
+/// awaited on that blocking thread), async entries alone make it a future.
 pub(crate) fn dispatch(router: &Router, params: Vec<Value>, ctx: Context) -> Dispatch {
-    let calls = match calls_of(params, router.system_methods().max_multicall_entries) {
-        Ok(calls) => calls,
+    let batch = match route_batch(router, params, ctx) {
+        Ok(batch) => batch,
         Err(fault) => return Dispatch::Ready(MethodResponse::Fault(fault)),
     };
+    if batch.has(|e| matches!(e, Entry::Sync { .. })) {
+        Dispatch::Blocking(BlockingCall::multicall(batch))
+    } else if batch.has(|e| matches!(e, Entry::Async(_))) {
+        Dispatch::Async(Box::pin(batch.run_async()))
+    } else {
+        Dispatch::Ready(MethodResponse::Success(batch.run_sync()))
+    }
+}
+
+/// Like [`dispatch`], for callers that run sync handlers inline anyway
+/// (`handle_body*`): with any async entry the batch is one future that runs
+/// its sync entries inline when polled.
+pub(crate) fn dispatch_inline(router: &Router, params: Vec<Value>, ctx: Context) -> Dispatch {
+    let batch = match route_batch(router, params, ctx) {
+        Ok(batch) => batch,
+        Err(fault) => return Dispatch::Ready(MethodResponse::Fault(fault)),
+    };
+    if batch.has(|e| matches!(e, Entry::Async(_))) {
+        Dispatch::Async(Box::pin(batch.run_async()))
+    } else {
+        Dispatch::Ready(MethodResponse::Success(batch.run_sync()))
+    }
+}
+
+/// Checks the params and routes every entry.
+fn route_batch(router: &Router, params: Vec<Value>, ctx: Context) -> Result<Batch, Fault> {
+    let calls = calls_of(params, router.system_methods().max_multicall_entries)?;
     let entries: Vec<Entry> = calls
         .into_iter()
         .map(|call| route_entry(router, call))
         .collect();
-    let batch = Batch { entries, ctx };
-    if batch.entries.iter().any(|e| matches!(e, Entry::Async(_))) {
-        Dispatch::Async(Box::pin(batch.run_async()))
-    } else if batch
-        .entries
-        .iter()
-        .any(|e| matches!(e, Entry::Sync { .. }))
-    {
-        Dispatch::Blocking(BlockingCall::multicall(batch))
-    } else {
-        Dispatch::Ready(MethodResponse::Success(batch.run_sync()))
-    }
+    Ok(Batch { entries, ctx })
 }
 
 /// The array of calls inside the params, checked against the cap.
@@ -221,17 +245,21 @@ impl Entry {
 }
 
 impl Batch {
-    /// Runs every entry on this thread; only called without async entries.
+    /// True when any entry matches.
+    fn has(&self, test: impl Fn(&Entry) -> bool) -> bool {
+        self.entries.iter().any(test)
+    }
+
+    /// Runs every entry on this thread, blocking on async ones: for blocking
+    /// threads only.
     pub(crate) fn run_sync(self) -> Value {
         let Batch { entries, ctx } = self;
         let mut out = Array::with_capacity(entries.len());
         for entry in entries {
-            let result = entry.run_inline(&ctx).unwrap_or_else(|_| {
-                Err(Fault::new(
-                    fault_code::INTERNAL_ERROR,
-                    "internal error: an async method in a blocking multicall",
-                ))
-            });
+            let result = match entry.run_inline(&ctx) {
+                Ok(result) => result,
+                Err(entry) => block_on(entry.run(ctx.clone())),
+            };
             out.push(entry_value(result));
         }
         Value::Array(out)

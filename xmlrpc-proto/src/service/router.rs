@@ -60,8 +60,9 @@ pub enum Dispatch {
     Async(AsyncCall),
 }
 
-/// A synchronous handler bound to its arguments (or a `system.multicall`
-/// whose entries are all synchronous); `Send + 'static`.
+/// A synchronous handler bound to its arguments, or a `system.multicall`
+/// with any synchronous entry (its async entries are waited for on the
+/// thread that runs it); `Send + 'static`.
 pub struct BlockingCall {
     job: Job,
 }
@@ -328,11 +329,21 @@ impl Router {
     pub async fn handle_body_async(&self, body: &[u8], ctx: Context) -> Bytes {
         let response = match decode_call(body) {
             Err(e) => MethodResponse::Fault(e.to_fault()),
-            Ok(call) => match self.dispatch(call, ctx) {
-                Dispatch::Ready(response) => response,
-                Dispatch::Blocking(call) => call.run(),
-                Dispatch::Async(future) => future.await,
-            },
+            Ok(call) => {
+                let dispatch = if call.method == System::Multicall.name()
+                    && self.system.lookup(&call.method).is_some()
+                {
+                    // Async entries are awaited here, not blocked on.
+                    multicall::dispatch_inline(self, call.params, ctx)
+                } else {
+                    self.dispatch(call, ctx)
+                };
+                match dispatch {
+                    Dispatch::Ready(response) => response,
+                    Dispatch::Blocking(call) => call.run(),
+                    Dispatch::Async(future) => future.await,
+                }
+            }
         };
         encode(&response)
     }
@@ -352,7 +363,7 @@ impl Router {
                     Err(fault) => MethodResponse::Fault(fault),
                 },
             },
-            Route::Multicall(params) => match multicall::dispatch(self, params, ctx) {
+            Route::Multicall(params) => match multicall::dispatch_inline(self, params, ctx) {
                 Dispatch::Ready(response) => response,
                 Dispatch::Blocking(call) => call.run(),
                 Dispatch::Async(mut future) => {

@@ -178,18 +178,78 @@ fn multicall_dispatch_kind_follows_its_entries() {
         Dispatch::Blocking(_)
     ));
     match dispatch(vec![
+        entry("later", vec![Value::Int(1)]),
+        entry("later", vec![Value::Int(2)]),
+    ]) {
+        Dispatch::Async(future) => {
+            let got = ok(block_on(future));
+            let got = got.as_array().expect("array");
+            assert_eq!(got[1], array(vec![array(vec![Value::Int(2)])]));
+        }
+        _ => panic!("async entries alone make the batch async"),
+    }
+    // A sync handler must never run on an async executor: a batch with any
+    // sync entry is blocking work, and waits for its async entries there.
+    match dispatch(vec![
         entry("sum", vec![Value::Int(1)]),
         entry("later", vec![Value::Int(2)]),
         entry("boom", vec![]),
     ]) {
-        Dispatch::Async(future) => {
-            let got = ok(block_on(future));
+        Dispatch::Blocking(call) => {
+            let got = ok(call.run());
             let got = got.as_array().expect("array");
             assert_eq!(got[0], array(vec![Value::Int(1)]));
             assert_eq!(got[1], array(vec![array(vec![Value::Int(2)])]));
             let code = got[2].as_struct().and_then(|s| s.get("faultCode"));
             assert_eq!(code, Some(&Value::Int(fault_code::INTERNAL_ERROR)));
         }
-        _ => panic!("an async entry makes the batch async"),
+        _ => panic!("a sync entry makes the batch blocking"),
+    }
+}
+
+#[test]
+fn blocking_multicall_waits_for_pending_async_entries() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context as Cx, Poll};
+
+    /// Pending on the first poll (waking itself from another thread).
+    struct YieldOnce(bool);
+    impl Future for YieldOnce {
+        type Output = ();
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Cx<'_>) -> Poll<()> {
+            if self.0 {
+                return Poll::Ready(());
+            }
+            self.0 = true;
+            let waker = cx.waker().clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                waker.wake();
+            });
+            Poll::Pending
+        }
+    }
+
+    let mut router = router();
+    router.register_raw_async("slow", |params: Vec<Value>, _ctx: Context| async move {
+        YieldOnce(false).await;
+        Ok::<_, Fault>(array(params))
+    });
+    let calls = array(vec![
+        entry("slow", vec![Value::Int(7)]),
+        entry("sum", vec![Value::Int(1)]),
+    ]);
+    match router.dispatch(
+        MethodCall::new("system.multicall", vec![calls]),
+        Context::default(),
+    ) {
+        Dispatch::Blocking(call) => {
+            let got = ok(call.run());
+            let got = got.as_array().expect("array");
+            assert_eq!(got[0], array(vec![array(vec![Value::Int(7)])]));
+            assert_eq!(got[1], array(vec![Value::Int(1)]));
+        }
+        _ => panic!("a sync entry makes the batch blocking"),
     }
 }
