@@ -77,6 +77,20 @@ fn time(mut f: impl FnMut()) -> Duration {
 
 fn main() {
     let bytes = payload();
+    // `decode_speed floor N` / `decode_speed ours N`: run one side N times,
+    // for `perf stat` (cycles do not depend on other load on the machine).
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, side, n] = &args[..] {
+        let n: usize = n.parse().expect("a count");
+        for _ in 0..n {
+            if side == "floor" {
+                black_box(quick_xml_floor(black_box(&bytes)));
+            } else {
+                black_box(xmlrpc_proto::decode_response(black_box(&bytes)).expect("decodes"));
+            }
+        }
+        return;
+    }
     let floor = time(|| {
         black_box(quick_xml_floor(black_box(&bytes)));
     });

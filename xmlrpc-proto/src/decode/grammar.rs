@@ -98,8 +98,14 @@ impl Frame {
 #[derive(Debug)]
 enum Container {
     Array(Vec<Value>),
-    /// The struct, and once it is large, the set of its member names.
-    Struct(Struct, Option<HashSet<String>>),
+    /// A struct whose members are `members[start..]` of the shared member
+    /// stack, and once it is large, the set of their names. Members are
+    /// gathered there and moved into a struct of exact size when it closes:
+    /// one allocation per struct instead of a growing vector.
+    Struct {
+        start: usize,
+        seen: Option<HashSet<String>>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +123,8 @@ pub(crate) struct Grammar {
     phase: Phase,
     frames: Vec<Frame>,
     containers: Vec<Container>,
+    /// Members of all open structs, innermost last.
+    members: Vec<(String, Value)>,
     pending: Option<Value>,
     /// Text of the element being collected (references resolved).
     text: String,
@@ -154,6 +162,7 @@ impl Grammar {
             phase: Phase::Prolog,
             frames: Vec::with_capacity(16),
             containers: Vec::new(),
+            members: Vec::new(),
             pending: None,
             text: String::new(),
             scratch: Vec::new(),
@@ -273,7 +282,10 @@ impl Grammar {
                                 return Err(limit(LimitKind::Depth, at));
                             }
                             if tag == Tag::Struct {
-                                self.containers.push(Container::Struct(Struct::new(), None));
+                                self.containers.push(Container::Struct {
+                                    start: self.members.len(),
+                                    seen: None,
+                                });
                                 Frame::Struct
                             } else {
                                 self.containers.push(Container::Array(Vec::new()));
@@ -486,7 +498,14 @@ impl Grammar {
             Frame::Nil(_) => self.pending = Some(Value::Nil),
             Frame::Struct | Frame::Array { data: true } => {
                 self.pending = Some(match self.containers.pop() {
-                    Some(Container::Struct(s, _)) => Value::Struct(s),
+                    Some(Container::Struct { start, .. }) => {
+                        let count = self.members.len().saturating_sub(start);
+                        let mut s = Struct::with_capacity(count);
+                        for (name, value) in self.members.drain(start.min(self.members.len())..) {
+                            s.push(name, value);
+                        }
+                        Value::Struct(s)
+                    }
                     Some(Container::Array(values)) => Value::Array(Array::from(values)),
                     None => return Err(structure(at, "internal: no open container")),
                 });
@@ -555,15 +574,16 @@ impl Grammar {
 
     /// Appends a member to the innermost struct, refusing duplicate names.
     fn add_member(&mut self, name: String, value: Value, at: usize) -> Result<(), Fail> {
-        let Some(Container::Struct(s, seen)) = self.containers.last_mut() else {
+        let Some(Container::Struct { start, seen }) = self.containers.last_mut() else {
             return Err(structure(at, "internal: no open struct"));
         };
+        let open = self.members.get(*start..).unwrap_or_default();
         let duplicate = match seen {
             Some(set) => !set.insert(name.clone()),
             None => {
-                let duplicate = s.contains_key(&name);
-                if !duplicate && s.len() >= LINEAR_MEMBER_CHECK {
-                    let mut set: HashSet<String> = s.keys().map(str::to_owned).collect();
+                let duplicate = open.iter().any(|(n, _)| *n == name);
+                if !duplicate && open.len() >= LINEAR_MEMBER_CHECK {
+                    let mut set: HashSet<String> = open.iter().map(|(n, _)| n.clone()).collect();
                     set.insert(name.clone());
                     *seen = Some(set);
                 }
@@ -574,7 +594,7 @@ impl Grammar {
             let shown: String = name.chars().take(40).collect();
             return Err(structure(at, format!("duplicate struct member `{shown}`")));
         }
-        s.push(name, value);
+        self.members.push((name, value));
         Ok(())
     }
 }

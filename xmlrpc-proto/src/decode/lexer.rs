@@ -323,6 +323,7 @@ fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, 
 /// Only a bad character at the very start is an error: the grammar sees
 /// the good text first, so the first error in byte order wins whether the
 /// input came whole or split.
+#[inline]
 fn valid_prefix(seg: &[u8], start: usize) -> Result<(&str, usize), Fail> {
     match check_chars(seg, start) {
         Ok(s) => Ok((s, seg.len())),
@@ -334,8 +335,22 @@ fn valid_prefix(seg: &[u8], start: usize) -> Result<(&str, usize), Fail> {
     }
 }
 
+/// Bytes that may appear in element and attribute names (non-ASCII ones
+/// too: such names are refused later as unknown, with a better message).
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-') || c >= 0x80;
+        b += 1;
+    }
+    table
+};
+
+#[inline]
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-') || b >= 0x80
+    NAME_BYTES[usize::from(b)]
 }
 
 /// `<name attr="v" ...>`; attributes other than namespace declarations are

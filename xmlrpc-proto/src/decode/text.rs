@@ -25,16 +25,33 @@ pub(crate) fn all_ws(s: &[u8]) -> bool {
 
 /// Checks that `seg` is UTF-8 holding only characters XML 1.0 allows
 /// (no C0 controls but TAB, LF, CR; no U+FFFE/U+FFFF).
+#[inline]
 pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
-    let is_control = |b: u8| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
-    // Fast path, one UTF-8 validation: clean text is by far the common case.
-    if let Ok(s) = std::str::from_utf8(seg) {
-        let clean = !seg.iter().any(|&b| is_control(b))
-            && (seg.is_ascii() || !s.contains(['\u{FFFE}', '\u{FFFF}']));
-        if clean {
-            return Ok(s);
+    // Fast path: one branch-free pass over the bytes, then one UTF-8
+    // validation; clean text is by far the common case.
+    let (mut control, mut high) = (false, false);
+    for &b in seg {
+        control |= is_control(b);
+        high |= b >= 0x80;
+    }
+    if !control {
+        if let Ok(s) = std::str::from_utf8(seg) {
+            if !high || !s.contains(['\u{FFFE}', '\u{FFFF}']) {
+                return Ok(s);
+            }
         }
     }
+    check_chars_slow(seg, at)
+}
+
+/// A C0 control character other than TAB, LF and CR.
+#[inline]
+fn is_control(b: u8) -> bool {
+    b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r'
+}
+
+#[cold]
+fn check_chars_slow(seg: &[u8], at: usize) -> Result<&str, Fail> {
     // Report the first problem in byte order, whatever its class, so the
     // error is the same however the input was split.
     let valid = match std::str::from_utf8(seg) {
