@@ -138,20 +138,22 @@ impl Lexer {
         };
         match second {
             b'/' => {
-                let Some(gt) = memchr(b'>', rest) else {
-                    return Ok(None);
-                };
-                let mut name = &rest[2..gt];
-                while let Some((&last, init)) = name.split_last() {
-                    if !is_ws(last) {
-                        break;
+                // `</name S? >`, scanned by hand: end tags are short.
+                let mut i = 2;
+                while rest.get(i).is_some_and(|&b| is_name_byte(b)) {
+                    i += 1;
+                }
+                let name = &rest[2..i];
+                while rest.get(i).is_some_and(|&b| is_ws(b)) {
+                    i += 1;
+                }
+                match rest.get(i) {
+                    None => Ok(None),
+                    Some(b'>') if !name.is_empty() => {
+                        Ok(Some((Some(Token::End { name }), start + i + 1)))
                     }
-                    name = init;
+                    Some(_) => Err(syntax(start, "malformed end tag")),
                 }
-                if name.is_empty() || !name.iter().all(|&b| is_name_byte(b)) {
-                    return Err(syntax(start, "malformed end tag"));
-                }
-                Ok(Some((Some(Token::End { name }), start + gt + 1)))
             }
             b'?' => {
                 // `<?>` is not a complete PI: search after the `<?`.
@@ -192,9 +194,6 @@ impl Lexer {
                 }
                 Err(syntax(start, "markup declarations are not allowed"))
             }
-            // Without a `>` the tag is surely incomplete: say so after one
-            // SIMD scan instead of parsing attributes again.
-            _ if memchr(b'>', rest).is_none() => Ok(None),
             _ => start_tag(rest, start),
         }
     }

@@ -58,7 +58,7 @@ pub use limits::Limits;
 use encoding::{sniff, Charset, Sniff, Transcoder};
 use error::Fail;
 use grammar::Grammar;
-use lexer::Lexer;
+use lexer::{Lexer, Token};
 
 use crate::{Fault, MethodCall, MethodResponse, Value};
 
@@ -289,6 +289,26 @@ impl Decoder {
         self.grammar.base = self.base;
         loop {
             let step = match self.lexer.next(input, &mut pos, eof) {
+                Ok(Some((Token::Text(raw), at))) if self.grammar.collecting_first_text() => {
+                    // The common `<int>42</int>`: take the text and the end
+                    // tag together, parsing straight from the input.
+                    match self.lexer.next(input, &mut pos, eof) {
+                        Ok(Some((Token::End { name }, end_at))) => {
+                            self.grammar.leaf(raw, at, name, end_at)
+                        }
+                        Ok(Some((next, next_at))) => self
+                            .grammar
+                            .token(Token::Text(raw), at)
+                            .and_then(|()| self.grammar.token(next, next_at)),
+                        Ok(None) => {
+                            let step = self.grammar.token(Token::Text(raw), at);
+                            step.map_err(|f| f.locate(self.base, input))?;
+                            return Ok(pos);
+                        }
+                        // The text comes first in the input, so its error wins.
+                        Err(f) => self.grammar.token(Token::Text(raw), at).and(Err(f)),
+                    }
+                }
                 Ok(Some((token, at))) => self.grammar.token(token, at),
                 Ok(None) => return Ok(pos),
                 Err(f) => Err(f),
