@@ -11,8 +11,8 @@ use std::fmt;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
+use super::declaration::declaration_attributes;
 use super::error::{DecodeErrorKind, Fail};
-use super::lexer::declaration_attributes;
 use super::text::is_ws;
 
 /// Longest XML declaration read while sniffing the encoding.

@@ -7,17 +7,16 @@
 //! is reported the moment it closes.
 
 use std::borrow::Cow;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
+use super::builder::Builder;
 use super::error::{DecodeErrorKind, Fail, LimitKind};
+use super::fault::fault_from;
 use super::lexer::Token;
 use super::tag::{Kind, Tag};
 use super::text::{all_ws, append_text, is_ws, scalar, Scalar};
 use super::{Event, Limits, MessageKind};
-use crate::{Array, Fault, Struct, Value};
-
-/// Structs with more members than this check duplicates with a hash set.
-const LINEAR_MEMBER_CHECK: usize = 8;
+use crate::Value;
 
 /// Text buffers larger than this are moved into the value, not copied.
 const TAKE_TEXT_ABOVE: usize = 64 << 10;
@@ -94,20 +93,6 @@ impl Frame {
     }
 }
 
-/// An array or struct being filled.
-#[derive(Debug)]
-enum Container {
-    Array(Vec<Value>),
-    /// A struct whose members are `members[start..]` of the shared member
-    /// stack, and once it is large, the set of their names. Members are
-    /// gathered there and moved into a struct of exact size when it closes:
-    /// one allocation per struct instead of a growing vector.
-    Struct {
-        start: usize,
-        seen: Option<HashSet<String>>,
-    },
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Prolog,
@@ -122,9 +107,8 @@ pub(crate) struct Grammar {
     limits: Limits,
     phase: Phase,
     frames: Vec<Frame>,
-    containers: Vec<Container>,
-    /// Members of all open structs, innermost last.
-    members: Vec<(String, Value)>,
+    /// Arrays and structs being filled.
+    open: Builder,
     pending: Option<Value>,
     /// Text of the element being collected (references resolved).
     text: String,
@@ -161,8 +145,7 @@ impl Grammar {
             limits,
             phase: Phase::Prolog,
             frames: Vec::with_capacity(16),
-            containers: Vec::new(),
-            members: Vec::new(),
+            open: Builder::default(),
             pending: None,
             text: String::new(),
             scratch: Vec::new(),
@@ -335,17 +318,14 @@ impl Grammar {
                         }
                         Kind::Nil => Frame::Nil(tag),
                         Kind::Struct | Kind::Array => {
-                            if self.containers.len() >= self.limits.max_depth {
+                            if self.open.depth() >= self.limits.max_depth {
                                 return Err(limit(LimitKind::Depth, at));
                             }
                             if tag == Tag::Struct {
-                                self.containers.push(Container::Struct {
-                                    start: self.members.len(),
-                                    seen: None,
-                                });
+                                self.open.open_struct();
                                 Frame::Struct
                             } else {
-                                self.containers.push(Container::Array(Vec::new()));
+                                self.open.open_array();
                                 Frame::Array { data: false }
                             }
                         }
@@ -554,18 +534,9 @@ impl Grammar {
             }
             Frame::Nil(_) => self.pending = Some(Value::Nil),
             Frame::Struct | Frame::Array { data: true } => {
-                self.pending = Some(match self.containers.pop() {
-                    Some(Container::Struct { start, .. }) => {
-                        let count = self.members.len().saturating_sub(start);
-                        let mut s = Struct::with_capacity(count);
-                        for (name, value) in self.members.drain(start.min(self.members.len())..) {
-                            s.push(name, value);
-                        }
-                        Value::Struct(s)
-                    }
-                    Some(Container::Array(values)) => Value::Array(Array::from(values)),
-                    None => return Err(structure(at, "internal: no open container")),
-                });
+                let value = self.open.close();
+                self.pending =
+                    Some(value.ok_or_else(|| structure(at, "internal: no open container"))?);
             }
             Frame::Array { data: false } => {
                 return Err(structure(at, "<array> without <data>"));
@@ -578,7 +549,7 @@ impl Grammar {
                     return Err(structure(at, "<member> without <name>"));
                 };
                 let value = self.take_pending(has_value, "member", at)?;
-                self.add_member(name, value, at)?;
+                self.open.add_member(name, value, at)?;
             }
             Frame::Name => {
                 if let Some(Frame::Member { name, .. }) = self.frames.last_mut() {
@@ -615,63 +586,14 @@ impl Grammar {
     /// Hands a finished `<value>` to the element around it.
     fn deliver(&mut self, value: Value, at: usize) -> Result<(), Fail> {
         match self.frames.last() {
-            Some(Frame::Data) => match self.containers.last_mut() {
-                Some(Container::Array(values)) => {
-                    values.push(value);
-                    Ok(())
-                }
-                _ => Err(structure(at, "internal: no open array")),
-            },
+            Some(Frame::Data) => self
+                .open
+                .push_item(value)
+                .map_err(|_| structure(at, "internal: no open array")),
             _ => {
                 self.pending = Some(value);
                 Ok(())
             }
         }
     }
-
-    /// Appends a member to the innermost struct, refusing duplicate names.
-    fn add_member(&mut self, name: String, value: Value, at: usize) -> Result<(), Fail> {
-        let Some(Container::Struct { start, seen }) = self.containers.last_mut() else {
-            return Err(structure(at, "internal: no open struct"));
-        };
-        let open = self.members.get(*start..).unwrap_or_default();
-        let duplicate = match seen {
-            Some(set) => !set.insert(name.clone()),
-            None => {
-                let duplicate = open.iter().any(|(n, _)| *n == name);
-                if !duplicate && open.len() >= LINEAR_MEMBER_CHECK {
-                    let mut set: HashSet<String> = open.iter().map(|(n, _)| n.clone()).collect();
-                    set.insert(name.clone());
-                    *seen = Some(set);
-                }
-                duplicate
-            }
-        };
-        if duplicate {
-            let shown: String = name.chars().take(40).collect();
-            return Err(structure(at, format!("duplicate struct member `{shown}`")));
-        }
-        self.members.push((name, value));
-        Ok(())
-    }
-}
-
-/// The fault in a `<fault>`'s value (SPEC rule 4): `faultCode` int and
-/// `faultString` string in either order; other members are ignored.
-fn fault_from(value: Value, at: usize) -> Result<Fault, Fail> {
-    let Value::Struct(s) = value else {
-        return Err(structure(at, "<fault> value is not a <struct>"));
-    };
-    let code = match s.get("faultCode") {
-        Some(Value::Int(code)) => *code,
-        Some(Value::I8(code)) => {
-            i32::try_from(*code).map_err(|_| structure(at, "faultCode out of 32-bit range"))?
-        }
-        _ => return Err(structure(at, "<fault> without an int faultCode")),
-    };
-    let message = match s.get("faultString") {
-        Some(Value::String(m)) => m.clone(),
-        _ => return Err(structure(at, "<fault> without a string faultString")),
-    };
-    Ok(Fault::new(code, message))
 }

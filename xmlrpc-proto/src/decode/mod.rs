@@ -44,8 +44,11 @@
 //! verbatim. Line ends are normalised to LF as XML requires; a CR sent as
 //! `&#xD;` survives.
 
+mod builder;
+mod declaration;
 mod encoding;
 mod error;
+mod fault;
 mod grammar;
 mod lexer;
 mod limits;
