@@ -38,6 +38,12 @@
 //! - a typed value with invalid text: `InvalidValue` (-32600);
 //! - any of [`Limits`]: `LimitExceeded` naming the field (-32600).
 //!
+//! Namespaces: declarations are tolerated anywhere; the `ex:` prefix is read
+//! as Apache's extension namespace whatever URI it is bound to (Apache binds
+//! it on the root), and every other prefix is refused. `ex:serializable` and
+//! `ex:dom` are refused unread, except as an extra member of a `<fault>`
+//! (Apache's `faultCause`), where they are skipped unread.
+//!
 //! Typed scalars (`int`, `i4`, `i8`, `boolean`, `double`,
 //! `dateTime.iso8601`, `base64` and the `ex:` numbers) may have XML
 //! whitespace around their text; `<string>` and bare `<value>` text are kept
