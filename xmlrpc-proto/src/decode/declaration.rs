@@ -16,6 +16,7 @@ fn syntax(at: usize, msg: &'static str) -> Fail {
 pub(crate) fn check_declaration(body: &[u8], start: usize) -> Result<(), Fail> {
     let attrs =
         declaration_attributes(body).ok_or_else(|| syntax(start, "malformed XML declaration"))?;
+    let attrs = attrs.as_slice();
     let mut names = attrs.iter().map(|(n, _)| *n);
     let ok_order = matches!(
         (names.next(), names.next(), names.next(), names.next()),
@@ -46,11 +47,27 @@ pub(crate) fn check_declaration(body: &[u8], start: usize) -> Result<(), Fail> {
     Ok(())
 }
 
-/// The `name="value"` pairs of a declaration body, or `None` if malformed.
-/// Shared with encoding sniffing, which reads the declaration before the
-/// encoding is known (it is ASCII in every supported 8-bit encoding).
-pub(crate) fn declaration_attributes(body: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    let mut out = Vec::new();
+/// At most three `name="value"` pairs, without allocating.
+pub(crate) struct Attributes<'a> {
+    items: [(&'a [u8], &'a [u8]); 3],
+    len: usize,
+}
+
+impl<'a> Attributes<'a> {
+    pub(crate) fn as_slice(&self) -> &[(&'a [u8], &'a [u8])] {
+        &self.items[..self.len]
+    }
+}
+
+/// The `name="value"` pairs of a declaration body, or `None` if malformed
+/// (more than three pairs is malformed too). Shared with encoding sniffing,
+/// which reads the declaration before the encoding is known (it is ASCII in
+/// every supported 8-bit encoding).
+pub(crate) fn declaration_attributes(body: &[u8]) -> Option<Attributes<'_>> {
+    let mut out = Attributes {
+        items: [(&[], &[]); 3],
+        len: 0,
+    };
     let mut i = 0;
     loop {
         let before = i;
@@ -80,7 +97,8 @@ pub(crate) fn declaration_attributes(body: &[u8]) -> Option<Vec<(&[u8], &[u8])>>
         }
         let quote = *body.get(i).filter(|&&q| q == b'"' || q == b'\'')?;
         let len = memchr(quote, &body[i + 1..])?;
-        out.push((name, &body[i + 1..i + 1 + len]));
+        *out.items.get_mut(out.len)? = (name, &body[i + 1..i + 1 + len]);
+        out.len += 1;
         i += len + 2;
     }
 }

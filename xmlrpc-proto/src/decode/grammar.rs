@@ -152,7 +152,7 @@ impl Grammar {
             elements: 0,
             text_at: 0,
             base: 0,
-            events: VecDeque::new(),
+            events: VecDeque::with_capacity(8),
         }
     }
 

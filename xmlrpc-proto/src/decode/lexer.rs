@@ -13,11 +13,11 @@
 //! the caller never re-scans a growing tail: time stays linear even when
 //! input comes one byte at a time. Tags are bounded by `max_tag`.
 
-use memchr::{memchr, memmem};
+use memchr::memchr;
 
 use super::declaration::check_declaration;
 use super::error::{DecodeErrorKind, Fail};
-use super::text::{check_chars, is_ws};
+use super::text::{check_chars, find, is_ws};
 
 /// One lexical item, borrowing from the input.
 #[derive(Debug, PartialEq, Eq)]
@@ -140,14 +140,9 @@ impl Lexer {
         match second {
             b'/' => {
                 // `</name S? >`, scanned by hand: end tags are short.
-                let mut i = 2;
-                while rest.get(i).is_some_and(|&b| is_name_byte(b)) {
-                    i += 1;
-                }
+                let i = name_end(rest, 2);
                 let name = &rest[2..i];
-                while rest.get(i).is_some_and(|&b| is_ws(b)) {
-                    i += 1;
-                }
+                let i = ws_end(rest, i);
                 match rest.get(i) {
                     None => Ok(None),
                     Some(b'>') if !name.is_empty() => {
@@ -158,7 +153,7 @@ impl Lexer {
             }
             b'?' => {
                 // `<?>` is not a complete PI: search after the `<?`.
-                let Some(end) = memmem::find(&rest[2..], b"?>").map(|i| i + 2) else {
+                let Some(end) = find(&rest[2..], b"?>").map(|i| i + 2) else {
                     return Ok(None);
                 };
                 let body = &rest[2..end];
@@ -202,7 +197,7 @@ impl Lexer {
     /// Skips comment content; `Some(end)` is how far it got.
     fn comment(&mut self, input: &[u8], start: usize, eof: bool) -> Result<Option<usize>, Fail> {
         let rest = &input[start..];
-        match memmem::find(rest, b"--") {
+        match find(rest, b"--") {
             Some(i) => {
                 check_chars(&rest[..i], start)?;
                 match rest.get(i + 2) {
@@ -235,7 +230,7 @@ impl Lexer {
         eof: bool,
     ) -> Result<Option<(Option<Token<'a>>, usize)>, Fail> {
         let rest = &input[start..];
-        let (cut, next, closed) = match memmem::find(rest, b"]]>") {
+        let (cut, next, closed) = match find(rest, b"]]>") {
             Some(i) => (i, i + 3, true),
             None => {
                 // Keep a possible `]]` and a CR (for CR LF) for the next piece.
@@ -353,14 +348,28 @@ fn is_name_byte(b: u8) -> bool {
     NAME_BYTES[usize::from(b)]
 }
 
+/// The index after the name bytes starting at `from`.
+#[inline]
+fn name_end(s: &[u8], from: usize) -> usize {
+    let tail = s.get(from..).unwrap_or_default();
+    from + tail
+        .iter()
+        .position(|&b| !is_name_byte(b))
+        .unwrap_or(tail.len())
+}
+
+/// The index after the whitespace starting at `from`.
+#[inline]
+fn ws_end(s: &[u8], from: usize) -> usize {
+    let tail = s.get(from..).unwrap_or_default();
+    from + tail.iter().position(|&b| !is_ws(b)).unwrap_or(tail.len())
+}
+
 /// `<name attr="v" ...>`; attributes other than namespace declarations are
 /// refused (SPEC rule 6).
 #[allow(clippy::type_complexity)]
 fn start_tag<'a>(rest: &'a [u8], start: usize) -> Result<Option<(Option<Token<'a>>, usize)>, Fail> {
-    let mut i = 1;
-    while rest.get(i).is_some_and(|&b| is_name_byte(b)) {
-        i += 1;
-    }
+    let mut i = name_end(rest, 1);
     let name = &rest[1..i];
     if name.is_empty() {
         return Err(syntax(start, "malformed start tag"));

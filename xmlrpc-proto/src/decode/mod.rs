@@ -327,20 +327,12 @@ impl Decoder {
     }
 }
 
-/// Runs a whole message through a decoder, handing each event to `on_event`.
-fn decode_whole(
-    bytes: &[u8],
-    kind: MessageKind,
-    limits: Limits,
-    mut on_event: impl FnMut(Event),
-) -> Result<(), DecodeError> {
+/// A decoder that has read all of `bytes`; its events wait to be polled.
+fn decode_whole(bytes: &[u8], kind: MessageKind, limits: Limits) -> Result<Decoder, DecodeError> {
     let mut decoder = Decoder::new(kind, limits);
     decoder.feed(bytes)?;
     decoder.finish()?;
-    while let Some(event) = decoder.poll_event()? {
-        on_event(event);
-    }
-    Ok(())
+    Ok(decoder)
 }
 
 /// Decodes a whole `<methodCall>` with the default (server) limits.
@@ -350,12 +342,17 @@ pub fn decode_call(bytes: &[u8]) -> Result<MethodCall, DecodeError> {
 
 /// Decodes a whole `<methodCall>` with `limits`.
 pub fn decode_call_with(bytes: &[u8], limits: Limits) -> Result<MethodCall, DecodeError> {
-    let mut call = MethodCall::new(String::new(), Vec::new());
-    decode_whole(bytes, MessageKind::Call, limits, |event| match event {
-        Event::MethodName(name) => call.method = name,
-        Event::Param(value) => call.params.push(value),
-        Event::Fault(_) | Event::End => {}
-    })?;
+    let mut decoder = decode_whole(bytes, MessageKind::Call, limits)?;
+    // The events are a name, the params and the end: allocate params once.
+    let count = decoder.grammar.events.len().saturating_sub(2);
+    let mut call = MethodCall::new(String::new(), Vec::with_capacity(count));
+    while let Some(event) = decoder.poll_event()? {
+        match event {
+            Event::MethodName(name) => call.method = name,
+            Event::Param(value) => call.params.push(value),
+            Event::Fault(_) | Event::End => {}
+        }
+    }
     Ok(call)
 }
 
@@ -366,12 +363,15 @@ pub fn decode_response(bytes: &[u8]) -> Result<MethodResponse, DecodeError> {
 
 /// Decodes a whole `<methodResponse>` with `limits`.
 pub fn decode_response_with(bytes: &[u8], limits: Limits) -> Result<MethodResponse, DecodeError> {
+    let mut decoder = decode_whole(bytes, MessageKind::Response, limits)?;
     let mut response = None;
-    decode_whole(bytes, MessageKind::Response, limits, |event| match event {
-        Event::Param(value) => response = Some(MethodResponse::Success(value)),
-        Event::Fault(fault) => response = Some(MethodResponse::Fault(fault)),
-        Event::MethodName(_) | Event::End => {}
-    })?;
+    while let Some(event) = decoder.poll_event()? {
+        match event {
+            Event::Param(value) => response = Some(MethodResponse::Success(value)),
+            Event::Fault(fault) => response = Some(MethodResponse::Fault(fault)),
+            Event::MethodName(_) | Event::End => {}
+        }
+    }
     // The grammar guarantees one param or one fault before End.
     response.ok_or_else(|| {
         DecodeError::new(
