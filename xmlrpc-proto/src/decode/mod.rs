@@ -346,7 +346,8 @@ pub fn decode_call_with(bytes: &[u8], limits: Limits) -> Result<MethodCall, Deco
     // The events are a name, the params and the end: allocate params once.
     let count = decoder.grammar.events.len().saturating_sub(2);
     let mut call = MethodCall::new(String::new(), Vec::with_capacity(count));
-    while let Some(event) = decoder.poll_event()? {
+    // Finished without error: every event is in the queue.
+    for event in decoder.grammar.events.drain(..) {
         match event {
             Event::MethodName(name) => call.method = name,
             Event::Param(value) => call.params.push(value),
@@ -365,7 +366,7 @@ pub fn decode_response(bytes: &[u8]) -> Result<MethodResponse, DecodeError> {
 pub fn decode_response_with(bytes: &[u8], limits: Limits) -> Result<MethodResponse, DecodeError> {
     let mut decoder = decode_whole(bytes, MessageKind::Response, limits)?;
     let mut response = None;
-    while let Some(event) = decoder.poll_event()? {
+    for event in decoder.grammar.events.drain(..) {
         match event {
             Event::Param(value) => response = Some(MethodResponse::Success(value)),
             Event::Fault(fault) => response = Some(MethodResponse::Fault(fault)),
