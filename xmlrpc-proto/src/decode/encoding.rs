@@ -98,8 +98,11 @@ pub(crate) fn sniff(prefix: &[u8], transport: Option<Charset>, eof: bool) -> Res
     if !prefix.starts_with(OPEN) || !is_ws(prefix[OPEN.len()]) {
         return Ok(Sniff::Found(Charset::Utf8, 0));
     }
-    let Some(end) = find(prefix, b"?>") else {
-        if prefix.len() > MAX_DECLARATION {
+    // Only the first MAX_DECLARATION bytes are searched, so the outcome
+    // does not depend on how much input the first chunk held.
+    let window = &prefix[..prefix.len().min(MAX_DECLARATION)];
+    let Some(end) = find(window, b"?>") else {
+        if prefix.len() >= MAX_DECLARATION {
             return Err(Fail::new(
                 DecodeErrorKind::Syntax,
                 0,
