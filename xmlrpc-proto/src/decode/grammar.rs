@@ -122,6 +122,16 @@ pub(crate) struct Grammar {
     pub(crate) events: VecDeque<Event>,
 }
 
+/// True when `s` holds `&` or CR (text that needs more than a copy). Most
+/// leaf texts are short, where an inline loop beats a memchr call.
+#[inline]
+fn has_reference_or_cr(s: &[u8]) -> bool {
+    if s.len() > 64 {
+        return memchr::memchr2(b'&', b'\r', s).is_some();
+    }
+    s.iter().any(|&b| b == b'&' || b == b'\r')
+}
+
 /// Byte equality for short names: an inline loop beats a `memcmp` call.
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
@@ -210,7 +220,7 @@ impl Grammar {
         end_at: usize,
     ) -> Result<(), Fail> {
         let plain = self.text.is_empty()
-            && memchr::memchr2(b'&', b'\r', raw.as_bytes()).is_none()
+            && !has_reference_or_cr(raw.as_bytes())
             && raw.len() <= self.limits.max_text_size;
         let closes = self
             .frames
