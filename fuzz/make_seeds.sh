@@ -7,7 +7,7 @@ dump=$(mktemp -d)
 trap 'rm -rf "$dump"' EXIT
 XMLRPC_SEED_DIR="$dump" cargo test -q --manifest-path ../Cargo.toml -p xmlrpc-proto --test spec_vectors >/dev/null
 cp ../xmlrpc-proto/tests/vectors/interop/*.xml "$dump"/
-rm -rf seeds/decode_call seeds/decode_response seeds/split_invariance seeds/roundtrip
+rm -rf seeds/decode_call seeds/decode_response seeds/split_invariance
 mkdir -p seeds/decode_call seeds/decode_response seeds/split_invariance seeds/roundtrip
 for f in "$dump"/*.xml; do
     name=$(basename "$f")
@@ -20,8 +20,9 @@ for f in "$dump"/*.xml; do
     fi
     { printf "$kind\x07"; cat "$f"; } > "seeds/split_invariance/$name"
 done
-# roundtrip reads structured bytes; a few fixed ones start it off.
+# roundtrip reads structured bytes; a few random ones (made once, then
+# kept) start it off.
 for i in 1 2 3 4 5 6 7 8; do
-    head -c $((32 * i)) /dev/urandom > "seeds/roundtrip/random-$i"
+    [[ -f seeds/roundtrip/random-$i ]] || head -c $((32 * i)) /dev/urandom > "seeds/roundtrip/random-$i"
 done
 echo "seeds: $(find seeds -type f | wc -l) files, $(du -sh seeds | cut -f1)"

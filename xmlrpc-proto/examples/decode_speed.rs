@@ -10,7 +10,9 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use bytes::BytesMut;
-use xmlrpc_proto::{encode_response, DateTime, MethodResponse, Struct, Value};
+use xmlrpc_proto::{
+    encode_call, encode_response, DateTime, MethodCall, MethodResponse, Struct, Value,
+};
 
 /// The benchmark payload (as in the bench crate): an array of 2,500 structs
 /// with int, string, double, boolean and dateTime members, ~1.08 MB.
@@ -47,6 +49,22 @@ fn payload() -> Vec<u8> {
     out.to_vec()
 }
 
+/// The bench crate's small call: 5 params of mixed types, ~400 bytes.
+fn small_call() -> Vec<u8> {
+    let mut options = Struct::new();
+    options.push("limit", Value::Int(50));
+    let params = vec![
+        Value::Int(20240229),
+        Value::from("shelf-17 & annex"),
+        Value::Double(0.875),
+        Value::Bool(false),
+        Value::Struct(options),
+    ];
+    let mut out = BytesMut::new();
+    encode_call(&MethodCall::new("items.search", params), &mut out).expect("encodes");
+    out.to_vec()
+}
+
 fn quick_xml_floor(bytes: &[u8]) -> usize {
     let mut reader = Reader::from_reader(bytes);
     let mut n = 0;
@@ -77,6 +95,23 @@ fn time(mut f: impl FnMut()) -> Duration {
 
 fn main() {
     let bytes = payload();
+    // `decode_speed floor N` / `decode_speed ours N`: run one side N times,
+    // for `perf stat` (cycles do not depend on other load on the machine).
+    let args: Vec<String> = std::env::args().collect();
+    let small = small_call();
+    if let [_, side, n] = &args[..] {
+        let n: usize = n.parse().expect("a count");
+        for _ in 0..n {
+            if side == "small" {
+                black_box(xmlrpc_proto::decode_call(black_box(&small)).expect("decodes"));
+            } else if side == "floor" {
+                black_box(quick_xml_floor(black_box(&bytes)));
+            } else {
+                black_box(xmlrpc_proto::decode_response(black_box(&bytes)).expect("decodes"));
+            }
+        }
+        return;
+    }
     let floor = time(|| {
         black_box(quick_xml_floor(black_box(&bytes)));
     });

@@ -406,6 +406,25 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Display then parse gives the same value, for every valid field set.
+        #[test]
+        fn display_parses_back(
+            (y, mo, d, h, mi, s) in (0u16..=9999, 1u8..=12, 1u8..=31, 0u8..=23, 0u8..=59, 0u8..=60),
+            nanos in proptest::prop_oneof![proptest::strategy::Just(0u32), 0u32..1_000_000_000],
+            offset in proptest::option::of(-1439i16..=1439),
+        ) {
+            if let Ok(dt) = DateTime::new(y, mo, d, h, mi, s) {
+                let dt = dt.with_nanosecond(nanos).unwrap().with_offset_minutes(offset).unwrap();
+                let text = dt.to_string();
+                proptest::prop_assert_eq!(text.parse::<DateTime>(), Ok(dt), "{}", text);
+                proptest::prop_assert!(text.len() >= 17 && text.as_bytes()[8] == b'T');
+            } else {
+                proptest::prop_assert!(d > 28, "only day-of-month overflows are refused here");
+            }
+        }
+    }
+
     #[test]
     fn builders_check_ranges() {
         let dt = DateTime::new(2020, 1, 1, 0, 0, 0).unwrap();

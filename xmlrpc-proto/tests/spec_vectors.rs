@@ -210,6 +210,7 @@ fn rules_1_to_6_messages() {
         5 c "declaration with encoding and standalone": "<?xml version='1.0' encoding='UTF-8' standalone='yes'?><methodCall><methodName>m</methodName></methodCall>" => Call("m", vec![]),
         5 c "declaration not at start": " <?xml version=\"1.0\"?><methodCall><methodName>m</methodName></methodCall>" => E(K::Syntax),
         5 c "declaration after root": "<methodCall><methodName>m</methodName></methodCall><?xml version=\"1.0\"?>" => E(K::Syntax),
+        5 c "declaration longer than 1 KiB": format!("<?xml version=\"1.0\"{}?><methodCall><methodName>m</methodName></methodCall>", " ".repeat(1100)) => E(K::Syntax),
         5 c "DOCTYPE": "<!DOCTYPE methodCall [<!ENTITY x \"y\">]><methodCall><methodName>&x;</methodName></methodCall>" => E(K::Syntax),
         5 c "billion laughs": "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><methodCall><methodName>&lol2;</methodName></methodCall>" => E(K::Syntax),
         5 c "processing instruction": "<methodCall><?php echo 1 ?><methodName>m</methodName></methodCall>" => E(K::Syntax),

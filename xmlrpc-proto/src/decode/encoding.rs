@@ -11,9 +11,9 @@ use std::fmt;
 
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
+use super::declaration::declaration_attributes;
 use super::error::{DecodeErrorKind, Fail};
-use super::lexer::declaration_attributes;
-use super::text::is_ws;
+use super::text::{find, is_ws};
 
 /// Longest XML declaration read while sniffing the encoding.
 const MAX_DECLARATION: usize = 1024;
@@ -98,8 +98,11 @@ pub(crate) fn sniff(prefix: &[u8], transport: Option<Charset>, eof: bool) -> Res
     if !prefix.starts_with(OPEN) || !is_ws(prefix[OPEN.len()]) {
         return Ok(Sniff::Found(Charset::Utf8, 0));
     }
-    let Some(end) = memchr::memmem::find(prefix, b"?>") else {
-        if prefix.len() > MAX_DECLARATION {
+    // Only the first MAX_DECLARATION bytes are searched, so the outcome
+    // does not depend on how much input the first chunk held.
+    let window = &prefix[..prefix.len().min(MAX_DECLARATION)];
+    let Some(end) = find(window, b"?>") else {
+        if prefix.len() >= MAX_DECLARATION {
             return Err(Fail::new(
                 DecodeErrorKind::Syntax,
                 0,
@@ -115,7 +118,7 @@ pub(crate) fn sniff(prefix: &[u8], transport: Option<Charset>, eof: bool) -> Res
     };
     let attrs = declaration_attributes(&prefix[OPEN.len()..end])
         .ok_or_else(|| Fail::new(DecodeErrorKind::Syntax, 0, "malformed XML declaration"))?;
-    let Some((_, label)) = attrs.iter().find(|(n, _)| *n == b"encoding") else {
+    let Some((_, label)) = attrs.as_slice().iter().find(|(n, _)| *n == b"encoding") else {
         return Ok(Sniff::Found(Charset::Utf8, 0));
     };
     let charset = Charset::from_label(label)?;

@@ -138,9 +138,14 @@ impl std::error::Error for DecodeError {}
 
 /// A failure found inside the decoder, before it is placed in the input:
 /// `at` is relative to the slice being lexed; the decoder adds the offset
-/// and the excerpt when it turns this into a [`DecodeError`].
+/// and the excerpt when it turns this into a [`DecodeError`]. Boxed, so the
+/// `Result`s of the per-token hot path stay one word wide.
 #[derive(Debug)]
-pub(crate) struct Fail {
+pub(crate) struct Fail(Box<FailData>);
+
+/// What a [`Fail`] holds.
+#[derive(Debug)]
+pub(crate) struct FailData {
     pub(crate) kind: DecodeErrorKind,
     pub(crate) at: usize,
     pub(crate) msg: std::borrow::Cow<'static, str>,
@@ -149,36 +154,50 @@ pub(crate) struct Fail {
     pub(crate) absolute: Option<u64>,
 }
 
+impl std::ops::Deref for Fail {
+    type Target = FailData;
+    fn deref(&self) -> &FailData {
+        &self.0
+    }
+}
+
 impl Fail {
+    #[cold]
     pub(crate) fn new(
         kind: DecodeErrorKind,
         at: usize,
         msg: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Self {
-        Fail {
+        Fail(Box::new(FailData {
             kind,
             at,
             msg: msg.into(),
             absolute: None,
-        }
+        }))
     }
 
     /// This failure placed at absolute offset `offset` instead.
     pub(crate) fn at_absolute(mut self, offset: u64) -> Self {
-        self.absolute = Some(offset);
+        self.0.absolute = Some(offset);
         self
     }
 
     /// Places this failure: `base` is the absolute offset of `input[0]`.
     pub(crate) fn locate(self, base: u64, input: &[u8]) -> DecodeError {
-        if let Some(offset) = self.absolute {
+        let FailData {
+            kind,
+            at,
+            msg,
+            absolute,
+        } = *self.0;
+        if let Some(offset) = absolute {
             let context = usize::try_from(offset.saturating_sub(base))
                 .ok()
                 .and_then(|i| input.get(i..))
                 .unwrap_or(&[]);
-            return DecodeError::new(self.kind, offset, self.msg, context);
+            return DecodeError::new(kind, offset, msg, context);
         }
-        let at = self.at.min(input.len());
-        DecodeError::new(self.kind, base + at as u64, self.msg, &input[at..])
+        let at = at.min(input.len());
+        DecodeError::new(kind, base + at as u64, msg, &input[at..])
     }
 }

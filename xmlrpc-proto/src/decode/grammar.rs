@@ -7,17 +7,16 @@
 //! is reported the moment it closes.
 
 use std::borrow::Cow;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
+use super::builder::Builder;
 use super::error::{DecodeErrorKind, Fail, LimitKind};
+use super::fault::fault_from;
 use super::lexer::Token;
 use super::tag::{Kind, Tag};
 use super::text::{all_ws, append_text, is_ws, scalar, Scalar};
 use super::{Event, Limits, MessageKind};
-use crate::{Array, Fault, Struct, Value};
-
-/// Structs with more members than this check duplicates with a hash set.
-const LINEAR_MEMBER_CHECK: usize = 8;
+use crate::Value;
 
 /// Text buffers larger than this are moved into the value, not copied.
 const TAKE_TEXT_ABOVE: usize = 64 << 10;
@@ -94,14 +93,6 @@ impl Frame {
     }
 }
 
-/// An array or struct being filled.
-#[derive(Debug)]
-enum Container {
-    Array(Vec<Value>),
-    /// The struct, and once it is large, the set of its member names.
-    Struct(Struct, Option<HashSet<String>>),
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     Prolog,
@@ -116,7 +107,8 @@ pub(crate) struct Grammar {
     limits: Limits,
     phase: Phase,
     frames: Vec<Frame>,
-    containers: Vec<Container>,
+    /// Arrays and structs being filled.
+    open: Builder,
     pending: Option<Value>,
     /// Text of the element being collected (references resolved).
     text: String,
@@ -128,6 +120,22 @@ pub(crate) struct Grammar {
     /// Absolute offset of the input slice being lexed (set by the decoder).
     pub(crate) base: u64,
     pub(crate) events: VecDeque<Event>,
+}
+
+/// True when `s` holds `&` or CR (text that needs more than a copy). Most
+/// leaf texts are short, where an inline loop beats a memchr call.
+#[inline]
+fn has_reference_or_cr(s: &[u8]) -> bool {
+    if s.len() > 64 {
+        return memchr::memchr2(b'&', b'\r', s).is_some();
+    }
+    s.iter().any(|&b| b == b'&' || b == b'\r')
+}
+
+/// Byte equality for short names: an inline loop beats a `memcmp` call.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 fn first_non_ws(raw: &str) -> usize {
@@ -153,14 +161,14 @@ impl Grammar {
             limits,
             phase: Phase::Prolog,
             frames: Vec::with_capacity(16),
-            containers: Vec::new(),
+            open: Builder::default(),
             pending: None,
             text: String::new(),
             scratch: Vec::new(),
             elements: 0,
             text_at: 0,
             base: 0,
-            events: VecDeque::new(),
+            events: VecDeque::with_capacity(8),
         }
     }
 
@@ -192,6 +200,63 @@ impl Grammar {
                 ))
             }
         }
+    }
+
+    /// True when a text token would be the first text of an element that
+    /// collects it (the case [`Grammar::leaf`] speeds up).
+    pub(crate) fn collecting_first_text(&self) -> bool {
+        self.text.is_empty() && self.frames.last().is_some_and(Frame::collects_text)
+    }
+
+    /// A text token directly followed by an end tag. When the text needs no
+    /// reference or line-end handling and the end tag closes the element,
+    /// the value is made straight from `raw`; otherwise this is the same as
+    /// the two tokens one after the other.
+    pub(crate) fn leaf(
+        &mut self,
+        raw: &str,
+        at: usize,
+        end: &[u8],
+        end_at: usize,
+    ) -> Result<(), Fail> {
+        let plain = self.text.is_empty()
+            && !has_reference_or_cr(raw.as_bytes())
+            && raw.len() <= self.limits.max_text_size;
+        let closes = self
+            .frames
+            .last()
+            .is_some_and(|f| f.collects_text() && same(f.tag().name().as_bytes(), end));
+        if !(plain && closes) {
+            self.text(raw, true, at)?;
+            return self.end(end, end_at);
+        }
+        match self.frames.pop() {
+            Some(Frame::Scalar(_, Scalar::String)) => {
+                self.pending = Some(Value::String(raw.to_owned()));
+            }
+            Some(Frame::Scalar(_, kind)) => {
+                self.pending = Some(scalar(kind, raw, &mut self.scratch, end_at)?);
+            }
+            Some(Frame::Value { typed: false }) => {
+                self.deliver(Value::String(raw.to_owned()), end_at)?;
+            }
+            Some(Frame::Name) => {
+                if let Some(Frame::Member { name, .. }) = self.frames.last_mut() {
+                    *name = Some(raw.to_owned());
+                }
+            }
+            Some(Frame::MethodName) => {
+                // Never empty: a text token holds at least one byte.
+                self.events.push_back(Event::MethodName(raw.to_owned()));
+            }
+            other => {
+                return Err(structure(
+                    end_at,
+                    format!("internal: leaf fast path on {other:?}"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn text(&mut self, raw: &str, references: bool, at: usize) -> Result<(), Fail> {
@@ -269,14 +334,14 @@ impl Grammar {
                         }
                         Kind::Nil => Frame::Nil(tag),
                         Kind::Struct | Kind::Array => {
-                            if self.containers.len() >= self.limits.max_depth {
+                            if self.open.depth() >= self.limits.max_depth {
                                 return Err(limit(LimitKind::Depth, at));
                             }
                             if tag == Tag::Struct {
-                                self.containers.push(Container::Struct(Struct::new(), None));
+                                self.open.open_struct();
                                 Frame::Struct
                             } else {
-                                self.containers.push(Container::Array(Vec::new()));
+                                self.open.open_array();
                                 Frame::Array { data: false }
                             }
                         }
@@ -416,7 +481,7 @@ impl Grammar {
             ));
         };
         let expected = frame.tag().name();
-        if name != expected.as_bytes() {
+        if !same(name, expected.as_bytes()) {
             return Err(Fail::new(
                 DecodeErrorKind::Syntax,
                 at,
@@ -485,11 +550,9 @@ impl Grammar {
             }
             Frame::Nil(_) => self.pending = Some(Value::Nil),
             Frame::Struct | Frame::Array { data: true } => {
-                self.pending = Some(match self.containers.pop() {
-                    Some(Container::Struct(s, _)) => Value::Struct(s),
-                    Some(Container::Array(values)) => Value::Array(Array::from(values)),
-                    None => return Err(structure(at, "internal: no open container")),
-                });
+                let value = self.open.close();
+                self.pending =
+                    Some(value.ok_or_else(|| structure(at, "internal: no open container"))?);
             }
             Frame::Array { data: false } => {
                 return Err(structure(at, "<array> without <data>"));
@@ -502,7 +565,7 @@ impl Grammar {
                     return Err(structure(at, "<member> without <name>"));
                 };
                 let value = self.take_pending(has_value, "member", at)?;
-                self.add_member(name, value, at)?;
+                self.open.add_member(name, value, at)?;
             }
             Frame::Name => {
                 if let Some(Frame::Member { name, .. }) = self.frames.last_mut() {
@@ -539,62 +602,14 @@ impl Grammar {
     /// Hands a finished `<value>` to the element around it.
     fn deliver(&mut self, value: Value, at: usize) -> Result<(), Fail> {
         match self.frames.last() {
-            Some(Frame::Data) => match self.containers.last_mut() {
-                Some(Container::Array(values)) => {
-                    values.push(value);
-                    Ok(())
-                }
-                _ => Err(structure(at, "internal: no open array")),
-            },
+            Some(Frame::Data) => self
+                .open
+                .push_item(value)
+                .map_err(|_| structure(at, "internal: no open array")),
             _ => {
                 self.pending = Some(value);
                 Ok(())
             }
         }
     }
-
-    /// Appends a member to the innermost struct, refusing duplicate names.
-    fn add_member(&mut self, name: String, value: Value, at: usize) -> Result<(), Fail> {
-        let Some(Container::Struct(s, seen)) = self.containers.last_mut() else {
-            return Err(structure(at, "internal: no open struct"));
-        };
-        let duplicate = match seen {
-            Some(set) => !set.insert(name.clone()),
-            None => {
-                let duplicate = s.contains_key(&name);
-                if !duplicate && s.len() >= LINEAR_MEMBER_CHECK {
-                    let mut set: HashSet<String> = s.keys().map(str::to_owned).collect();
-                    set.insert(name.clone());
-                    *seen = Some(set);
-                }
-                duplicate
-            }
-        };
-        if duplicate {
-            let shown: String = name.chars().take(40).collect();
-            return Err(structure(at, format!("duplicate struct member `{shown}`")));
-        }
-        s.push(name, value);
-        Ok(())
-    }
-}
-
-/// The fault in a `<fault>`'s value (SPEC rule 4): `faultCode` int and
-/// `faultString` string in either order; other members are ignored.
-fn fault_from(value: Value, at: usize) -> Result<Fault, Fail> {
-    let Value::Struct(s) = value else {
-        return Err(structure(at, "<fault> value is not a <struct>"));
-    };
-    let code = match s.get("faultCode") {
-        Some(Value::Int(code)) => *code,
-        Some(Value::I8(code)) => {
-            i32::try_from(*code).map_err(|_| structure(at, "faultCode out of 32-bit range"))?
-        }
-        _ => return Err(structure(at, "<fault> without an int faultCode")),
-    };
-    let message = match s.get("faultString") {
-        Some(Value::String(m)) => m.clone(),
-        _ => return Err(structure(at, "<fault> without a string faultString")),
-    };
-    Ok(Fault::new(code, message))
 }

@@ -13,10 +13,11 @@
 //! the caller never re-scans a growing tail: time stays linear even when
 //! input comes one byte at a time. Tags are bounded by `max_tag`.
 
-use memchr::{memchr, memmem};
+use memchr::memchr;
 
+use super::declaration::check_declaration;
 use super::error::{DecodeErrorKind, Fail};
-use super::text::{check_chars, is_ws};
+use super::text::{check_chars, find, is_ws};
 
 /// One lexical item, borrowing from the input.
 #[derive(Debug, PartialEq, Eq)]
@@ -138,24 +139,21 @@ impl Lexer {
         };
         match second {
             b'/' => {
-                let Some(gt) = memchr(b'>', rest) else {
-                    return Ok(None);
-                };
-                let mut name = &rest[2..gt];
-                while let Some((&last, init)) = name.split_last() {
-                    if !is_ws(last) {
-                        break;
+                // `</name S? >`, scanned by hand: end tags are short.
+                let i = name_end(rest, 2);
+                let name = &rest[2..i];
+                let i = ws_end(rest, i);
+                match rest.get(i) {
+                    None => Ok(None),
+                    Some(b'>') if !name.is_empty() => {
+                        Ok(Some((Some(Token::End { name }), start + i + 1)))
                     }
-                    name = init;
+                    Some(_) => Err(syntax(start, "malformed end tag")),
                 }
-                if name.is_empty() || !name.iter().all(|&b| is_name_byte(b)) {
-                    return Err(syntax(start, "malformed end tag"));
-                }
-                Ok(Some((Some(Token::End { name }), start + gt + 1)))
             }
             b'?' => {
                 // `<?>` is not a complete PI: search after the `<?`.
-                let Some(end) = memmem::find(&rest[2..], b"?>").map(|i| i + 2) else {
+                let Some(end) = find(&rest[2..], b"?>").map(|i| i + 2) else {
                     return Ok(None);
                 };
                 let body = &rest[2..end];
@@ -192,9 +190,6 @@ impl Lexer {
                 }
                 Err(syntax(start, "markup declarations are not allowed"))
             }
-            // Without a `>` the tag is surely incomplete: say so after one
-            // SIMD scan instead of parsing attributes again.
-            _ if memchr(b'>', rest).is_none() => Ok(None),
             _ => start_tag(rest, start),
         }
     }
@@ -202,7 +197,7 @@ impl Lexer {
     /// Skips comment content; `Some(end)` is how far it got.
     fn comment(&mut self, input: &[u8], start: usize, eof: bool) -> Result<Option<usize>, Fail> {
         let rest = &input[start..];
-        match memmem::find(rest, b"--") {
+        match find(rest, b"--") {
             Some(i) => {
                 check_chars(&rest[..i], start)?;
                 match rest.get(i + 2) {
@@ -235,7 +230,7 @@ impl Lexer {
         eof: bool,
     ) -> Result<Option<(Option<Token<'a>>, usize)>, Fail> {
         let rest = &input[start..];
-        let (cut, next, closed) = match memmem::find(rest, b"]]>") {
+        let (cut, next, closed) = match find(rest, b"]]>") {
             Some(i) => (i, i + 3, true),
             None => {
                 // Keep a possible `]]` and a CR (for CR LF) for the next piece.
@@ -323,6 +318,7 @@ fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, 
 /// Only a bad character at the very start is an error: the grammar sees
 /// the good text first, so the first error in byte order wins whether the
 /// input came whole or split.
+#[inline]
 fn valid_prefix(seg: &[u8], start: usize) -> Result<(&str, usize), Fail> {
     match check_chars(seg, start) {
         Ok(s) => Ok((s, seg.len())),
@@ -334,18 +330,46 @@ fn valid_prefix(seg: &[u8], start: usize) -> Result<(&str, usize), Fail> {
     }
 }
 
+/// Bytes that may appear in element and attribute names (non-ASCII ones
+/// too: such names are refused later as unknown, with a better message).
+static NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'.' | b'-') || c >= 0x80;
+        b += 1;
+    }
+    table
+};
+
+#[inline]
 fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'.' | b'-') || b >= 0x80
+    NAME_BYTES[usize::from(b)]
+}
+
+/// The index after the name bytes starting at `from`.
+#[inline]
+fn name_end(s: &[u8], from: usize) -> usize {
+    let tail = s.get(from..).unwrap_or_default();
+    from + tail
+        .iter()
+        .position(|&b| !is_name_byte(b))
+        .unwrap_or(tail.len())
+}
+
+/// The index after the whitespace starting at `from`.
+#[inline]
+fn ws_end(s: &[u8], from: usize) -> usize {
+    let tail = s.get(from..).unwrap_or_default();
+    from + tail.iter().position(|&b| !is_ws(b)).unwrap_or(tail.len())
 }
 
 /// `<name attr="v" ...>`; attributes other than namespace declarations are
 /// refused (SPEC rule 6).
 #[allow(clippy::type_complexity)]
 fn start_tag<'a>(rest: &'a [u8], start: usize) -> Result<Option<(Option<Token<'a>>, usize)>, Fail> {
-    let mut i = 1;
-    while rest.get(i).is_some_and(|&b| is_name_byte(b)) {
-        i += 1;
-    }
+    let mut i = name_end(rest, 1);
     let name = &rest[1..i];
     if name.is_empty() {
         return Err(syntax(start, "malformed start tag"));
@@ -437,80 +461,6 @@ fn attribute(rest: &[u8], mut i: usize, start: usize) -> Result<Option<usize>, F
         None => Ok(Some(next)),
         Some(&b) if is_ws(b) || b == b'>' || b == b'/' => Ok(Some(next)),
         Some(_) => Err(syntax(start + next, "malformed start tag")),
-    }
-}
-
-/// Checks the pseudo-attributes of `<?xml ...?>`: `version` first, then
-/// optional `encoding` and `standalone`.
-fn check_declaration(body: &[u8], start: usize) -> Result<(), Fail> {
-    let attrs =
-        declaration_attributes(body).ok_or_else(|| syntax(start, "malformed XML declaration"))?;
-    let mut names = attrs.iter().map(|(n, _)| *n);
-    let ok_order = matches!(
-        (names.next(), names.next(), names.next(), names.next()),
-        (Some(b"version"), None, None, None)
-            | (
-                Some(b"version"),
-                Some(b"encoding" | b"standalone"),
-                None,
-                None
-            )
-            | (
-                Some(b"version"),
-                Some(b"encoding"),
-                Some(b"standalone"),
-                None
-            )
-    );
-    if !ok_order {
-        return Err(syntax(start, "malformed XML declaration"));
-    }
-    let version = attrs[0].1;
-    if version.len() < 3
-        || !version.starts_with(b"1.")
-        || !version[2..].iter().all(u8::is_ascii_digit)
-    {
-        return Err(syntax(start, "unsupported XML version"));
-    }
-    Ok(())
-}
-
-/// The `name="value"` pairs of a declaration body, or `None` if malformed.
-/// Shared with encoding sniffing, which reads the declaration before the
-/// encoding is known (it is ASCII in every supported 8-bit encoding).
-pub(crate) fn declaration_attributes(body: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    loop {
-        let before = i;
-        while body.get(i).is_some_and(|&b| is_ws(b)) {
-            i += 1;
-        }
-        if i == body.len() {
-            return Some(out);
-        }
-        if i == before {
-            return None; // pseudo-attributes are separated by whitespace
-        }
-        let n0 = i;
-        while body.get(i).is_some_and(|b| b.is_ascii_alphabetic()) {
-            i += 1;
-        }
-        let name = &body[n0..i];
-        while body.get(i).is_some_and(|&b| is_ws(b)) {
-            i += 1;
-        }
-        if body.get(i) != Some(&b'=') {
-            return None;
-        }
-        i += 1;
-        while body.get(i).is_some_and(|&b| is_ws(b)) {
-            i += 1;
-        }
-        let quote = *body.get(i).filter(|&&q| q == b'"' || q == b'\'')?;
-        let len = memchr(quote, &body[i + 1..])?;
-        out.push((name, &body[i + 1..i + 1 + len]));
-        i += len + 2;
     }
 }
 

@@ -38,14 +38,23 @@
 //! - a typed value with invalid text: `InvalidValue` (-32600);
 //! - any of [`Limits`]: `LimitExceeded` naming the field (-32600).
 //!
+//! Namespaces: declarations are tolerated anywhere; the `ex:` prefix is read
+//! as Apache's extension namespace whatever URI it is bound to (Apache binds
+//! it on the root), and every other prefix is refused. `ex:serializable` and
+//! `ex:dom` are refused unread, except as an extra member of a `<fault>`
+//! (Apache's `faultCause`), where they are skipped unread.
+//!
 //! Typed scalars (`int`, `i4`, `i8`, `boolean`, `double`,
 //! `dateTime.iso8601`, `base64` and the `ex:` numbers) may have XML
 //! whitespace around their text; `<string>` and bare `<value>` text are kept
 //! verbatim. Line ends are normalised to LF as XML requires; a CR sent as
 //! `&#xD;` survives.
 
+mod builder;
+mod declaration;
 mod encoding;
 mod error;
+mod fault;
 mod grammar;
 mod lexer;
 mod limits;
@@ -58,7 +67,7 @@ pub use limits::Limits;
 use encoding::{sniff, Charset, Sniff, Transcoder};
 use error::Fail;
 use grammar::Grammar;
-use lexer::Lexer;
+use lexer::{Lexer, Token};
 
 use crate::{Fault, MethodCall, MethodResponse, Value};
 
@@ -289,6 +298,26 @@ impl Decoder {
         self.grammar.base = self.base;
         loop {
             let step = match self.lexer.next(input, &mut pos, eof) {
+                Ok(Some((Token::Text(raw), at))) if self.grammar.collecting_first_text() => {
+                    // The common `<int>42</int>`: take the text and the end
+                    // tag together, parsing straight from the input.
+                    match self.lexer.next(input, &mut pos, eof) {
+                        Ok(Some((Token::End { name }, end_at))) => {
+                            self.grammar.leaf(raw, at, name, end_at)
+                        }
+                        Ok(Some((next, next_at))) => self
+                            .grammar
+                            .token(Token::Text(raw), at)
+                            .and_then(|()| self.grammar.token(next, next_at)),
+                        Ok(None) => {
+                            let step = self.grammar.token(Token::Text(raw), at);
+                            step.map_err(|f| f.locate(self.base, input))?;
+                            return Ok(pos);
+                        }
+                        // The text comes first in the input, so its error wins.
+                        Err(f) => self.grammar.token(Token::Text(raw), at).and(Err(f)),
+                    }
+                }
                 Ok(Some((token, at))) => self.grammar.token(token, at),
                 Ok(None) => return Ok(pos),
                 Err(f) => Err(f),
@@ -298,20 +327,12 @@ impl Decoder {
     }
 }
 
-/// Runs a whole message through a decoder, handing each event to `on_event`.
-fn decode_whole(
-    bytes: &[u8],
-    kind: MessageKind,
-    limits: Limits,
-    mut on_event: impl FnMut(Event),
-) -> Result<(), DecodeError> {
+/// A decoder that has read all of `bytes`; its events wait to be polled.
+fn decode_whole(bytes: &[u8], kind: MessageKind, limits: Limits) -> Result<Decoder, DecodeError> {
     let mut decoder = Decoder::new(kind, limits);
     decoder.feed(bytes)?;
     decoder.finish()?;
-    while let Some(event) = decoder.poll_event()? {
-        on_event(event);
-    }
-    Ok(())
+    Ok(decoder)
 }
 
 /// Decodes a whole `<methodCall>` with the default (server) limits.
@@ -321,12 +342,18 @@ pub fn decode_call(bytes: &[u8]) -> Result<MethodCall, DecodeError> {
 
 /// Decodes a whole `<methodCall>` with `limits`.
 pub fn decode_call_with(bytes: &[u8], limits: Limits) -> Result<MethodCall, DecodeError> {
-    let mut call = MethodCall::new(String::new(), Vec::new());
-    decode_whole(bytes, MessageKind::Call, limits, |event| match event {
-        Event::MethodName(name) => call.method = name,
-        Event::Param(value) => call.params.push(value),
-        Event::Fault(_) | Event::End => {}
-    })?;
+    let mut decoder = decode_whole(bytes, MessageKind::Call, limits)?;
+    // The events are a name, the params and the end: allocate params once.
+    let count = decoder.grammar.events.len().saturating_sub(2);
+    let mut call = MethodCall::new(String::new(), Vec::with_capacity(count));
+    // Finished without error: every event is in the queue.
+    for event in decoder.grammar.events.drain(..) {
+        match event {
+            Event::MethodName(name) => call.method = name,
+            Event::Param(value) => call.params.push(value),
+            Event::Fault(_) | Event::End => {}
+        }
+    }
     Ok(call)
 }
 
@@ -337,12 +364,15 @@ pub fn decode_response(bytes: &[u8]) -> Result<MethodResponse, DecodeError> {
 
 /// Decodes a whole `<methodResponse>` with `limits`.
 pub fn decode_response_with(bytes: &[u8], limits: Limits) -> Result<MethodResponse, DecodeError> {
+    let mut decoder = decode_whole(bytes, MessageKind::Response, limits)?;
     let mut response = None;
-    decode_whole(bytes, MessageKind::Response, limits, |event| match event {
-        Event::Param(value) => response = Some(MethodResponse::Success(value)),
-        Event::Fault(fault) => response = Some(MethodResponse::Fault(fault)),
-        Event::MethodName(_) | Event::End => {}
-    })?;
+    for event in decoder.grammar.events.drain(..) {
+        match event {
+            Event::Param(value) => response = Some(MethodResponse::Success(value)),
+            Event::Fault(fault) => response = Some(MethodResponse::Fault(fault)),
+            Event::MethodName(_) | Event::End => {}
+        }
+    }
     // The grammar guarantees one param or one fault before End.
     response.ok_or_else(|| {
         DecodeError::new(

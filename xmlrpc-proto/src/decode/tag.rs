@@ -55,37 +55,43 @@ impl Tag {
     /// The tag for a start tag's name; unknown, foreign-prefixed and refused
     /// `ex:` names are failures.
     pub(crate) fn parse(name: &[u8], at: usize) -> Result<Tag, Fail> {
-        Ok(match name {
-            b"value" => Tag::Value,
-            b"member" => Tag::Member,
-            b"name" => Tag::Name,
-            b"string" => Tag::String,
-            b"int" => Tag::Int,
-            b"i4" => Tag::I4,
-            b"struct" => Tag::Struct,
-            b"array" => Tag::Array,
-            b"data" => Tag::Data,
-            b"double" => Tag::Double,
-            b"boolean" => Tag::Boolean,
-            b"dateTime.iso8601" => Tag::DateTime,
-            b"base64" => Tag::Base64,
-            b"i8" => Tag::I8,
-            b"nil" => Tag::Nil,
-            b"param" => Tag::Param,
-            b"params" => Tag::Params,
-            b"methodName" => Tag::MethodName,
-            b"methodCall" => Tag::MethodCall,
-            b"methodResponse" => Tag::MethodResponse,
-            b"fault" => Tag::Fault,
-            b"ex:nil" => Tag::ExNil,
-            b"ex:i1" => Tag::ExI1,
-            b"ex:i2" => Tag::ExI2,
-            b"ex:i4" => Tag::ExI4,
-            b"ex:i8" => Tag::ExI8,
-            b"ex:float" => Tag::ExFloat,
-            b"ex:dateTime" => Tag::ExDateTime,
+        // Dispatch on length, then compare fixed-size arrays: integer
+        // compares instead of a memcmp call per candidate.
+        fn is<const N: usize>(name: &[u8], lit: &[u8; N]) -> bool {
+            <&[u8; N]>::try_from(name).is_ok_and(|a| a == lit)
+        }
+        let tag = match name.len() {
+            2 if is(name, b"i4") => Tag::I4,
+            2 if is(name, b"i8") => Tag::I8,
+            3 if is(name, b"int") => Tag::Int,
+            3 if is(name, b"nil") => Tag::Nil,
+            4 if is(name, b"name") => Tag::Name,
+            4 if is(name, b"data") => Tag::Data,
+            5 if is(name, b"value") => Tag::Value,
+            5 if is(name, b"array") => Tag::Array,
+            5 if is(name, b"param") => Tag::Param,
+            5 if is(name, b"fault") => Tag::Fault,
+            5 if is(name, b"ex:i1") => Tag::ExI1,
+            5 if is(name, b"ex:i2") => Tag::ExI2,
+            5 if is(name, b"ex:i4") => Tag::ExI4,
+            5 if is(name, b"ex:i8") => Tag::ExI8,
+            6 if is(name, b"member") => Tag::Member,
+            6 if is(name, b"string") => Tag::String,
+            6 if is(name, b"struct") => Tag::Struct,
+            6 if is(name, b"double") => Tag::Double,
+            6 if is(name, b"base64") => Tag::Base64,
+            6 if is(name, b"params") => Tag::Params,
+            6 if is(name, b"ex:nil") => Tag::ExNil,
+            7 if is(name, b"boolean") => Tag::Boolean,
+            8 if is(name, b"ex:float") => Tag::ExFloat,
+            10 if is(name, b"methodName") => Tag::MethodName,
+            10 if is(name, b"methodCall") => Tag::MethodCall,
+            11 if is(name, b"ex:dateTime") => Tag::ExDateTime,
+            14 if is(name, b"methodResponse") => Tag::MethodResponse,
+            16 if is(name, b"dateTime.iso8601") => Tag::DateTime,
             _ => return Err(unknown(name, at)),
-        })
+        };
+        Ok(tag)
     }
 
     /// The element name as written on the wire.

@@ -18,6 +18,22 @@ pub(crate) fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// The first index of `needle` in `hay`. memchr to the needle's first
+/// byte, then a compare: for the short delimiters of XML (`?>`, `--`,
+/// `]]>`) this beats building a `memmem` finder on every call.
+pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, hay.get(from..)?) {
+        let at = from + i;
+        if hay.get(at + 1..at + 1 + rest.len()) == Some(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// True when every byte is XML whitespace.
 pub(crate) fn all_ws(s: &[u8]) -> bool {
     s.iter().all(|&b| is_ws(b))
@@ -25,16 +41,33 @@ pub(crate) fn all_ws(s: &[u8]) -> bool {
 
 /// Checks that `seg` is UTF-8 holding only characters XML 1.0 allows
 /// (no C0 controls but TAB, LF, CR; no U+FFFE/U+FFFF).
+#[inline]
 pub(crate) fn check_chars(seg: &[u8], at: usize) -> Result<&str, Fail> {
-    let is_control = |b: u8| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r';
-    // Fast path, one UTF-8 validation: clean text is by far the common case.
-    if let Ok(s) = std::str::from_utf8(seg) {
-        let clean = !seg.iter().any(|&b| is_control(b))
-            && (seg.is_ascii() || !s.contains(['\u{FFFE}', '\u{FFFF}']));
-        if clean {
-            return Ok(s);
+    // Fast path: one branch-free pass over the bytes, then one UTF-8
+    // validation; clean text is by far the common case.
+    let (mut control, mut high) = (false, false);
+    for &b in seg {
+        control |= is_control(b);
+        high |= b >= 0x80;
+    }
+    if !control {
+        if let Ok(s) = std::str::from_utf8(seg) {
+            if !high || !s.contains(['\u{FFFE}', '\u{FFFF}']) {
+                return Ok(s);
+            }
         }
     }
+    check_chars_slow(seg, at)
+}
+
+/// A C0 control character other than TAB, LF and CR.
+#[inline]
+fn is_control(b: u8) -> bool {
+    b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r'
+}
+
+#[cold]
+fn check_chars_slow(seg: &[u8], at: usize) -> Result<&str, Fail> {
     // Report the first problem in byte order, whatever its class, so the
     // error is the same however the input was split.
     let valid = match std::str::from_utf8(seg) {
@@ -414,6 +447,14 @@ mod tests {
         for t in ["aGVsbG8", "aGVs*G8=", "aGVsbG8=="] {
             assert!(parse_base64(t, &mut s, 0).is_err(), "{t}");
         }
+    }
+
+    #[test]
+    fn finds_delimiters() {
+        assert_eq!(find(b"a-b--c", b"--"), Some(3));
+        assert_eq!(find(b"]]]>", b"]]>"), Some(1));
+        assert_eq!(find(b"x]]", b"]]>"), None);
+        assert_eq!(find(b"", b"?>"), None);
     }
 
     #[test]
