@@ -14,10 +14,10 @@ use xmlrpc_proto::http::{
     Address, AddressError, CallError, ClientConfig, ClientConnection, ClientEvent, Input, Output,
     Scheme,
 };
+use xmlrpc_proto::multicall;
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 
-use crate::multicall;
 use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 use crate::Error;
 
@@ -203,8 +203,9 @@ impl Client {
     /// its own fault, in order.
     pub fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, Error> {
         let count = calls.len();
-        let result = self.call_value("system.multicall", vec![multicall::pack(calls)])?;
-        multicall::unpack(result, count)
+        let call = multicall::pack(calls);
+        let result = self.call_value(&call.method, call.params)?;
+        Ok(multicall::unpack(result, count)?)
     }
 
     /// One request and response, on an idle connection when there is one.

@@ -30,7 +30,6 @@
 #![warn(missing_docs)]
 mod client;
 mod connection;
-mod multicall;
 mod server;
 mod shutdown;
 mod stream;

@@ -7,11 +7,12 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::http::{Address, CallError, ClientConfig, ClientConnection};
+use xmlrpc_proto::multicall;
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 
 use crate::connect::Connector;
 use crate::exchange::{Conn, Exchange};
-use crate::{multicall, Error};
+use crate::Error;
 
 /// Default bound on connecting, writing and waiting for a response.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -127,7 +128,7 @@ impl Client {
         let expected = calls.len();
         let call = multicall::pack(calls);
         match self.execute(&call, false).await?.0 {
-            MethodResponse::Success(value) => multicall::unpack(value, expected),
+            MethodResponse::Success(value) => Ok(multicall::unpack(value, expected)?),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
     }

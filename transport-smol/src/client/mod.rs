@@ -2,7 +2,6 @@
 
 mod builder;
 mod conn;
-mod multicall;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_IDLE};
 
@@ -12,6 +11,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::http::{Address, ClientError};
+use xmlrpc_proto::multicall;
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
@@ -91,7 +91,7 @@ impl Client {
         let sent = calls.len();
         let call = multicall::pack(calls);
         match self.exchange(&call, false).await?.0 {
-            MethodResponse::Success(value) => multicall::unpack(value, sent),
+            MethodResponse::Success(value) => Ok(multicall::unpack(value, sent)?),
             MethodResponse::Fault(fault) => Err(ClientError::Fault(fault)),
         }
     }
