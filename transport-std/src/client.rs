@@ -391,17 +391,10 @@ fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Er
 }
 
 impl std::fmt::Debug for Client {
-    /// Shows where the client calls, never the password of the URL
-    /// (`Address`'s own `Debug` prints it).
+    /// Shows where the client calls; `Address`'s `Debug` hides the password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let a = &self.config.address;
         f.debug_struct("Client")
-            .field("scheme", &a.scheme)
-            .field("host", &a.host)
-            .field("port", &a.port)
-            .field("socket_path", &a.socket_path)
-            .field("path", &a.path)
-            .field("user", &a.user)
+            .field("address", &self.config.address)
             .field("max_idle", &self.max_idle)
             .finish_non_exhaustive()
     }

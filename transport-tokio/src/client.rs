@@ -58,7 +58,6 @@ impl std::fmt::Debug for Client {
 }
 
 /// Settings for a [`Client`]; see [`Client::builder`].
-#[derive(Debug)]
 pub struct ClientBuilder {
     url: String,
     timeout: Option<Duration>,
@@ -184,6 +183,21 @@ impl Client {
                 pool.push(conn);
             }
         }
+    }
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    /// The parsed address (password redacted; `None` if the URL does not
+    /// parse) and header names only: values may be credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("address", &Address::parse(&self.url).ok())
+            .field("timeout", &self.timeout)
+            .field("header_names", &header_names)
+            .field("pool_size", &self.pool_size)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
     }
 }
 

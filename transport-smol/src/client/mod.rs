@@ -163,17 +163,10 @@ impl Client {
 }
 
 impl std::fmt::Debug for Client {
-    /// Shows where the client calls, never the password of the URL
-    /// (`Address`'s own `Debug` prints it).
+    /// Shows where the client calls; `Address`'s `Debug` hides the password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let a = self.address();
         f.debug_struct("Client")
-            .field("scheme", &a.scheme)
-            .field("host", &a.host)
-            .field("port", &a.port)
-            .field("socket_path", &a.socket_path)
-            .field("path", &a.path)
-            .field("user", &a.user)
+            .field("address", self.address())
             .finish_non_exhaustive()
     }
 }
