@@ -98,7 +98,22 @@ mod tests {
         let shown = format!("{client:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(
-            shown.contains("alice") && shown.contains("/RPC2"),
+            shown.contains("alice") && shown.contains("/RPC2") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn builder_debug_shows_no_password_and_no_header_values() {
+        let builder = crate::Client::builder("http://alice:s3cret@127.0.0.1:1/RPC2")
+            .header("Authorization", "Bearer t0ken");
+        let shown = format!("{builder:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("t0ken"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("alice") && shown.contains("Authorization"),
             "{shown}"
         );
     }

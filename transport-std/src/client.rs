@@ -14,10 +14,10 @@ use xmlrpc_proto::http::{
     Address, AddressError, CallError, ClientConfig, ClientConnection, ClientEvent, Input, Output,
     Scheme,
 };
+use xmlrpc_proto::multicall;
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 
-use crate::multicall;
 use crate::stream::{is_timeout, set_read_timeout_near, Stream};
 use crate::Error;
 
@@ -203,8 +203,9 @@ impl Client {
     /// its own fault, in order.
     pub fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, Error> {
         let count = calls.len();
-        let result = self.call_value("system.multicall", vec![multicall::pack(calls)])?;
-        multicall::unpack(result, count)
+        let call = multicall::pack(calls);
+        let result = self.call_value(&call.method, call.params)?;
+        Ok(multicall::unpack(result, count)?)
     }
 
     /// One request and response, on an idle connection when there is one.
@@ -390,17 +391,10 @@ fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Er
 }
 
 impl std::fmt::Debug for Client {
-    /// Shows where the client calls, never the password of the URL
-    /// (`Address`'s own `Debug` prints it).
+    /// Shows where the client calls; `Address`'s `Debug` hides the password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let a = &self.config.address;
         f.debug_struct("Client")
-            .field("scheme", &a.scheme)
-            .field("host", &a.host)
-            .field("port", &a.port)
-            .field("socket_path", &a.socket_path)
-            .field("path", &a.path)
-            .field("user", &a.user)
+            .field("address", &self.config.address)
             .field("max_idle", &self.max_idle)
             .finish_non_exhaustive()
     }

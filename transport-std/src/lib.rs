@@ -30,7 +30,6 @@
 #![warn(missing_docs)]
 mod client;
 mod connection;
-mod multicall;
 mod server;
 mod shutdown;
 mod stream;
@@ -100,7 +99,7 @@ mod tests {
         let shown = format!("{client:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(
-            shown.contains("alice") && shown.contains("/RPC2"),
+            shown.contains("alice") && shown.contains("/RPC2") && shown.contains("<redacted>"),
             "{shown}"
         );
         let builder = crate::Server::builder(std::sync::Arc::new(xmlrpc_proto::demo::router()));

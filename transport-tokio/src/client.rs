@@ -7,11 +7,12 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::http::{Address, CallError, ClientConfig, ClientConnection};
+use xmlrpc_proto::multicall;
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 
 use crate::connect::Connector;
 use crate::exchange::{Conn, Exchange};
-use crate::{multicall, Error};
+use crate::Error;
 
 /// Default bound on connecting, writing and waiting for a response.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,7 +58,6 @@ impl std::fmt::Debug for Client {
 }
 
 /// Settings for a [`Client`]; see [`Client::builder`].
-#[derive(Debug)]
 pub struct ClientBuilder {
     url: String,
     timeout: Option<Duration>,
@@ -127,7 +127,7 @@ impl Client {
         let expected = calls.len();
         let call = multicall::pack(calls);
         match self.execute(&call, false).await?.0 {
-            MethodResponse::Success(value) => multicall::unpack(value, expected),
+            MethodResponse::Success(value) => Ok(multicall::unpack(value, expected)?),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
     }
@@ -183,6 +183,21 @@ impl Client {
                 pool.push(conn);
             }
         }
+    }
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    /// The parsed address (password redacted; `None` if the URL does not
+    /// parse) and header names only: values may be credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("address", &Address::parse(&self.url).ok())
+            .field("timeout", &self.timeout)
+            .field("header_names", &header_names)
+            .field("pool_size", &self.pool_size)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
     }
 }
 

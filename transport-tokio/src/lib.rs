@@ -56,7 +56,6 @@ mod client;
 mod connect;
 mod connection;
 mod exchange;
-mod multicall;
 mod outbox;
 mod server;
 mod stream;

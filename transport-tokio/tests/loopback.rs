@@ -194,6 +194,83 @@ async fn a_blocking_handler_does_not_stall_other_connections() {
     server.shutdown().await;
 }
 
+/// A `system.multicall` holding a slow sync entry and async entries that
+/// need tokio's timer: the router makes the batch blocking work (awaiting
+/// the async entries with its own park-based `block_on` on the blocking
+/// thread), so it must answer every entry and must not stall another call.
+async fn mixed_multicall_answers_without_stalling_others() {
+    let server = serve_default();
+    let batch_client = Client::new(&server.url).unwrap();
+    let batch = tokio::spawn(async move {
+        batch_client
+            .multicall(vec![
+                MethodCall::new("async_sleep", vec![Value::Int(100)]),
+                MethodCall::new("sleep", vec![Value::Int(1200)]),
+                MethodCall::new("nope", vec![]),
+                MethodCall::new("async_sleep", vec![Value::Int(50)]),
+            ])
+            .await
+    });
+    // Let the batch reach its slow sync entry.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let fast = Client::new(&server.url).unwrap();
+    let started = Instant::now();
+    let n: i64 = fast.call("factorial", (5,)).await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!(n, 120);
+    assert!(
+        waited < Duration::from_millis(700),
+        "an unrelated call waited {waited:?} behind the multicall's sync entry"
+    );
+    let results = tokio::time::timeout(Duration::from_secs(10), batch)
+        .await
+        .expect("the multicall answers (its async entries must not hang)")
+        .expect("batch task")
+        .expect("multicall");
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0], Ok(Value::Int(100)));
+    assert_eq!(results[1], Ok(Value::Int(1200)));
+    assert_eq!(
+        results[2].as_ref().unwrap_err().code,
+        fault_code::METHOD_NOT_FOUND
+    );
+    assert_eq!(results[3], Ok(Value::Int(50)));
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mixed_sync_async_multicall_on_the_multi_thread_runtime() {
+    mixed_multicall_answers_without_stalling_others().await;
+}
+
+/// One runtime thread: a batch run on it would block the only thread that
+/// drives tokio's timer, so its async entries would never finish. That is a
+/// hang, not a failure, so a watchdog thread turns it into one.
+#[test]
+fn mixed_sync_async_multicall_on_the_current_thread_runtime() {
+    let (done, finished) = std::sync::mpsc::channel();
+    let scenario = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(mixed_multicall_answers_without_stalling_others());
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(Duration::from_secs(20)) {
+        Ok(()) => scenario.join().expect("scenario thread"),
+        // The scenario panicked: report its assertion.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            if let Err(panic) = scenario.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("the mixed multicall hung the current-thread runtime")
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pooled_connection_closed_while_idle_is_retried_once() {
     let server = serve_idle_timeout(Duration::from_millis(100));

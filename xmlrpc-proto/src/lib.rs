@@ -71,6 +71,7 @@ pub mod demo;
 pub mod encode;
 pub mod http;
 mod message;
+pub mod multicall;
 pub mod serde;
 pub mod service;
 mod value;

@@ -16,7 +16,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_MAX_IDLE: usize = 8;
 
 /// Configures a [`Client`]; finish with [`build`](Self::build).
-#[derive(Debug)]
 pub struct ClientBuilder {
     url: String,
     timeout: Option<Duration>,
@@ -25,6 +24,20 @@ pub struct ClientBuilder {
     max_idle: usize,
     #[cfg(feature = "tls")]
     roots: Vec<Vec<u8>>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    /// The parsed address (password redacted; `None` if the URL does not
+    /// parse) and header names only: values may be credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ClientBuilder")
+            .field("address", &Address::parse(&self.url).ok())
+            .field("timeout", &self.timeout)
+            .field("header_names", &header_names)
+            .field("max_idle", &self.max_idle)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {

@@ -2,7 +2,6 @@
 
 mod builder;
 mod conn;
-mod multicall;
 
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_IDLE};
 
@@ -12,6 +11,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::http::{Address, ClientError};
+use xmlrpc_proto::multicall;
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
@@ -91,7 +91,7 @@ impl Client {
         let sent = calls.len();
         let call = multicall::pack(calls);
         match self.exchange(&call, false).await?.0 {
-            MethodResponse::Success(value) => multicall::unpack(value, sent),
+            MethodResponse::Success(value) => Ok(multicall::unpack(value, sent)?),
             MethodResponse::Fault(fault) => Err(ClientError::Fault(fault)),
         }
     }
@@ -163,17 +163,10 @@ impl Client {
 }
 
 impl std::fmt::Debug for Client {
-    /// Shows where the client calls, never the password of the URL
-    /// (`Address`'s own `Debug` prints it).
+    /// Shows where the client calls; `Address`'s `Debug` hides the password.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let a = self.address();
         f.debug_struct("Client")
-            .field("scheme", &a.scheme)
-            .field("host", &a.host)
-            .field("port", &a.port)
-            .field("socket_path", &a.socket_path)
-            .field("path", &a.path)
-            .field("user", &a.user)
+            .field("address", self.address())
             .finish_non_exhaustive()
     }
 }

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::net::Ipv6Addr;
 
+use super::redact::Secret;
+
 /// The transport an address names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scheme {
@@ -31,7 +33,10 @@ impl Scheme {
 }
 
 /// A parsed server address.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Debug` shows the password as `<redacted>`, so logging an address (or a
+/// client holding one) never leaks it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Address {
     /// `http`, `https` or `unix`.
     pub scheme: Scheme,
@@ -47,6 +52,20 @@ pub struct Address {
     pub user: Option<String>,
     /// Basic-auth password, percent-decoded.
     pub password: Option<String>,
+}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Address")
+            .field("scheme", &self.scheme)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("socket_path", &self.socket_path)
+            .field("path", &self.path)
+            .field("user", &self.user)
+            .field("password", &Secret(&self.password))
+            .finish()
+    }
 }
 
 /// Why an address could not be parsed.
@@ -299,6 +318,19 @@ mod tests {
             Ok(a) => a,
             Err(e) => panic!("{text}: {}", e.message),
         }
+    }
+
+    #[test]
+    fn debug_redacts_the_password_only() {
+        let a = parse("http://alice:s3cret@example.com:8080/x");
+        let shown = format!("{a:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("password: Some(<redacted>)"), "{shown}");
+        for part in ["alice", "example.com", "8080", "\"/x\""] {
+            assert!(shown.contains(part), "{part} missing from {shown}");
+        }
+        let anonymous = format!("{:?}", parse("http://example.com"));
+        assert!(anonymous.contains("password: None"), "{anonymous}");
     }
 
     #[test]

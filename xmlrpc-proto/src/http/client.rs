@@ -42,7 +42,10 @@ pub(crate) const MAX_RESPONSE_HEADERS: usize = 100;
 const EXCERPT: usize = 256;
 
 /// Settings for the calls a client makes.
-#[derive(Clone, Debug)]
+///
+/// `Debug` redacts the address's password and credential headers
+/// (`Authorization`, `Proxy-Authorization`, `Cookie`); see `redact.rs`.
+#[derive(Clone)]
 pub struct ClientConfig {
     /// Where calls go (host header, path, credentials).
     pub address: Address,

@@ -90,6 +90,7 @@ mod client;
 mod error;
 mod gzip;
 mod head;
+pub(crate) mod redact;
 mod response;
 mod server;
 mod status;

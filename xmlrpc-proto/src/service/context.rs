@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::http::redact;
+
 /// Per-call facts the transport fills in and handlers may ask for.
 ///
 /// `Debug` shows credentials (`Authorization`, `Proxy-Authorization`,
@@ -17,35 +19,11 @@ pub struct Context {
     pub user: Option<String>,
 }
 
-/// Headers whose values are secrets.
-fn is_secret(name: &http::HeaderName) -> bool {
-    name == http::header::AUTHORIZATION
-        || name == http::header::PROXY_AUTHORIZATION
-        || name == http::header::COOKIE
-}
-
-/// The headers, with secret values replaced.
-struct Headers<'a>(&'a http::HeaderMap);
-
-impl fmt::Debug for Headers<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut map = f.debug_map();
-        for (name, value) in self.0 {
-            if is_secret(name) {
-                map.entry(name, &format_args!("<redacted>"));
-            } else {
-                map.entry(name, value);
-            }
-        }
-        map.finish()
-    }
-}
-
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("peer", &self.peer)
-            .field("headers", &Headers(&self.headers))
+            .field("headers", &redact::Headers(&self.headers))
             .field("user", &self.user)
             .finish()
     }

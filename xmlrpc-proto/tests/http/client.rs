@@ -245,3 +245,21 @@ fn client_results_do_not_depend_on_the_split() {
         assert!(!closed && client.is_reusable());
     }
 }
+
+#[test]
+fn client_config_debug_hides_the_password_and_credential_headers() {
+    let mut cfg = client_config("http://alice:s3cret@localhost/RPC2");
+    let token = http::HeaderValue::from_static("Bearer t0ken");
+    cfg.headers.insert(http::header::AUTHORIZATION, token);
+    let trace = http::HeaderValue::from_static("trace-42");
+    cfg.headers.insert("x-trace", trace);
+    let shown = format!("{cfg:?}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert!(!shown.contains("t0ken"), "{shown}");
+    assert!(
+        shown.contains("alice") && shown.contains("/RPC2"),
+        "{shown}"
+    );
+    assert!(shown.contains("trace-42"), "{shown}");
+    assert_eq!(shown.matches("<redacted>").count(), 2, "{shown}");
+}

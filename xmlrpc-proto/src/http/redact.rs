@@ -1,0 +1,94 @@
+//! `Debug` helpers that keep secrets out of logs: credential headers and the
+//! URL password are shown as `<redacted>`.
+
+use std::fmt;
+
+use super::ClientConfig;
+
+/// What a secret is shown as.
+pub(crate) const REDACTED: &str = "<redacted>";
+
+/// Headers whose values are secrets.
+fn is_secret(name: &http::HeaderName) -> bool {
+    name == http::header::AUTHORIZATION
+        || name == http::header::PROXY_AUTHORIZATION
+        || name == http::header::COOKIE
+}
+
+/// A header map whose `Debug` shows secret values as `<redacted>`.
+pub(crate) struct Headers<'a>(pub(crate) &'a http::HeaderMap);
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if is_secret(name) {
+                map.entry(name, &format_args!("{REDACTED}"));
+            } else {
+                map.entry(name, value);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// An optional secret: `None`, or `Some(<redacted>)`.
+pub(crate) struct Secret<'a, T>(pub(crate) &'a Option<T>);
+
+impl<T> fmt::Debug for Secret<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(_) => f
+                .debug_tuple("Some")
+                .field(&format_args!("{REDACTED}"))
+                .finish(),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+/// The client's settings, with the password and credential headers hidden.
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("address", &self.address)
+            .field("limits", &self.limits)
+            .field("user_agent", &self.user_agent)
+            .field("headers", &Headers(&self.headers))
+            .field("gzip_threshold", &self.gzip_threshold)
+            .field("first_byte_timeout", &self.first_byte_timeout)
+            .field("response_timeout", &self.response_timeout)
+            .field("keep_raw_body", &self.keep_raw_body)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_hide_credentials_and_show_the_rest() {
+        let mut headers = http::HeaderMap::new();
+        let basic = http::HeaderValue::from_static("Basic YWxpY2U6czNjcmV0");
+        headers.insert(http::header::AUTHORIZATION, basic);
+        let proxy = http::HeaderValue::from_static("Basic cHJveHk=");
+        headers.insert(http::header::PROXY_AUTHORIZATION, proxy);
+        let cookie = http::HeaderValue::from_static("session=t0ken");
+        headers.insert(http::header::COOKIE, cookie);
+        let agent = http::HeaderValue::from_static("probe/1");
+        headers.insert(http::header::USER_AGENT, agent);
+        let shown = format!("{:?}", Headers(&headers));
+        for secret in ["YWxpY2U6czNjcmV0", "cHJveHk=", "t0ken"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert_eq!(shown.matches(REDACTED).count(), 3, "{shown}");
+        assert!(shown.contains("probe/1"), "{shown}");
+    }
+
+    #[test]
+    fn secret_tells_none_from_some() {
+        assert_eq!(format!("{:?}", Secret(&Some("s3cret"))), "Some(<redacted>)");
+        assert_eq!(format!("{:?}", Secret::<&str>(&None)), "None");
+    }
+}
