@@ -16,6 +16,7 @@
 use memchr::memchr;
 
 use super::declaration::check_declaration;
+use super::encoding::CANONICAL;
 use super::error::{DecodeErrorKind, Fail};
 use super::text::{check_chars, find, is_ws};
 
@@ -152,6 +153,12 @@ impl Lexer {
                 }
             }
             b'?' => {
+                if self.at_start {
+                    if let Some(d) = CANONICAL.iter().find(|d| rest.starts_with(d)) {
+                        // What the checks below accept, without parsing.
+                        return Ok(Some((None, start + d.len())));
+                    }
+                }
                 // `<?>` is not a complete PI: search after the `<?`.
                 let Some(end) = find(&rest[2..], b"?>").map(|i| i + 2) else {
                     return Ok(None);
