@@ -295,6 +295,9 @@ fn utf8_boundary(s: &[u8], cut: usize) -> usize {
 /// Character data up to the next `<`, or a safe piece of it.
 fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, Fail> {
     let rest = &input[start..];
+    if let Some(short) = short_text(rest) {
+        return Ok(Some((short, start + short.len())));
+    }
     let end = match memchr(b'<', rest) {
         Some(i) => i,
         None if eof => rest.len(),
@@ -319,6 +322,26 @@ fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, 
     };
     let (s, end) = valid_prefix(&rest[..end], start)?;
     Ok(Some((s, start + end)))
+}
+
+/// Most texts are short ASCII (`42`, `item.name`): one inline pass finds
+/// the `<` and checks the characters, in place of a memchr call and a
+/// second pass. `None` when the text is long or anything but plain ASCII
+/// and XML whitespace, which the general path then handles.
+#[inline]
+fn short_text(rest: &[u8]) -> Option<&str> {
+    let mut plain = true;
+    for (i, &b) in rest.iter().take(32).enumerate() {
+        if b == b'<' {
+            return if plain {
+                std::str::from_utf8(&rest[..i]).ok()
+            } else {
+                None
+            };
+        }
+        plain &= (0x20..0x80).contains(&b) || is_ws(b);
+    }
+    None
 }
 
 /// The text of `seg` before its first bad character, and where that is.
