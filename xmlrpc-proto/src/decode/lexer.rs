@@ -71,6 +71,9 @@ impl Lexer {
     /// `Ok(None)` means more input is needed; `*pos` then marks what was
     /// consumed (the rest must be offered again with more bytes after it).
     /// With `eof`, nothing more will come and an incomplete token is an error.
+    // Inlined into the decoder's loop: its large result then stays in
+    // registers instead of going through memory once per token.
+    #[inline(always)]
     pub(crate) fn next<'a>(
         &mut self,
         input: &'a [u8],
