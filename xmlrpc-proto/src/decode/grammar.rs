@@ -173,6 +173,9 @@ impl Grammar {
     }
 
     /// Consumes one token that starts at `at` in the current input slice.
+    // Inlined into the decoder's loop: the token is then dispatched
+    // without being copied into an argument block.
+    #[inline(always)]
     pub(crate) fn token(&mut self, token: Token<'_>, at: usize) -> Result<(), Fail> {
         match token {
             Token::Start { name, empty } => self.start(name, empty, at),
