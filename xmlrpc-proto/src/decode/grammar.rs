@@ -215,6 +215,7 @@ impl Grammar {
     /// reference or line-end handling and the end tag closes the element,
     /// the value is made straight from `raw`; otherwise this is the same as
     /// the two tokens one after the other.
+    #[inline(always)]
     pub(crate) fn leaf(
         &mut self,
         raw: &str,
@@ -469,6 +470,7 @@ impl Grammar {
         }
     }
 
+    #[inline(always)]
     fn end(&mut self, name: &[u8], at: usize) -> Result<(), Fail> {
         if let Some(Frame::Skipped { depth, .. }) = self.frames.last_mut() {
             if *depth > 0 {
