@@ -131,6 +131,7 @@ impl Lexer {
 
     /// A token starting with `<`. `None`: incomplete.
     #[allow(clippy::type_complexity)]
+    #[inline(always)]
     fn markup<'a>(
         &mut self,
         input: &'a [u8],
@@ -401,6 +402,7 @@ fn ws_end(s: &[u8], from: usize) -> usize {
 /// `<name attr="v" ...>`; attributes other than namespace declarations are
 /// refused (SPEC rule 6).
 #[allow(clippy::type_complexity)]
+#[inline(always)]
 fn start_tag<'a>(rest: &'a [u8], start: usize) -> Result<Option<(Option<Token<'a>>, usize)>, Fail> {
     let mut i = name_end(rest, 1);
     let name = &rest[1..i];
