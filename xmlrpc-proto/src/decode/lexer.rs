@@ -297,11 +297,17 @@ fn utf8_boundary(s: &[u8], cut: usize) -> usize {
 }
 
 /// Character data up to the next `<`, or a safe piece of it.
+#[inline(always)]
 fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, Fail> {
-    let rest = &input[start..];
-    if let Some(short) = short_text(rest) {
-        return Ok(Some((short, start + short.len())));
+    match short_text(&input[start..]) {
+        Some(short) => Ok(Some((short, start + short.len()))),
+        None => long_text(input, start, eof),
     }
+}
+
+/// [`text`] past its inline fast path.
+fn long_text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, Fail> {
+    let rest = &input[start..];
     let end = match memchr(b'<', rest) {
         Some(i) => i,
         None if eof => rest.len(),
