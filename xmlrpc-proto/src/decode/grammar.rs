@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
+mod leaf;
+
 use super::builder::Builder;
 use super::error::{DecodeErrorKind, Fail, LimitKind};
 use super::fault::fault_from;
@@ -122,16 +124,6 @@ pub(crate) struct Grammar {
     pub(crate) events: VecDeque<Event>,
 }
 
-/// True when `s` holds `&` or CR (text that needs more than a copy). Most
-/// leaf texts are short, where an inline loop beats a memchr call.
-#[inline]
-fn has_reference_or_cr(s: &[u8]) -> bool {
-    if s.len() > 64 {
-        return memchr::memchr2(b'&', b'\r', s).is_some();
-    }
-    s.iter().any(|&b| b == b'&' || b == b'\r')
-}
-
 /// Byte equality for short names: an inline loop beats a `memcmp` call.
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
@@ -209,58 +201,6 @@ impl Grammar {
     /// collects it (the case [`Grammar::leaf`] speeds up).
     pub(crate) fn collecting_first_text(&self) -> bool {
         self.text.is_empty() && self.frames.last().is_some_and(Frame::collects_text)
-    }
-
-    /// A text token directly followed by an end tag. When the text needs no
-    /// reference or line-end handling and the end tag closes the element,
-    /// the value is made straight from `raw`; otherwise this is the same as
-    /// the two tokens one after the other.
-    #[inline(always)]
-    pub(crate) fn leaf(
-        &mut self,
-        raw: &str,
-        at: usize,
-        end: &[u8],
-        end_at: usize,
-    ) -> Result<(), Fail> {
-        let plain = self.text.is_empty()
-            && !has_reference_or_cr(raw.as_bytes())
-            && raw.len() <= self.limits.max_text_size;
-        let closes = self
-            .frames
-            .last()
-            .is_some_and(|f| f.collects_text() && same(f.tag().name().as_bytes(), end));
-        if !(plain && closes) {
-            self.text(raw, true, at)?;
-            return self.end(end, end_at);
-        }
-        match self.frames.pop() {
-            Some(Frame::Scalar(_, Scalar::String)) => {
-                self.pending = Some(Value::String(raw.to_owned()));
-            }
-            Some(Frame::Scalar(_, kind)) => {
-                self.pending = Some(scalar(kind, raw, &mut self.scratch, end_at)?);
-            }
-            Some(Frame::Value { typed: false }) => {
-                self.deliver(Value::String(raw.to_owned()), end_at)?;
-            }
-            Some(Frame::Name) => {
-                if let Some(Frame::Member { name, .. }) = self.frames.last_mut() {
-                    *name = Some(raw.to_owned());
-                }
-            }
-            Some(Frame::MethodName) => {
-                // Never empty: a text token holds at least one byte.
-                self.events.push_back(Event::MethodName(raw.to_owned()));
-            }
-            other => {
-                return Err(structure(
-                    end_at,
-                    format!("internal: leaf fast path on {other:?}"),
-                ));
-            }
-        }
-        Ok(())
     }
 
     fn text(&mut self, raw: &str, references: bool, at: usize) -> Result<(), Fail> {
