@@ -347,7 +347,7 @@ pub fn decode_call_with(bytes: &[u8], limits: Limits) -> Result<MethodCall, Deco
     let count = decoder.grammar.events.len().saturating_sub(2);
     let mut call = MethodCall::new(String::new(), Vec::with_capacity(count));
     // Finished without error: every event is in the queue.
-    for event in decoder.grammar.events.drain(..) {
+    while let Some(event) = decoder.grammar.events.pop_front() {
         match event {
             Event::MethodName(name) => call.method = name,
             Event::Param(value) => call.params.push(value),
