@@ -18,6 +18,15 @@ use super::text::{find, is_ws};
 /// Longest XML declaration read while sniffing the encoding.
 const MAX_DECLARATION: usize = 1024;
 
+/// Declarations that say UTF-8 (by saying nothing or naming it), matched
+/// byte for byte before any parsing: what almost every peer sends.
+pub(crate) const CANONICAL: [&[u8]; 4] = [
+    b"<?xml version=\"1.0\"?>",
+    b"<?xml version='1.0'?>",
+    b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+    b"<?xml version='1.0' encoding='UTF-8'?>",
+];
+
 /// A supported body encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Charset {
@@ -32,13 +41,22 @@ impl Charset {
     /// The charset for an encoding label (case and surrounding quotes and
     /// whitespace ignored), or an UnsupportedEncoding failure.
     pub(crate) fn from_label(label: &[u8]) -> Result<Charset, Fail> {
-        let trimmed = label
-            .iter()
-            .copied()
-            .filter(|&b| !is_ws(b) && b != b'"' && b != b'\'')
-            .map(|b| b.to_ascii_lowercase())
-            .collect::<Vec<u8>>();
-        Ok(match &trimmed[..] {
+        // Lower-cased into a fixed buffer (no allocation per message); a
+        // label longer than every known one is unsupported anyway.
+        let mut buf = [0u8; 16];
+        let mut len = 0;
+        for b in label.iter().copied() {
+            if is_ws(b) || b == b'"' || b == b'\'' {
+                continue;
+            }
+            // Past the buffer, `len` stays out of range and matches nothing.
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = b.to_ascii_lowercase();
+            }
+            len += 1;
+        }
+        let trimmed = buf.get(..len).unwrap_or(b"-");
+        Ok(match trimmed {
             b"utf-8" | b"utf8" | b"us-ascii" | b"ascii" => Charset::Utf8,
             b"iso-8859-1" | b"iso8859-1" | b"iso_8859-1" | b"latin1" | b"latin-1" | b"l1" => {
                 Charset::Latin1
@@ -96,6 +114,10 @@ pub(crate) fn sniff(prefix: &[u8], transport: Option<Charset>, eof: bool) -> Res
         });
     }
     if !prefix.starts_with(OPEN) || !is_ws(prefix[OPEN.len()]) {
+        return Ok(Sniff::Found(Charset::Utf8, 0));
+    }
+    if CANONICAL.iter().any(|d| prefix.starts_with(d)) {
+        // What the parse below would find, without parsing.
         return Ok(Sniff::Found(Charset::Utf8, 0));
     }
     // Only the first MAX_DECLARATION bytes are searched, so the outcome
@@ -220,6 +242,28 @@ impl Transcoder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode::declaration::check_declaration;
+
+    #[test]
+    fn canonical_declarations_agree_with_the_parse() {
+        for d in CANONICAL {
+            let body = &d[5..d.len() - 2];
+            check_declaration(body, 0).unwrap();
+            let attrs = declaration_attributes(body).unwrap();
+            let label = attrs.as_slice().iter().find(|(n, _)| *n == b"encoding");
+            assert!(label.is_none_or(|(_, l)| Charset::from_label(l).unwrap() == Charset::Utf8));
+        }
+    }
+
+    #[test]
+    fn labels_without_allocation() {
+        let label = |l: &[u8]| Charset::from_label(l).ok();
+        assert_eq!(label(b" 'Windows-1252' "), Some(Charset::Windows1252));
+        assert_eq!(label(b"utf-8"), Some(Charset::Utf8));
+        assert_eq!(label(b"x-cp1252x-cp1252x-cp1252"), None);
+        assert_eq!(label(b"utf-8             "), Some(Charset::Utf8));
+        assert_eq!(label(b""), None);
+    }
 
     #[test]
     fn sniffing() {

@@ -9,6 +9,8 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
+mod leaf;
+
 use super::builder::Builder;
 use super::error::{DecodeErrorKind, Fail, LimitKind};
 use super::fault::fault_from;
@@ -122,16 +124,6 @@ pub(crate) struct Grammar {
     pub(crate) events: VecDeque<Event>,
 }
 
-/// True when `s` holds `&` or CR (text that needs more than a copy). Most
-/// leaf texts are short, where an inline loop beats a memchr call.
-#[inline]
-fn has_reference_or_cr(s: &[u8]) -> bool {
-    if s.len() > 64 {
-        return memchr::memchr2(b'&', b'\r', s).is_some();
-    }
-    s.iter().any(|&b| b == b'&' || b == b'\r')
-}
-
 /// Byte equality for short names: an inline loop beats a `memcmp` call.
 #[inline]
 fn same(a: &[u8], b: &[u8]) -> bool {
@@ -173,6 +165,9 @@ impl Grammar {
     }
 
     /// Consumes one token that starts at `at` in the current input slice.
+    // Inlined into the decoder's loop: the token is then dispatched
+    // without being copied into an argument block.
+    #[inline(always)]
     pub(crate) fn token(&mut self, token: Token<'_>, at: usize) -> Result<(), Fail> {
         match token {
             Token::Start { name, empty } => self.start(name, empty, at),
@@ -206,57 +201,6 @@ impl Grammar {
     /// collects it (the case [`Grammar::leaf`] speeds up).
     pub(crate) fn collecting_first_text(&self) -> bool {
         self.text.is_empty() && self.frames.last().is_some_and(Frame::collects_text)
-    }
-
-    /// A text token directly followed by an end tag. When the text needs no
-    /// reference or line-end handling and the end tag closes the element,
-    /// the value is made straight from `raw`; otherwise this is the same as
-    /// the two tokens one after the other.
-    pub(crate) fn leaf(
-        &mut self,
-        raw: &str,
-        at: usize,
-        end: &[u8],
-        end_at: usize,
-    ) -> Result<(), Fail> {
-        let plain = self.text.is_empty()
-            && !has_reference_or_cr(raw.as_bytes())
-            && raw.len() <= self.limits.max_text_size;
-        let closes = self
-            .frames
-            .last()
-            .is_some_and(|f| f.collects_text() && same(f.tag().name().as_bytes(), end));
-        if !(plain && closes) {
-            self.text(raw, true, at)?;
-            return self.end(end, end_at);
-        }
-        match self.frames.pop() {
-            Some(Frame::Scalar(_, Scalar::String)) => {
-                self.pending = Some(Value::String(raw.to_owned()));
-            }
-            Some(Frame::Scalar(_, kind)) => {
-                self.pending = Some(scalar(kind, raw, &mut self.scratch, end_at)?);
-            }
-            Some(Frame::Value { typed: false }) => {
-                self.deliver(Value::String(raw.to_owned()), end_at)?;
-            }
-            Some(Frame::Name) => {
-                if let Some(Frame::Member { name, .. }) = self.frames.last_mut() {
-                    *name = Some(raw.to_owned());
-                }
-            }
-            Some(Frame::MethodName) => {
-                // Never empty: a text token holds at least one byte.
-                self.events.push_back(Event::MethodName(raw.to_owned()));
-            }
-            other => {
-                return Err(structure(
-                    end_at,
-                    format!("internal: leaf fast path on {other:?}"),
-                ));
-            }
-        }
-        Ok(())
     }
 
     fn text(&mut self, raw: &str, references: bool, at: usize) -> Result<(), Fail> {
@@ -466,6 +410,7 @@ impl Grammar {
         }
     }
 
+    #[inline(always)]
     fn end(&mut self, name: &[u8], at: usize) -> Result<(), Fail> {
         if let Some(Frame::Skipped { depth, .. }) = self.frames.last_mut() {
             if *depth > 0 {

@@ -16,6 +16,7 @@
 use memchr::memchr;
 
 use super::declaration::check_declaration;
+use super::encoding::CANONICAL;
 use super::error::{DecodeErrorKind, Fail};
 use super::text::{check_chars, find, is_ws};
 
@@ -70,6 +71,9 @@ impl Lexer {
     /// `Ok(None)` means more input is needed; `*pos` then marks what was
     /// consumed (the rest must be offered again with more bytes after it).
     /// With `eof`, nothing more will come and an incomplete token is an error.
+    // Inlined into the decoder's loop: its large result then stays in
+    // registers instead of going through memory once per token.
+    #[inline(always)]
     pub(crate) fn next<'a>(
         &mut self,
         input: &'a [u8],
@@ -127,6 +131,7 @@ impl Lexer {
 
     /// A token starting with `<`. `None`: incomplete.
     #[allow(clippy::type_complexity)]
+    #[inline(always)]
     fn markup<'a>(
         &mut self,
         input: &'a [u8],
@@ -152,6 +157,12 @@ impl Lexer {
                 }
             }
             b'?' => {
+                if self.at_start {
+                    if let Some(d) = CANONICAL.iter().find(|d| rest.starts_with(d)) {
+                        // What the checks below accept, without parsing.
+                        return Ok(Some((None, start + d.len())));
+                    }
+                }
                 // `<?>` is not a complete PI: search after the `<?`.
                 let Some(end) = find(&rest[2..], b"?>").map(|i| i + 2) else {
                     return Ok(None);
@@ -286,7 +297,16 @@ fn utf8_boundary(s: &[u8], cut: usize) -> usize {
 }
 
 /// Character data up to the next `<`, or a safe piece of it.
+#[inline(always)]
 fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, Fail> {
+    match short_text(&input[start..]) {
+        Some(short) => Ok(Some((short, start + short.len()))),
+        None => long_text(input, start, eof),
+    }
+}
+
+/// [`text`] past its inline fast path.
+fn long_text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, Fail> {
     let rest = &input[start..];
     let end = match memchr(b'<', rest) {
         Some(i) => i,
@@ -312,6 +332,26 @@ fn text(input: &[u8], start: usize, eof: bool) -> Result<Option<(&str, usize)>, 
     };
     let (s, end) = valid_prefix(&rest[..end], start)?;
     Ok(Some((s, start + end)))
+}
+
+/// Most texts are short ASCII (`42`, `item.name`): one inline pass finds
+/// the `<` and checks the characters, in place of a memchr call and a
+/// second pass. `None` when the text is long or anything but plain ASCII
+/// and XML whitespace, which the general path then handles.
+#[inline]
+fn short_text(rest: &[u8]) -> Option<&str> {
+    let mut plain = true;
+    for (i, &b) in rest.iter().take(32).enumerate() {
+        if b == b'<' {
+            return if plain {
+                std::str::from_utf8(&rest[..i]).ok()
+            } else {
+                None
+            };
+        }
+        plain &= (0x20..0x80).contains(&b) || is_ws(b);
+    }
+    None
 }
 
 /// The text of `seg` before its first bad character, and where that is.
@@ -368,6 +408,7 @@ fn ws_end(s: &[u8], from: usize) -> usize {
 /// `<name attr="v" ...>`; attributes other than namespace declarations are
 /// refused (SPEC rule 6).
 #[allow(clippy::type_complexity)]
+#[inline(always)]
 fn start_tag<'a>(rest: &'a [u8], start: usize) -> Result<Option<(Option<Token<'a>>, usize)>, Fail> {
     let mut i = name_end(rest, 1);
     let name = &rest[1..i];

@@ -327,12 +327,11 @@ impl Decoder {
     }
 }
 
-/// A decoder that has read all of `bytes`; its events wait to be polled.
-fn decode_whole(bytes: &[u8], kind: MessageKind, limits: Limits) -> Result<Decoder, DecodeError> {
-    let mut decoder = Decoder::new(kind, limits);
+/// Has `decoder` read all of `bytes`; its events then wait to be polled.
+/// (It is passed in, not returned: a returned decoder is copied.)
+fn decode_whole(decoder: &mut Decoder, bytes: &[u8]) -> Result<(), DecodeError> {
     decoder.feed(bytes)?;
-    decoder.finish()?;
-    Ok(decoder)
+    decoder.finish()
 }
 
 /// Decodes a whole `<methodCall>` with the default (server) limits.
@@ -342,12 +341,13 @@ pub fn decode_call(bytes: &[u8]) -> Result<MethodCall, DecodeError> {
 
 /// Decodes a whole `<methodCall>` with `limits`.
 pub fn decode_call_with(bytes: &[u8], limits: Limits) -> Result<MethodCall, DecodeError> {
-    let mut decoder = decode_whole(bytes, MessageKind::Call, limits)?;
+    let mut decoder = Decoder::new(MessageKind::Call, limits);
+    decode_whole(&mut decoder, bytes)?;
     // The events are a name, the params and the end: allocate params once.
     let count = decoder.grammar.events.len().saturating_sub(2);
     let mut call = MethodCall::new(String::new(), Vec::with_capacity(count));
     // Finished without error: every event is in the queue.
-    for event in decoder.grammar.events.drain(..) {
+    while let Some(event) = decoder.grammar.events.pop_front() {
         match event {
             Event::MethodName(name) => call.method = name,
             Event::Param(value) => call.params.push(value),
@@ -364,7 +364,8 @@ pub fn decode_response(bytes: &[u8]) -> Result<MethodResponse, DecodeError> {
 
 /// Decodes a whole `<methodResponse>` with `limits`.
 pub fn decode_response_with(bytes: &[u8], limits: Limits) -> Result<MethodResponse, DecodeError> {
-    let mut decoder = decode_whole(bytes, MessageKind::Response, limits)?;
+    let mut decoder = Decoder::new(MessageKind::Response, limits);
+    decode_whole(&mut decoder, bytes)?;
     let mut response = None;
     for event in decoder.grammar.events.drain(..) {
         match event {

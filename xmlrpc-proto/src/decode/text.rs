@@ -244,6 +244,9 @@ pub(crate) fn parse_bool(text: &str, at: usize) -> Result<bool, Fail> {
 /// exponent; NaN, infinities and values that overflow are refused.
 pub(crate) fn parse_double(text: &str, what: &str, at: usize) -> Result<f64, Fail> {
     let t = trim(text);
+    if let Some(v) = short_decimal(t.as_bytes()) {
+        return Ok(v);
+    }
     if !is_decimal(t.as_bytes()) {
         return Err(bad(at, format!("<{what}> is not a decimal number")));
     }
@@ -251,6 +254,39 @@ pub(crate) fn parse_double(text: &str, what: &str, at: usize) -> Result<f64, Fai
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(bad(at, format!("<{what}> out of range"))),
     }
+}
+
+/// `[+-]?[0-9]+(\.[0-9]+)?` with at most 15 digits, the common case, read
+/// without the general float parser: the digits as an integer are exact in
+/// an f64 (< 2^53) and so is the power of ten (<= 1e22), so one division
+/// rounds correctly (Clinger's fast path) and the result equals `parse`.
+/// `None` for anything else, which takes the general path.
+fn short_decimal(s: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (neg, body) = match s.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, s),
+    };
+    let (int, frac) = match body.iter().position(|&b| b == b'.') {
+        Some(dot) => (&body[..dot], &body[dot + 1..]),
+        None => (body, &[][..]),
+    };
+    let has_dot = int.len() < body.len();
+    if int.is_empty() || (has_dot && frac.is_empty()) || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for &b in int.iter().chain(frac) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(b - b'0');
+    }
+    let v = m as f64 / POW10[frac.len()];
+    Some(if neg { -v } else { v })
 }
 
 /// `[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`
@@ -360,6 +396,55 @@ pub(crate) enum Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_decimals_equal_the_general_parse() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut cases = vec![
+            "0".to_owned(),
+            "-0.0".into(),
+            "+7".into(),
+            "0.875".into(),
+            "123456789012345".into(),
+            "0.00000000000001".into(),
+            "99999999999999.9".into(),
+            "-777.0625".into(),
+            "0.1".into(),
+        ];
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 15 + 1) as usize;
+            let dot = (x >> 8) as usize % (digits + 1);
+            let n = format!("{:015}", x >> 16);
+            let n = &n[n.len() - digits..];
+            let sign = ["", "-", "+"][(x >> 4) as usize % 3];
+            cases.push(if dot == 0 || dot == digits {
+                format!("{sign}{n}")
+            } else {
+                format!("{sign}{}.{}", &n[..dot], &n[dot..])
+            });
+        }
+        for c in &cases {
+            let want: f64 = c.parse().unwrap();
+            let got = short_decimal(c.as_bytes()).unwrap_or_else(|| panic!("{c}"));
+            assert_eq!(got.to_bits(), want.to_bits(), "{c}");
+        }
+        for other in [
+            "1e5",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1.2.3",
+            "1234567890123456",
+            "0x1",
+            "1 ",
+        ] {
+            assert!(short_decimal(other.as_bytes()).is_none(), "{other}");
+        }
+    }
 
     fn unescape(s: &str) -> Result<String, Fail> {
         let mut out = String::new();
