@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 
 use xmlrpc_proto::http::ClientError;
-use xmlrpc_proto::{Fault, Value};
+use xmlrpc_proto::{Fault, MethodCall, Value};
 
 use crate::SuiteClient;
 
@@ -136,6 +136,42 @@ pub fn assert_call(client: &dyn SuiteClient, method: &str, params: Vec<Value>, e
         ),
         Err(e) => panic!("{method}({params:?}) failed: {e}"),
     }
+}
+
+/// The peer's `system.listMethods` must name every method in `expected`.
+/// `who` labels failures, e.g. `[std] ruby`.
+pub fn assert_lists_methods(client: &dyn SuiteClient, who: &str, expected: &[&str]) {
+    let names = client.call_value("system.listMethods", vec![]);
+    for name in expected {
+        let listed = matches!(&names, Ok(Value::Array(list))
+            if list.iter().any(|v| v.as_str() == Some(*name)));
+        assert!(listed, "{who}: system.listMethods lacks {name}: {names:?}");
+    }
+}
+
+/// A standard `system.multicall` against a peer's server (its `echo`,
+/// `fail(code, message)` and `factorial`, and an unknown method): results
+/// and faults come back per entry, in order.
+pub fn assert_standard_multicall(client: &dyn SuiteClient, who: &str) {
+    let calls = vec![
+        MethodCall::new("echo", vec![string("one")]),
+        MethodCall::new("fail", vec![Value::Int(7), string("seven")]),
+        MethodCall::new("factorial", vec![Value::Int(5)]),
+        MethodCall::new("no.such", vec![]),
+    ];
+    let results = match client.multicall(calls) {
+        Ok(results) => results,
+        Err(e) => panic!("{who}: multicall: {e}"),
+    };
+    assert_eq!(results.len(), 4, "{who}: {results:?}");
+    assert_eq!(results[0], Ok(string("one")), "{who}");
+    assert_eq!(results[1], Err(Fault::new(7, "seven")), "{who}");
+    assert_eq!(results[2], Ok(Value::Int(120)), "{who}");
+    assert!(
+        results[3].is_err(),
+        "{who}: unknown method: {:?}",
+        results[3]
+    );
 }
 
 /// The fault a call must have produced.

@@ -8,8 +8,8 @@ use xmlrpc_proto::http::ClientError;
 use xmlrpc_proto::{MethodCall, Struct, Value};
 
 use super::{
-    array, assert_call, available, expect_ok, fault_of, same, script, string, MakeClient,
-    PeerServer,
+    array, assert_call, assert_lists_methods, available, expect_ok, fault_of, same, script, string,
+    MakeClient, PeerServer,
 };
 use crate::suite::serve;
 use crate::values::{date_time, every_type};
@@ -214,14 +214,10 @@ pub fn our_client_calls_perl_server(transport: &str, make_client: MakeClient<'_>
         "[{transport}] RPC::XML's multicall with a fault: {broken:?}"
     );
 
-    let names = client.call_value("system.listMethods", vec![]);
-    let listed = |name: &str| match &names {
-        Ok(Value::Array(list)) => list.iter().any(|v| v.as_str() == Some(name)),
-        _ => false,
-    };
-    assert!(
-        listed("echo") && listed("system.multicall"),
-        "[{transport}] system.listMethods from RPC::XML: {names:?}"
+    assert_lists_methods(
+        client,
+        &format!("[{transport}] RPC::XML"),
+        &["echo", "system.multicall"],
     );
     let help = client.call_value("system.methodHelp", vec![string("echo")]);
     assert!(

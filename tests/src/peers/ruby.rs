@@ -5,11 +5,11 @@ use std::process::Command;
 
 use bytes::Bytes;
 use xmlrpc_proto::http::ClientError;
-use xmlrpc_proto::{Fault, MethodCall, Struct, Value};
+use xmlrpc_proto::{Struct, Value};
 
 use super::{
-    array, assert_call, available, expect_ok, fault_of, same, script, string, MakeClient,
-    PeerServer,
+    array, assert_call, assert_lists_methods, assert_standard_multicall, available, expect_ok,
+    fault_of, same, script, string, MakeClient, PeerServer,
 };
 use crate::suite::serve;
 use crate::values::{date_time, every_type};
@@ -101,34 +101,12 @@ pub fn our_client_calls_ruby_server(transport: &str, make_client: MakeClient<'_>
         "[{transport}] {typed:?}"
     );
 
-    let calls = vec![
-        MethodCall::new("echo", vec![string("one")]),
-        MethodCall::new("fail", vec![Value::Int(7), string("seven")]),
-        MethodCall::new("factorial", vec![Value::Int(5)]),
-        MethodCall::new("no.such", vec![]),
-    ];
-    let results = match client.multicall(calls) {
-        Ok(results) => results,
-        Err(e) => panic!("[{transport}] multicall against ruby: {e}"),
-    };
-    assert_eq!(results.len(), 4, "[{transport}] {results:?}");
-    assert_eq!(results[0], Ok(string("one")), "[{transport}]");
-    assert_eq!(results[1], Err(Fault::new(7, "seven")), "[{transport}]");
-    assert_eq!(results[2], Ok(Value::Int(120)), "[{transport}]");
-    assert!(
-        results[3].is_err(),
-        "[{transport}] unknown method: {:?}",
-        results[3]
-    );
+    assert_standard_multicall(client, &format!("[{transport}] ruby"));
 
-    let names = client.call_value("system.listMethods", vec![]);
-    let listed = |name: &str| match &names {
-        Ok(Value::Array(list)) => list.iter().any(|v| v.as_str() == Some(name)),
-        _ => false,
-    };
-    assert!(
-        listed("echo") && listed("types") && listed("system.multicall"),
-        "[{transport}] system.listMethods from ruby: {names:?}"
+    assert_lists_methods(
+        client,
+        &format!("[{transport}] ruby"),
+        &["echo", "types", "system.multicall"],
     );
     assert_call(
         client,

@@ -8,11 +8,11 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
-use xmlrpc_proto::{Fault, MethodCall, Struct, Value};
+use xmlrpc_proto::{Struct, Value};
 
 use super::{
-    array, assert_call, available, expect_ok, fault_of, same, script, string, MakeClient,
-    PeerServer,
+    array, assert_call, assert_lists_methods, assert_standard_multicall, available, expect_ok,
+    fault_of, same, script, string, MakeClient, PeerServer,
 };
 use crate::suite::serve;
 use crate::values::{date_time, every_type};
@@ -136,34 +136,12 @@ pub fn our_client_calls_xmlrpc_c_server(transport: &str, make_client: MakeClient
         &Value::I8(2_432_902_008_176_640_000),
     );
 
-    let calls = vec![
-        MethodCall::new("echo", vec![string("one")]),
-        MethodCall::new("fail", vec![Value::Int(7), string("seven")]),
-        MethodCall::new("factorial", vec![Value::Int(5)]),
-        MethodCall::new("no.such", vec![]),
-    ];
-    let results = match client.multicall(calls) {
-        Ok(results) => results,
-        Err(e) => panic!("[{transport}] multicall against xmlrpc-c: {e}"),
-    };
-    assert_eq!(results.len(), 4, "[{transport}] {results:?}");
-    assert_eq!(results[0], Ok(string("one")), "[{transport}]");
-    assert_eq!(results[1], Err(Fault::new(7, "seven")), "[{transport}]");
-    assert_eq!(results[2], Ok(Value::Int(120)), "[{transport}]");
-    assert!(
-        results[3].is_err(),
-        "[{transport}] unknown method: {:?}",
-        results[3]
-    );
+    assert_standard_multicall(client, &format!("[{transport}] xmlrpc-c"));
 
-    let names = client.call_value("system.listMethods", vec![]);
-    let listed = |name: &str| match &names {
-        Ok(Value::Array(list)) => list.iter().any(|v| v.as_str() == Some(name)),
-        _ => false,
-    };
-    assert!(
-        listed("echo") && listed("system.multicall"),
-        "[{transport}] system.listMethods from xmlrpc-c: {names:?}"
+    assert_lists_methods(
+        client,
+        &format!("[{transport}] xmlrpc-c"),
+        &["echo", "system.multicall"],
     );
     assert_call(
         client,
