@@ -62,6 +62,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod client;
 mod convert;
 mod datetime;
 #[cfg(any(feature = "chrono", feature = "time"))]
@@ -71,7 +72,6 @@ pub mod demo;
 pub mod encode;
 pub mod http;
 mod message;
-pub mod multicall;
 pub mod serde;
 pub mod service;
 mod value;

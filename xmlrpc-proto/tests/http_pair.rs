@@ -12,6 +12,8 @@ mod bodies;
 mod client;
 #[path = "http/connection.rs"]
 mod connection;
+#[path = "http/policy.rs"]
+mod policy;
 #[path = "http/statuses.rs"]
 mod statuses;
 
@@ -19,7 +21,8 @@ pub(crate) use std::io::Write;
 pub(crate) use std::time::Duration;
 
 pub(crate) use harness::*;
-pub(crate) use xmlrpc_proto::http::{CallError, ClientEvent, ServerConfig};
+pub(crate) use xmlrpc_proto::client::ClientError;
+pub(crate) use xmlrpc_proto::http::{ClientEvent, ServerConfig};
 pub(crate) use xmlrpc_proto::{fault_code, Limits, MethodCall, MethodResponse, Value};
 
 pub(crate) fn echo(n: i32) -> MethodCall {

@@ -12,7 +12,7 @@
 //! earlier call (it was reused from idle keep-alive) and the server closed
 //! it **before any byte of the response arrived**. That is the race of a
 //! server closing an idle connection just as a new request goes out; the
-//! result is [`CallError::Closed`] with `retryable: true`. A close on a
+//! result is [`ClientError::Closed`] with `retryable: true`. A close on a
 //! fresh connection, or after part of a response, gives `retryable: false`:
 //! the server may have run the call, and XML-RPC calls are not idempotent.
 //! [`ClientConnection::send_call`] on a connection that is already closed
@@ -20,7 +20,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -30,89 +30,17 @@ use super::body::{BodyDecoder, BodyError, BodyFramer};
 use super::gzip;
 use super::head::{self, Framing};
 use super::status::put_header;
-use super::{Address, Input, Output};
+use super::{Input, Output, SendFailure};
+use crate::client::{ClientConfig, ClientError, TimeoutKind};
 use crate::decode::MessageKind;
-use crate::{encode_call, DecodeError, EncodeError, Limits, MethodCall, MethodResponse};
+use crate::{encode_call, MethodCall, MethodResponse};
 
 /// Largest response head the client reads.
 pub(crate) const MAX_RESPONSE_HEAD: usize = 64 * 1024;
 /// Most response headers the client reads.
 pub(crate) const MAX_RESPONSE_HEADERS: usize = 100;
-/// Longest body excerpt kept for [`CallError::Status`].
+/// Longest body excerpt kept for [`ClientError::Status`].
 const EXCERPT: usize = 256;
-
-/// Settings for the calls a client makes.
-///
-/// `Debug` redacts the address's password and credential headers
-/// (`Authorization`, `Proxy-Authorization`, `Cookie`); see `redact.rs`.
-#[derive(Clone)]
-pub struct ClientConfig {
-    /// Where calls go (host header, path, credentials).
-    pub address: Address,
-    /// Decoder limits for response bodies (`max_message_size` caps the body).
-    pub limits: Limits,
-    /// `User-Agent` header.
-    pub user_agent: String,
-    /// Extra headers sent with every call.
-    pub headers: http::HeaderMap,
-    /// Gzip request bodies at least this large (`None`: never).
-    pub gzip_threshold: Option<usize>,
-    /// Deadline from sending the request to the first response byte.
-    pub first_byte_timeout: Duration,
-    /// Deadline for the whole response once the request was sent.
-    pub response_timeout: Duration,
-    /// Keep the raw response body in [`ClientEvent::Response`].
-    pub keep_raw_body: bool,
-}
-
-impl ClientConfig {
-    /// Defaults for `address`: [`Limits::client`], no request gzip (not
-    /// every server inflates requests), 30 s to the first byte, 120 s for
-    /// the whole response.
-    pub fn new(address: Address) -> Self {
-        ClientConfig {
-            address,
-            limits: Limits::client(),
-            user_agent: concat!("xmlrpc-proto/", env!("CARGO_PKG_VERSION")).to_string(),
-            headers: HeaderMap::new(),
-            gzip_threshold: None,
-            first_byte_timeout: Duration::from_secs(30),
-            response_timeout: Duration::from_secs(120),
-            keep_raw_body: false,
-        }
-    }
-}
-
-/// Why a call failed below the XML-RPC layer.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CallError {
-    /// The server answered with a non-200 status.
-    Status {
-        /// The status.
-        status: http::StatusCode,
-        /// The response headers (boxed: they would make every error, and so
-        /// every `Result` of a call, several times larger).
-        headers: Box<http::HeaderMap>,
-        /// The start of the body (short).
-        body_excerpt: String,
-    },
-    /// The body was not a valid XML-RPC response.
-    Decode(DecodeError),
-    /// A deadline passed.
-    Timeout(&'static str),
-    /// The connection closed before the response was complete. `retryable`
-    /// is true only when no byte of the response had arrived and the
-    /// connection had served an earlier call (an idle keep-alive close).
-    Closed {
-        /// Safe to resend on a fresh connection.
-        retryable: bool,
-    },
-    /// The response broke HTTP framing or a limit.
-    Protocol(String),
-    /// The call could not be encoded (nothing was sent).
-    Encode(EncodeError),
-}
 
 /// What a client connection reports.
 #[derive(Debug)]
@@ -120,7 +48,7 @@ pub enum ClientEvent {
     /// The call finished.
     Response {
         /// The decoded response, or why there is none.
-        result: Result<MethodResponse, CallError>,
+        result: Result<MethodResponse, ClientError>,
         /// The raw body, when `keep_raw_body` is set.
         raw_body: Option<Bytes>,
     },
@@ -171,6 +99,11 @@ pub struct ClientConnection {
     out: BytesMut,
     events: VecDeque<ClientEvent>,
     calls_done: u64,
+    /// Until when the request handed out may take to write.
+    write_deadline: Option<Instant>,
+    /// The peer stopped taking bytes: what is left of the request is
+    /// dropped, and the connection reads on for an early answer.
+    write_dead: bool,
 }
 
 impl ClientConnection {
@@ -183,24 +116,27 @@ impl ClientConnection {
             out: BytesMut::new(),
             events: VecDeque::new(),
             calls_done: 0,
+            write_deadline: None,
+            write_dead: false,
         }
     }
 
     /// Starts a call; its request bytes come out of `poll_output`.
     /// Fails when a call is already in flight or the connection is closed.
-    pub fn send_call(&mut self, call: &MethodCall, now: Instant) -> Result<(), CallError> {
+    pub fn send_call(&mut self, call: &MethodCall, now: Instant) -> Result<(), ClientError> {
         match self.state {
             State::Idle => {}
-            State::Closed => return Err(CallError::Closed { retryable: true }),
+            State::Closed => return Err(ClientError::Closed { retryable: true }),
             _ => {
-                return Err(CallError::Protocol(
+                return Err(ClientError::Protocol(
                     "a call is already in flight on this connection".into(),
                 ))
             }
         }
         let mut body = BytesMut::new();
-        encode_call(call, &mut body).map_err(CallError::Encode)?;
+        encode_call(call, &mut body).map_err(ClientError::Encode)?;
         self.write_request(body.freeze());
+        self.write_deadline = Some(now + self.config.write_timeout);
         self.state = State::Head {
             first_byte: Some(now + self.config.first_byte_timeout),
             deadline: now + self.config.response_timeout,
@@ -211,13 +147,24 @@ impl ClientConnection {
 
     /// Feeds bytes, end of input, or the passage of time.
     pub fn handle_input(&mut self, input: Input<'_>) {
-        let now = match input {
-            Input::Data(now, _) | Input::Eof(now) | Input::Tick(now) => now,
-        };
+        let now = input.now();
         if self.check_deadline(now) {
             return;
         }
         match input {
+            Input::SendFailed(_, SendFailure::TimedOut) => {
+                if !matches!(self.state, State::Idle | State::Closed) {
+                    self.fail(ClientError::Timeout(TimeoutKind::Write));
+                } else {
+                    self.close();
+                }
+            }
+            // The server may have answered early (a 413 before the whole
+            // body) and stopped reading: read on, the answer decides.
+            Input::SendFailed(_, SendFailure::Disconnected) => {
+                self.write_dead = true;
+                self.out.clear();
+            }
             Input::Data(_, data) => match self.state {
                 State::Closed => {}
                 State::Idle => {
@@ -240,7 +187,7 @@ impl ClientConnection {
 
     /// The next thing to do; call until `Wait` or `Closed`.
     pub fn poll_output(&mut self) -> Output<ClientEvent> {
-        if !self.out.is_empty() {
+        if !self.out.is_empty() && !self.write_dead {
             return Output::Transmit(self.out.split().freeze());
         }
         if let Some(event) = self.events.pop_front() {
@@ -269,7 +216,14 @@ impl ClientConnection {
 
     /// True when the last call finished and the server allows another.
     pub fn is_reusable(&self) -> bool {
-        matches!(self.state, State::Idle)
+        matches!(self.state, State::Idle) && !self.write_dead
+    }
+
+    /// The deadline for writing what `poll_output` handed out: when it
+    /// passes first, feed [`Input::SendFailed`] with
+    /// [`SendFailure::TimedOut`].
+    pub fn write_deadline(&self) -> Option<Instant> {
+        self.write_deadline
     }
 
     fn write_request(&mut self, body: Bytes) {
@@ -328,12 +282,12 @@ impl ClientConnection {
             State::Head {
                 first_byte: Some(f),
                 ..
-            } if now >= *f => "first response byte",
-            State::Head { deadline, .. } if now >= *deadline => "whole response",
-            State::Body(body) if now >= body.deadline => "whole response",
+            } if now >= *f => TimeoutKind::FirstByte,
+            State::Head { deadline, .. } if now >= *deadline => TimeoutKind::Response,
+            State::Body(body) if now >= body.deadline => TimeoutKind::Response,
             _ => return false,
         };
-        self.fail(CallError::Timeout(what));
+        self.fail(ClientError::Timeout(what));
         true
     }
 
@@ -344,7 +298,7 @@ impl ClientConnection {
                     let Some(end) = head::find_head_end(&self.inbuf, *scan_from) else {
                         *scan_from = self.inbuf.len();
                         if self.inbuf.len() > MAX_RESPONSE_HEAD {
-                            self.fail(CallError::Protocol("response head too large".into()));
+                            self.fail(ClientError::Protocol("response head too large".into()));
                         }
                         return;
                     };
@@ -414,14 +368,14 @@ impl ClientConnection {
                         }
                     );
                 let retryable = untouched && self.calls_done > 0;
-                self.fail(CallError::Closed { retryable });
+                self.fail(ClientError::Closed { retryable });
             }
             State::Body(body) => match body.framer.eof() {
                 Ok(()) => {
                     body.keep_alive = false;
                     self.finish_body();
                 }
-                Err(_) => self.fail(CallError::Closed { retryable: false }),
+                Err(_) => self.fail(ClientError::Closed { retryable: false }),
             },
         }
     }
@@ -440,7 +394,7 @@ impl ClientConnection {
                 headers,
                 excerpt,
             } => (
-                Err(CallError::Status {
+                Err(ClientError::Status {
                     status,
                     headers: Box::new(headers),
                     body_excerpt: String::from_utf8_lossy(&excerpt).into_owned(),
@@ -448,13 +402,14 @@ impl ClientConnection {
                 None,
             ),
             BodyKind::Ok(dec) => match dec.finish_response() {
-                Ok((result, raw)) => (result.map_err(CallError::Decode), raw),
+                Ok((result, raw)) => (result.map_err(ClientError::Decode), raw),
                 Err(e) => (Err(body_error(e)), None),
             },
         };
         self.calls_done += 1;
+        self.write_deadline = None;
         // Bytes after the response were never asked for: do not reuse.
-        if keep_alive && self.inbuf.is_empty() {
+        if keep_alive && self.inbuf.is_empty() && !self.write_dead {
             self.state = State::Idle;
         } else {
             self.close();
@@ -464,7 +419,7 @@ impl ClientConnection {
     }
 
     /// Reports `error` for the call in flight and closes.
-    fn fail(&mut self, error: CallError) {
+    fn fail(&mut self, error: ClientError) {
         self.events.push_back(ClientEvent::Response {
             result: Err(error),
             raw_body: None,
@@ -474,12 +429,13 @@ impl ClientConnection {
 
     fn close(&mut self) {
         self.inbuf.clear();
+        self.write_deadline = None;
         self.state = State::Closed;
     }
 }
 
-fn body_error(e: BodyError) -> CallError {
-    CallError::Protocol(
+fn body_error(e: BodyError) -> ClientError {
+    ClientError::Protocol(
         match e {
             BodyError::TooLarge => "response body over max_message_size",
             BodyError::Framing(c) => c.describe(),
@@ -505,17 +461,17 @@ fn is_framing_header(name: &HeaderName) -> bool {
 type Parsed = Option<(BodyFramer, bool, BodyKind)>;
 
 /// Parses a response head; `None` for an informational (1xx) head.
-fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, CallError> {
+fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientError> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_RESPONSE_HEADERS];
     let mut resp = httparse::Response::new(&mut headers);
     match resp.parse(head) {
         Ok(httparse::Status::Complete(_)) => {}
         Ok(httparse::Status::Partial) | Err(_) => {
-            return Err(CallError::Protocol("malformed response head".into()))
+            return Err(ClientError::Protocol("malformed response head".into()))
         }
     }
     let status = StatusCode::from_u16(resp.code.unwrap_or(0))
-        .map_err(|_| CallError::Protocol("malformed response status".into()))?;
+        .map_err(|_| ClientError::Protocol("malformed response status".into()))?;
     if status.is_informational() {
         return Ok(None);
     }
@@ -528,7 +484,7 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, CallErro
             map.append(name, value);
         }
     }
-    let protocol = |m: &str| CallError::Protocol(m.to_string());
+    let protocol = |m: &str| ClientError::Protocol(m.to_string());
     let codings = head::tokens(&map, http::header::TRANSFER_ENCODING);
     let framing = if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
         Framing::Length(0)

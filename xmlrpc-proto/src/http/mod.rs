@@ -59,11 +59,11 @@
 //! | pipelined bytes buffered while a call is in flight | `max_head_size` (then `read: false`), dropped past `max_head_size` + 64 KiB | the adapter keeps feeding | answer, then close |
 //! | [`ServerConfig::gzip_threshold`] | 1 KiB | response at least this large, client accepts gzip | gzipped |
 //! | `limits.*` (decoder) | see [`crate::Limits`] | depth, text, params, elements | 200 with fault -32600 |
-//! | client `limits.max_message_size` | 64 MiB | response body (on the wire or inflated) over it | [`CallError::Protocol`] |
-//! | client response head | 64 KiB, 100 headers | larger | [`CallError::Protocol`] |
-//! | [`ClientConfig::first_byte_timeout`] | 30 s from `send_call` | no response byte | [`CallError::Timeout`] |
-//! | [`ClientConfig::response_timeout`] | 120 s from `send_call` | response incomplete | [`CallError::Timeout`] |
-//! | [`ClientConfig::gzip_threshold`] | off | request body at least this large | gzipped request |
+//! | client `limits.max_message_size` | 64 MiB | response body (on the wire or inflated) over it | [`ClientError::Protocol`](crate::client::ClientError::Protocol) |
+//! | client response head | 64 KiB, 100 headers | larger | [`ClientError::Protocol`](crate::client::ClientError::Protocol) |
+//! | [`ClientConfig::first_byte_timeout`](crate::client::ClientConfig::first_byte_timeout) | 30 s from `send_call` | no response byte | [`ClientError::Timeout`](crate::client::ClientError::Timeout) |
+//! | [`ClientConfig::response_timeout`](crate::client::ClientConfig::response_timeout) | 120 s from `send_call` | response incomplete | [`ClientError::Timeout`](crate::client::ClientError::Timeout) |
+//! | [`ClientConfig::gzip_threshold`](crate::client::ClientConfig::gzip_threshold) | off | request body at least this large | gzipped request |
 //!
 //! # Statuses
 //!
@@ -87,18 +87,20 @@ mod auth;
 mod body;
 mod chunked;
 mod client;
-mod error;
 mod gzip;
 mod head;
+mod record;
 pub(crate) mod redact;
 mod response;
 mod server;
+mod server_config;
 mod status;
 
 pub use address::{Address, AddressError, Scheme};
-pub use client::{CallError, ClientConfig, ClientConnection, ClientEvent};
-pub use error::ClientError;
-pub use server::{AuthCheck, RequestId, ServerConfig, ServerConnection, ServerEvent};
+pub use client::{ClientConnection, ClientEvent};
+pub use record::CallRecord;
+pub use server::{RequestId, ServerConnection, ServerEvent};
+pub use server_config::{AuthCheck, ServerConfig};
 
 use std::time::Instant;
 
@@ -113,6 +115,42 @@ pub enum Input<'a> {
     Eof(Instant),
     /// Nothing arrived, but time passed (a deadline the machine reported).
     Tick(Instant),
+    /// Writing what the machine handed out failed; the machine decides
+    /// what that means (h11's `send_failed`): a client reads on for an
+    /// early answer after a disconnect, a server closes.
+    SendFailed(Instant, SendFailure),
+}
+
+/// How a write failed, as the adapter saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendFailure {
+    /// The peer is gone or refuses more bytes (reset, broken pipe).
+    Disconnected,
+    /// The machine's `write_deadline` passed before the bytes were written.
+    TimedOut,
+}
+
+impl SendFailure {
+    /// Classifies a failed write: a timeout, or the peer going away
+    /// (every other I/O error means the same for the protocol).
+    pub fn of(e: &std::io::Error) -> SendFailure {
+        match e.kind() {
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => SendFailure::TimedOut,
+            _ => SendFailure::Disconnected,
+        }
+    }
+}
+
+impl Input<'_> {
+    /// When the input happened.
+    pub fn now(&self) -> Instant {
+        match *self {
+            Input::Data(now, _)
+            | Input::Eof(now)
+            | Input::Tick(now)
+            | Input::SendFailed(now, _) => now,
+        }
+    }
 }
 
 /// What a connection asks the adapter to do next.

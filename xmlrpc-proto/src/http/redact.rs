@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use super::ClientConfig;
-
 /// What a secret is shown as.
 pub(crate) const REDACTED: &str = "<redacted>";
 
@@ -44,22 +42,6 @@ impl<T> fmt::Debug for Secret<'_, T> {
                 .finish(),
             None => f.write_str("None"),
         }
-    }
-}
-
-/// The client's settings, with the password and credential headers hidden.
-impl fmt::Debug for ClientConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientConfig")
-            .field("address", &self.address)
-            .field("limits", &self.limits)
-            .field("user_agent", &self.user_agent)
-            .field("headers", &Headers(&self.headers))
-            .field("gzip_threshold", &self.gzip_threshold)
-            .field("first_byte_timeout", &self.first_byte_timeout)
-            .field("response_timeout", &self.response_timeout)
-            .field("keep_raw_body", &self.keep_raw_body)
-            .finish()
     }
 }
 

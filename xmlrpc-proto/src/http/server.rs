@@ -17,87 +17,10 @@ use super::body::{BodyDecoder, BodyError, BodyFramer};
 use super::head::{self, RequestHead, MAX_REQUEST_LINE};
 use super::response::{write_response, ResponseMeta};
 use super::status::Reject;
-use super::{Input, Output};
+use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
 use crate::decode::MessageKind;
-use crate::{Limits, MethodCall, MethodResponse};
-
-/// The Basic-auth callback of [`ServerConfig::auth`]: (user, password) to
-/// accept or refuse. Compare secrets in constant time, so the answer's
-/// timing does not tell how much of a guess was right:
-///
-/// ```
-/// use std::sync::Arc;
-/// use xmlrpc_proto::http::ServerConfig;
-///
-/// /// Equal bytes, in time that depends only on the lengths.
-/// fn ct_eq(a: &[u8], b: &[u8]) -> bool {
-///     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-/// }
-///
-/// let config = ServerConfig {
-///     auth: Some(Arc::new(|user: &str, password: &str| {
-///         // Evaluate both, always: no early exit on a wrong user.
-///         let user_ok = ct_eq(user.as_bytes(), b"admin");
-///         let password_ok = ct_eq(password.as_bytes(), b"s3cret");
-///         user_ok & password_ok
-///     })),
-///     ..ServerConfig::default()
-/// };
-/// let check = config.auth.as_ref().unwrap();
-/// assert!(check("admin", "s3cret") && !check("admin", "s3creT"));
-/// ```
-pub type AuthCheck = dyn Fn(&str, &str) -> bool + Send + Sync;
-
-/// Settings shared by every connection of a server.
-#[derive(Clone)]
-pub struct ServerConfig {
-    /// Decoder limits for request bodies (`max_message_size` caps the body,
-    /// before and after gzip inflation).
-    pub limits: Limits,
-    /// Largest request head in bytes (default 16 KiB).
-    pub max_head_size: usize,
-    /// Most request headers (default 100).
-    pub max_headers: usize,
-    /// Deadline for a whole request head once its first byte arrived (30 s).
-    pub head_timeout: Duration,
-    /// Deadline for a whole body once the head arrived (60 s).
-    pub body_timeout: Duration,
-    /// Idle keep-alive connections are closed after this (75 s).
-    pub idle_timeout: Duration,
-    /// Request paths served (default `/` and `/RPC2`); others get 404.
-    pub paths: Vec<String>,
-    /// Gzip responses at least this large when the client accepts gzip
-    /// (default 1 KiB); `None` never compresses.
-    pub gzip_threshold: Option<usize>,
-    /// When set, requests need Basic auth and this decides (user, password).
-    pub auth: Option<Arc<AuthCheck>>,
-    /// `Server` header value.
-    pub server_name: String,
-}
-
-impl Default for ServerConfig {
-    /// The defaults of the limits table in [`crate::http`].
-    fn default() -> Self {
-        ServerConfig {
-            limits: Limits::server(),
-            max_head_size: 16 * 1024,
-            max_headers: 100,
-            head_timeout: Duration::from_secs(30),
-            body_timeout: Duration::from_secs(60),
-            idle_timeout: Duration::from_secs(75),
-            paths: vec!["/".to_string(), "/RPC2".to_string()],
-            gzip_threshold: Some(1024),
-            auth: None,
-            server_name: concat!("xmlrpc-proto/", env!("CARGO_PKG_VERSION")).to_string(),
-        }
-    }
-}
-
-impl std::fmt::Debug for ServerConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServerConfig").finish_non_exhaustive()
-    }
-}
+use crate::service::Context;
+use crate::{MethodCall, MethodResponse};
 
 /// Identifies one request on a connection; answer it with
 /// [`ServerConnection::respond`].
@@ -113,11 +36,14 @@ pub enum ServerEvent {
         id: RequestId,
         /// The call.
         call: MethodCall,
-        /// Method, URI, version and headers of the HTTP request.
-        head: http::request::Parts,
-        /// The user that passed Basic auth, if auth is configured.
-        user: Option<String>,
+        /// What the handler may know: the peer given to
+        /// [`ServerConnection::new`], the request headers, the user that
+        /// passed Basic auth.
+        context: Context,
     },
+    /// A request was answered (a call, a decode fault, or an HTTP
+    /// refusal): emit it to the log, once per answer.
+    Answered(CallRecord),
 }
 
 /// Bytes of pipelined requests buffered beyond `max_head_size` while a call
@@ -135,6 +61,10 @@ enum Phase {
     Body(Box<InBody>),
     /// The call was handed out; waiting for `respond`.
     Waiting(Pending),
+    /// A refusal was sent: read and drop what the client still sends
+    /// until it closes or `until` passes, then close (so the client reads
+    /// the refusal instead of a reset).
+    Lingering { until: Instant },
     /// Send what is queued, then close.
     Closing,
     /// Done.
@@ -149,6 +79,13 @@ struct InBody {
     deadline: Instant,
     user: Option<String>,
     meta: Pending,
+}
+
+/// The call in flight, for its [`CallRecord`].
+#[derive(Debug)]
+struct InFlight {
+    method: String,
+    since: Instant,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -175,11 +112,16 @@ pub struct ServerConnection {
     peer_eof: bool,
     shutting_down: bool,
     overflow: bool,
+    peer: Option<String>,
+    in_flight: Option<InFlight>,
+    write_deadline: Option<Instant>,
 }
 
 impl ServerConnection {
-    /// A fresh connection accepted at `now`.
-    pub fn new(config: Arc<ServerConfig>, now: Instant) -> Self {
+    /// A fresh connection from `peer` (its address as text, or a socket
+    /// path; it goes into every call's [`Context`] and log record),
+    /// accepted at `now`.
+    pub fn new(config: Arc<ServerConfig>, peer: Option<String>, now: Instant) -> Self {
         ServerConnection {
             config,
             phase: Phase::Idle,
@@ -193,6 +135,9 @@ impl ServerConnection {
             peer_eof: false,
             shutting_down: false,
             overflow: false,
+            peer,
+            in_flight: None,
+            write_deadline: None,
         }
     }
 
@@ -201,7 +146,22 @@ impl ServerConnection {
         if matches!(self.phase, Phase::Closing | Phase::Closed) {
             return;
         }
+        if let Phase::Lingering { until } = self.phase {
+            // Whatever arrives now is dropped unread; the end of input or
+            // of the window closes.
+            match input {
+                Input::Data(now, _) | Input::Tick(now) if now < until => {}
+                _ => self.phase = Phase::Closing,
+            }
+            return;
+        }
         match input {
+            // Nothing can be sent any more: no answer can reach the peer.
+            Input::SendFailed(..) => {
+                self.out.clear();
+                self.inbuf.clear();
+                self.phase = Phase::Closed;
+            }
             Input::Data(now, data) => {
                 if self.check_deadline(now) || self.peer_eof {
                     return;
@@ -256,7 +216,17 @@ impl ServerConnection {
                 read: !self.peer_eof && self.inbuf.len() < self.config.max_head_size,
                 deadline: None,
             },
+            Phase::Lingering { until } => Output::Wait {
+                read: true,
+                deadline: Some(until),
+            },
         }
+    }
+
+    /// The deadline for writing what `poll_output` handed out last: when
+    /// it passes first, feed [`Input::SendFailed`].
+    pub fn write_deadline(&self) -> Option<Instant> {
+        self.write_deadline
     }
 
     /// Answers request `id` (encodes, frames, maybe gzips). Ignored unless
@@ -264,6 +234,18 @@ impl ServerConnection {
     pub fn respond(&mut self, id: RequestId, response: MethodResponse, now: Instant) {
         match self.phase {
             Phase::Waiting(p) if p.id == id => {
+                let fault = match &response {
+                    MethodResponse::Fault(f) => Some(f.code),
+                    MethodResponse::Success(_) => None,
+                };
+                if let Some(InFlight { method, since }) = self.in_flight.take() {
+                    self.record(
+                        Some(method),
+                        200,
+                        fault,
+                        now.saturating_duration_since(since),
+                    );
+                }
                 self.answer(p, &response, now);
                 self.advance(now);
             }
@@ -276,6 +258,9 @@ impl ServerConnection {
     pub fn shutdown(&mut self, now: Instant) {
         let _ = now;
         self.shutting_down = true;
+        if matches!(self.phase, Phase::Lingering { .. }) {
+            self.phase = Phase::Closing;
+        }
         if matches!(self.phase, Phase::Idle | Phase::Head { .. }) {
             self.inbuf.clear();
             self.phase = Phase::Closing;
@@ -307,14 +292,20 @@ impl ServerConnection {
         match self.phase {
             // An idle client gets no answer, only the close.
             Phase::Idle => self.phase = Phase::Closing,
-            Phase::Head { .. } => self.reject(Reject::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request head not received in time",
-            )),
-            _ => self.reject(Reject::new(
-                StatusCode::REQUEST_TIMEOUT,
-                "request body not received in time",
-            )),
+            Phase::Head { .. } => self.reject(
+                Reject::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request head not received in time",
+                ),
+                now,
+            ),
+            _ => self.reject(
+                Reject::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "request body not received in time",
+                ),
+                now,
+            ),
         }
         true
     }
@@ -344,10 +335,10 @@ impl ServerConnection {
                     if !*line_done {
                         *line_done = memchr::memchr(b'\n', &self.inbuf[self.scan_from..]).is_some();
                         if !*line_done && self.inbuf.len() > MAX_REQUEST_LINE {
-                            self.reject(Reject::new(
-                                StatusCode::URI_TOO_LONG,
-                                "request line too long",
-                            ));
+                            self.reject(
+                                Reject::new(StatusCode::URI_TOO_LONG, "request line too long"),
+                                now,
+                            );
                             break;
                         }
                     }
@@ -358,10 +349,13 @@ impl ServerConnection {
                         }
                         found => {
                             if found.is_some() || self.inbuf.len() > self.config.max_head_size {
-                                self.reject(Reject::new(
-                                    StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                                    "request head too large",
-                                ));
+                                self.reject(
+                                    Reject::new(
+                                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                                        "request head too large",
+                                    ),
+                                    now,
+                                );
                             }
                             self.scan_from = self.inbuf.len();
                             break;
@@ -377,7 +371,7 @@ impl ServerConnection {
                         match step {
                             Ok(n) => self.inbuf.advance(n),
                             Err(e) => {
-                                self.body_failed(e);
+                                self.body_failed(e, now);
                                 return;
                             }
                         }
@@ -387,7 +381,9 @@ impl ServerConnection {
                     }
                     self.finish_body(now);
                 }
-                Phase::Waiting(_) | Phase::Closing | Phase::Closed => break,
+                Phase::Waiting(_) | Phase::Lingering { .. } | Phase::Closing | Phase::Closed => {
+                    break
+                }
             }
         }
         if self.peer_eof
@@ -406,30 +402,30 @@ impl ServerConnection {
         let config = Arc::clone(&self.config);
         let parts = match head::parse_request(head, config.max_headers) {
             Ok(parts) => parts,
-            Err(r) => return self.reject(r),
+            Err(r) => return self.reject(r, now),
         };
         if parts.method != Method::POST {
-            return self.reject(Reject::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "only POST is served",
-            ));
+            return self.reject(
+                Reject::new(StatusCode::METHOD_NOT_ALLOWED, "only POST is served"),
+                now,
+            );
         }
         if !config.paths.iter().any(|p| p == parts.uri.path()) {
-            return self.reject(Reject::new(StatusCode::NOT_FOUND, "no such path"));
+            return self.reject(Reject::new(StatusCode::NOT_FOUND, "no such path"), now);
         }
         let head = match head::analyse(parts) {
             Ok(head) => head,
-            Err(r) => return self.reject(r),
+            Err(r) => return self.reject(r, now),
         };
         let user = match &config.auth {
             None => None,
             Some(check) => match authenticate(&head, check.as_ref()) {
                 Some(user) => Some(user),
                 None => {
-                    return self.reject(Reject::new(
-                        StatusCode::UNAUTHORIZED,
-                        "authentication required",
-                    ))
+                    return self.reject(
+                        Reject::new(StatusCode::UNAUTHORIZED, "authentication required"),
+                        now,
+                    )
                 }
             },
         };
@@ -439,10 +435,11 @@ impl ServerConnection {
             config.max_head_size,
         ) {
             Ok(f) => f,
-            Err(e) => return self.body_failed(e),
+            Err(e) => return self.body_failed(e, now),
         };
         if head.expect_continue && !framer.is_done() {
             self.out.put_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+            self.write_deadline = Some(now + config.write_timeout);
         }
         let decoder = BodyDecoder::new(
             MessageKind::Call,
@@ -489,17 +486,30 @@ impl ServerConnection {
             ..
         } = *body;
         match decoder.finish_call() {
-            Err(e) => self.body_failed(e),
+            Err(e) => self.body_failed(e, now),
             Ok(Ok(call)) => {
+                self.in_flight = Some(InFlight {
+                    method: call.method.clone(),
+                    since: now,
+                });
+                let context = Context {
+                    peer: self.peer.clone(),
+                    path: parts.uri.path().to_owned(),
+                    headers: parts.headers,
+                    user,
+                };
                 self.events.push_back(ServerEvent::Call {
                     id: meta.id,
                     call,
-                    head: parts,
-                    user,
+                    context,
                 });
                 self.phase = Phase::Waiting(meta);
             }
-            Ok(Err(e)) => self.answer(meta, &MethodResponse::Fault(e.to_fault()), now),
+            Ok(Err(e)) => {
+                let fault = e.to_fault();
+                self.record(None, 200, Some(fault.code), Duration::ZERO);
+                self.answer(meta, &MethodResponse::Fault(fault), now);
+            }
         }
     }
 
@@ -519,6 +529,7 @@ impl ServerConnection {
             &mut self.scratch,
             &mut self.out,
         );
+        self.write_deadline = Some(now + self.config.write_timeout);
         if close {
             self.inbuf.clear();
             self.phase = Phase::Closing;
@@ -528,7 +539,7 @@ impl ServerConnection {
         }
     }
 
-    fn body_failed(&mut self, e: BodyError) {
+    fn body_failed(&mut self, e: BodyError, now: Instant) {
         let reject = match e {
             BodyError::TooLarge => Reject::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -538,14 +549,40 @@ impl ServerConnection {
             BodyError::BadGzip => Reject::bad_request("request body is not valid gzip"),
             BodyError::Truncated => Reject::bad_request("request body truncated"),
         };
-        self.reject(reject);
+        self.reject(reject, now);
     }
 
-    /// Answers with a refusal and closes without reading further.
-    fn reject(&mut self, reject: Reject) {
+    /// Answers with a refusal, then lingers: what the client still sends
+    /// is read and dropped (never parsed) until it closes or the linger
+    /// window passes, so it reads the refusal instead of a reset.
+    fn reject(&mut self, reject: Reject, now: Instant) {
         reject.write(&self.config.server_name, &mut self.out);
+        self.write_deadline = Some(now + self.config.write_timeout);
+        self.record(None, reject.status.as_u16(), None, Duration::ZERO);
         self.inbuf.clear();
-        self.phase = Phase::Closing;
+        self.phase = if self.peer_eof {
+            Phase::Closing
+        } else {
+            Phase::Lingering {
+                until: now + self.config.linger_timeout,
+            }
+        };
+    }
+
+    fn record(
+        &mut self,
+        method: Option<String>,
+        status: u16,
+        fault: Option<i32>,
+        elapsed: Duration,
+    ) {
+        self.events.push_back(ServerEvent::Answered(CallRecord {
+            peer: self.peer.clone(),
+            method,
+            status,
+            fault,
+            elapsed,
+        }));
     }
 }
 

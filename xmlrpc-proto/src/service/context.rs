@@ -13,6 +13,8 @@ pub struct Context {
     /// The peer's address as text (`127.0.0.1:52144`, a unix socket path, or
     /// whatever a custom stack uses); `None` when unknown.
     pub peer: Option<String>,
+    /// The request path (`/RPC2`; empty outside HTTP).
+    pub path: String,
     /// The HTTP request headers (empty outside HTTP).
     pub headers: http::HeaderMap,
     /// The user name that passed Basic authentication, if any.
@@ -23,6 +25,7 @@ impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
             .field("peer", &self.peer)
+            .field("path", &self.path)
             .field("headers", &redact::Headers(&self.headers))
             .field("user", &self.user)
             .finish()

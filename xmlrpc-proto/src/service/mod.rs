@@ -47,19 +47,18 @@
 //! let response = match router.dispatch(call, Context::default()) {
 //!     Dispatch::Ready(response) => response,
 //!     Dispatch::Blocking(call) => call.run(), // on a worker thread, say
-//!     Dispatch::Async(future) => unreachable!("no async handlers here"),
+//!     Dispatch::Async(_) | Dispatch::Multicall(_) => unreachable!("not for `count`"),
 //! };
 //! assert_eq!(response, MethodResponse::Success(Value::Int(2)));
 //! ```
 
 mod args;
 mod async_handler;
-mod block_on;
+mod batch;
 mod capabilities;
 mod context;
 mod handler;
 mod introspection;
-mod multicall;
 mod panic;
 mod params;
 mod registry;
@@ -68,6 +67,7 @@ mod signature;
 mod system;
 
 pub use async_handler::{AsyncContextHandler, AsyncHandler};
+pub use batch::{Multicall, MulticallAnswer};
 pub use capabilities::Capability;
 pub use context::Context;
 pub use handler::{ContextHandler, Handler, HandlerResult};

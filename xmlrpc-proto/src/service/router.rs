@@ -19,10 +19,10 @@ use std::task::{Context as TaskContext, Poll, Waker};
 use bytes::{Bytes, BytesMut};
 
 use super::async_handler::{AsyncContextHandler, AsyncHandler};
+use super::batch::{self, Multicall};
 use super::capabilities::{get_capabilities, Capability};
 use super::handler::{ContextHandler, Handler};
 use super::introspection::{list_methods, method_help, method_signature, unknown_method};
-use super::multicall::{self, Batch};
 use super::panic::{guarded, panic_fault, CatchPanic};
 use super::registry::{AsyncFn, Callable, Method, MethodBuilder, Registry, SyncFn};
 use super::system::{System, SystemMethods};
@@ -58,51 +58,48 @@ pub enum Dispatch {
     Blocking(BlockingCall),
     /// An asynchronous handler: poll it on the runtime. Panics become -32603.
     Async(AsyncCall),
+    /// A `system.multicall`: one job per entry (never another multicall),
+    /// for the adapter to run and hand back (see [`Multicall`]).
+    Multicall(Multicall),
 }
 
-/// A synchronous handler bound to its arguments, or a `system.multicall`
-/// with any synchronous entry (its async entries are waited for on the
-/// thread that runs it); `Send + 'static`.
+/// A synchronous handler bound to its arguments; `Send + 'static`.
 pub struct BlockingCall {
-    job: Job,
+    name: Arc<str>,
+    handler: Arc<SyncFn>,
+    params: Vec<Value>,
+    ctx: Context,
 }
 
-enum Job {
-    Single {
+impl BlockingCall {
+    pub(crate) fn new(
         name: Arc<str>,
         handler: Arc<SyncFn>,
         params: Vec<Value>,
         ctx: Context,
-    },
-    Multicall(Batch),
-}
-
-impl BlockingCall {
-    pub(crate) fn multicall(batch: Batch) -> Self {
+    ) -> Self {
         BlockingCall {
-            job: Job::Multicall(batch),
+            name,
+            handler,
+            params,
+            ctx,
         }
     }
 
-    /// The method this call runs (`system.multicall` for a batch).
+    /// The method this call runs.
     pub fn method(&self) -> &str {
-        match &self.job {
-            Job::Single { name, .. } => name,
-            Job::Multicall(_) => System::Multicall.name(),
-        }
+        &self.name
     }
 
     /// Runs the handler. Panics become fault -32603.
     pub fn run(self) -> MethodResponse {
-        match self.job {
-            Job::Single {
-                name,
-                handler,
-                params,
-                ctx,
-            } => response(guarded(&name, || handler(params, &ctx))),
-            Job::Multicall(batch) => MethodResponse::Success(batch.run_sync()),
-        }
+        let BlockingCall {
+            name,
+            handler,
+            params,
+            ctx,
+        } = self;
+        response(guarded(&name, || handler(params, &ctx)))
     }
 }
 
@@ -294,16 +291,14 @@ impl Router {
     pub fn dispatch(&self, call: MethodCall, ctx: Context) -> Dispatch {
         match self.route(&call.method, call.params) {
             Route::Done(result) => Dispatch::Ready(response(result)),
-            Route::Multicall(params) => multicall::dispatch(self, params, ctx),
+            Route::Multicall(params) => batch::dispatch(self, params, ctx),
             Route::Call(method, params) => match &method.callable {
-                Callable::Sync(handler) => Dispatch::Blocking(BlockingCall {
-                    job: Job::Single {
-                        name: method.name.clone(),
-                        handler: handler.clone(),
-                        params,
-                        ctx,
-                    },
-                }),
+                Callable::Sync(handler) => Dispatch::Blocking(BlockingCall::new(
+                    method.name.clone(),
+                    handler.clone(),
+                    params,
+                    ctx,
+                )),
                 Callable::Async(handler) => match start_async(method, handler, params, ctx) {
                     Ok(future) => Dispatch::Async(Box::pin(async move { response(future.await) })),
                     Err(fault) => Dispatch::Ready(MethodResponse::Fault(fault)),
@@ -329,21 +324,17 @@ impl Router {
     pub async fn handle_body_async(&self, body: &[u8], ctx: Context) -> Bytes {
         let response = match decode_call(body) {
             Err(e) => MethodResponse::Fault(e.to_fault()),
-            Ok(call) => {
-                let dispatch = if call.method == System::Multicall.name()
-                    && self.system.lookup(&call.method).is_some()
-                {
-                    // Async entries are awaited here, not blocked on.
-                    multicall::dispatch_inline(self, call.params, ctx)
-                } else {
-                    self.dispatch(call, ctx)
-                };
-                match dispatch {
-                    Dispatch::Ready(response) => response,
-                    Dispatch::Blocking(call) => call.run(),
-                    Dispatch::Async(future) => future.await,
+            Ok(call) => match self.dispatch(call, ctx) {
+                Dispatch::Multicall(multicall) => {
+                    let (jobs, answer) = multicall.into_jobs();
+                    let mut answers = Vec::with_capacity(jobs.len());
+                    for job in jobs {
+                        answers.push(run_inline_async(job).await);
+                    }
+                    answer.finish(answers)
                 }
-            }
+                job => run_inline_async(job).await,
+            },
         };
         encode(&response)
     }
@@ -363,24 +354,57 @@ impl Router {
                     Err(fault) => MethodResponse::Fault(fault),
                 },
             },
-            Route::Multicall(params) => match multicall::dispatch_inline(self, params, ctx) {
-                Dispatch::Ready(response) => response,
-                Dispatch::Blocking(call) => call.run(),
-                Dispatch::Async(mut future) => {
-                    let mut cx = TaskContext::from_waker(Waker::noop());
-                    match future.as_mut().poll(&mut cx) {
-                        Poll::Ready(response) => response,
-                        Poll::Pending => MethodResponse::Fault(needs_async(&method)),
-                    }
+            Route::Multicall(params) => match batch::dispatch(self, params, ctx) {
+                Dispatch::Multicall(multicall) => {
+                    let (jobs, answer) = multicall.into_jobs();
+                    let answers = jobs.into_iter().map(|job| run_inline(job, &method));
+                    answer.finish(answers.collect())
                 }
+                job => run_inline(job, &method),
             },
         }
     }
 }
 
+/// Runs a job on this thread: sync handlers inline, an async one polled
+/// once (a sync caller can do no more).
+fn run_inline(job: Dispatch, method: &str) -> MethodResponse {
+    match job {
+        Dispatch::Ready(response) => response,
+        Dispatch::Blocking(call) => call.run(),
+        Dispatch::Async(mut future) => {
+            let mut cx = TaskContext::from_waker(Waker::noop());
+            match future.as_mut().poll(&mut cx) {
+                Poll::Ready(response) => response,
+                Poll::Pending => MethodResponse::Fault(needs_async(method)),
+            }
+        }
+        Dispatch::Multicall(_) => MethodResponse::Fault(nested_multicall()),
+    }
+}
+
+/// Runs a job on this task: sync handlers inline, async ones awaited.
+async fn run_inline_async(job: Dispatch) -> MethodResponse {
+    match job {
+        Dispatch::Ready(response) => response,
+        Dispatch::Blocking(call) => call.run(),
+        Dispatch::Async(future) => future.await,
+        Dispatch::Multicall(_) => MethodResponse::Fault(nested_multicall()),
+    }
+}
+
+/// Multicall jobs are never multicalls themselves; kept as a fault rather
+/// than a panic should that ever change.
+fn nested_multicall() -> Fault {
+    Fault::new(
+        fault_code::INVALID_XMLRPC,
+        "system.multicall may not be nested in system.multicall",
+    )
+}
+
 /// Creates the future of an async handler, catching a panic while creating
 /// it, and wraps it so a panic while polling becomes -32603.
-fn start_async(
+pub(crate) fn start_async(
     method: &Method,
     handler: &Arc<AsyncFn>,
     params: Vec<Value>,
@@ -408,7 +432,7 @@ fn needs_async(name: &str) -> Fault {
 }
 
 /// A handler's result as a response.
-fn response(result: Result<Value, Fault>) -> MethodResponse {
+pub(crate) fn response(result: Result<Value, Fault>) -> MethodResponse {
     match result {
         Ok(value) => MethodResponse::Success(value),
         Err(fault) => MethodResponse::Fault(fault),
@@ -478,6 +502,7 @@ impl std::fmt::Debug for Dispatch {
             Dispatch::Ready(response) => f.debug_tuple("Ready").field(response).finish(),
             Dispatch::Blocking(call) => f.debug_tuple("Blocking").field(call).finish(),
             Dispatch::Async(_) => f.write_str("Async(..)"),
+            Dispatch::Multicall(m) => f.debug_tuple("Multicall").field(m).finish(),
         }
     }
 }

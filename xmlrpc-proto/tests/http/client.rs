@@ -1,6 +1,7 @@
 //! The client machine: framing, status errors, deadlines, retry rule, headers.
 
 use super::*;
+use xmlrpc_proto::client::TimeoutKind;
 
 #[test]
 fn client_deadlines_first_byte_and_whole_response() {
@@ -14,7 +15,7 @@ fn client_deadlines_first_byte_and_whole_response() {
         assert!(matches!(
             pair.responses.pop(),
             Some(ClientEvent::Response {
-                result: Err(CallError::Timeout("first response byte")),
+                result: Err(ClientError::Timeout(TimeoutKind::FirstByte)),
                 ..
             })
         ));
@@ -35,7 +36,7 @@ fn client_deadlines_first_byte_and_whole_response() {
         assert!(matches!(
             client.poll_output(),
             xmlrpc_proto::http::Output::Event(ClientEvent::Response {
-                result: Err(CallError::Timeout("whole response")),
+                result: Err(ClientError::Timeout(TimeoutKind::Response)),
                 ..
             })
         ));
@@ -79,7 +80,7 @@ fn client_reads_chunked_until_close_and_status_errors() {
         match &events[..] {
             [ClientEvent::Response {
                 result:
-                    Err(CallError::Status {
+                    Err(ClientError::Status {
                         status,
                         headers,
                         body_excerpt,
@@ -104,7 +105,7 @@ fn client_retry_rule() {
         assert!(matches!(
             &events[..],
             [ClientEvent::Response {
-                result: Err(CallError::Closed { retryable: false }),
+                result: Err(ClientError::Closed { retryable: false }),
                 ..
             }]
         ));
@@ -118,7 +119,7 @@ fn client_retry_rule() {
         assert!(matches!(
             &events[..],
             [ClientEvent::Response {
-                result: Err(CallError::Closed { retryable: false }),
+                result: Err(ClientError::Closed { retryable: false }),
                 ..
             }]
         ));
@@ -135,7 +136,7 @@ fn client_retry_rule() {
         assert!(matches!(
             pair.client.poll_output(),
             xmlrpc_proto::http::Output::Event(ClientEvent::Response {
-                result: Err(CallError::Closed { retryable: true }),
+                result: Err(ClientError::Closed { retryable: true }),
                 ..
             })
         ));
@@ -176,7 +177,7 @@ fn client_keeps_the_raw_body_and_caps_the_response() {
         assert!(matches!(
             &events[..],
             [ClientEvent::Response {
-                result: Err(CallError::Protocol(_)),
+                result: Err(ClientError::Protocol(_)),
                 ..
             }]
         ));

@@ -103,7 +103,7 @@ fn pipelined_input_is_bounded_while_a_call_is_in_flight() {
     let clock = Clock::new();
     let config = std::sync::Arc::new(ServerConfig::default());
     let cap = config.max_head_size + 64 * 1024;
-    let mut server = ServerConnection::new(config, clock.now());
+    let mut server = ServerConnection::new(config, None, clock.now());
     server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
     let id = match server.poll_output() {
         Output::Event(xmlrpc_proto::http::ServerEvent::Call { id, .. }) => id,
@@ -132,6 +132,7 @@ fn pipelined_input_is_bounded_while_a_call_is_in_flight() {
     loop {
         match server.poll_output() {
             Output::Transmit(b) => wire.extend_from_slice(&b),
+            Output::Event(xmlrpc_proto::http::ServerEvent::Answered(_)) => {}
             Output::Closed => break,
             other => panic!("{other:?}"),
         }
@@ -145,7 +146,7 @@ fn waits_report_read_and_the_nearest_deadline() {
     use xmlrpc_proto::http::{Input, Output, ServerConnection};
     let clock = Clock::new();
     let t0 = clock.now();
-    let mut server = ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), t0);
+    let mut server = ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), None, t0);
     assert!(
         matches!(server.poll_output(), Output::Wait { read: true, deadline: Some(d) } if d == t0 + Duration::from_secs(75))
     );
@@ -164,14 +165,21 @@ fn waits_report_read_and_the_nearest_deadline() {
 fn a_second_respond_writes_nothing() {
     use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
     let clock = Clock::new();
-    let mut server =
-        ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), clock.now());
+    let mut server = ServerConnection::new(
+        std::sync::Arc::new(ServerConfig::default()),
+        None,
+        clock.now(),
+    );
     server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
     let Output::Event(ServerEvent::Call { id, .. }) = server.poll_output() else {
         panic!("no call");
     };
     server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
     assert!(matches!(server.poll_output(), Output::Transmit(_)));
+    assert!(matches!(
+        server.poll_output(),
+        Output::Event(ServerEvent::Answered(record)) if record.method.as_deref() == Some("echo")
+    ));
     server.respond(id, MethodResponse::Success(Value::Int(2)), clock.now());
     assert!(matches!(server.poll_output(), Output::Wait { .. }));
 }
@@ -268,8 +276,11 @@ fn a_half_closed_client_still_gets_its_answers() {
 fn eof_while_a_call_is_in_flight_answers_then_closes() {
     use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
     let clock = Clock::new();
-    let mut server =
-        ServerConnection::new(std::sync::Arc::new(ServerConfig::default()), clock.now());
+    let mut server = ServerConnection::new(
+        std::sync::Arc::new(ServerConfig::default()),
+        None,
+        clock.now(),
+    );
     server.handle_input(Input::Data(clock.now(), post(&echo_body(1), "").as_bytes()));
     let Output::Event(ServerEvent::Call { id, .. }) = server.poll_output() else {
         panic!("no call");
@@ -286,5 +297,9 @@ fn eof_while_a_call_is_in_flight_answers_then_closes() {
     assert!(
         matches!(server.poll_output(), Output::Transmit(b) if b.starts_with(b"HTTP/1.1 200 OK\r\n"))
     );
+    assert!(matches!(
+        server.poll_output(),
+        Output::Event(ServerEvent::Answered(_))
+    ));
     assert!(matches!(server.poll_output(), Output::Closed));
 }

@@ -9,8 +9,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use xmlrpc_proto::client::{ClientConfig, ClientError};
 use xmlrpc_proto::http::{
-    CallError, ClientConfig, ClientConnection, ClientEvent, Input, Output, RequestId, ServerConfig,
+    CallRecord, ClientConnection, ClientEvent, Input, Output, RequestId, ServerConfig,
     ServerConnection, ServerEvent,
 };
 use xmlrpc_proto::{MethodCall, MethodResponse, Value};
@@ -89,6 +90,8 @@ pub struct Pair {
     /// Everything the client ever wrote.
     pub client_wire: Vec<u8>,
     pub seen: Vec<Seen>,
+    /// The server's log record of every answer.
+    pub records: Vec<CallRecord>,
     pending: Vec<RequestId>,
     pub responses: Vec<ClientEvent>,
     pub server_closed: bool,
@@ -100,7 +103,7 @@ impl Pair {
     pub fn new(server: ServerConfig, client: ClientConfig, split: usize) -> Self {
         let clock = Clock::new();
         Pair {
-            server: ServerConnection::new(Arc::new(server), clock.now()),
+            server: ServerConnection::new(Arc::new(server), None, clock.now()),
             client: ClientConnection::new(Arc::new(client)),
             clock,
             router: echo_router(),
@@ -110,6 +113,7 @@ impl Pair {
             server_wire: Vec::new(),
             client_wire: Vec::new(),
             seen: Vec::new(),
+            records: Vec::new(),
             pending: Vec::new(),
             responses: Vec::new(),
             server_closed: false,
@@ -128,7 +132,7 @@ impl Pair {
     }
 
     /// Sends `call` and runs both machines until the client reports.
-    pub fn call(&mut self, call: &MethodCall) -> Result<MethodResponse, CallError> {
+    pub fn call(&mut self, call: &MethodCall) -> Result<MethodResponse, ClientError> {
         let before = self.responses.len();
         self.client.send_call(call, self.clock.now())?;
         self.run();
@@ -199,16 +203,11 @@ impl Pair {
                     self.server_wire.extend_from_slice(&b);
                     self.to_client.extend_from_slice(&b);
                 }
-                Output::Event(ServerEvent::Call {
-                    id,
-                    call,
-                    head,
-                    user,
-                }) => {
+                Output::Event(ServerEvent::Call { id, call, context }) => {
                     let seen = Seen {
                         call,
-                        path: head.uri.path().to_string(),
-                        user,
+                        path: context.path,
+                        user: context.user,
                     };
                     let answer = (self.router)(&seen);
                     self.seen.push(seen);
@@ -217,6 +216,7 @@ impl Pair {
                         None => self.pending.push(id),
                     }
                 }
+                Output::Event(ServerEvent::Answered(record)) => self.records.push(record),
                 Output::Closed => self.server_closed = true,
                 Output::Wait { .. } => break,
             }
@@ -283,6 +283,11 @@ pub struct ServerRun {
     pub closed: bool,
     /// The last `Wait` it asked for.
     pub last_wait: Option<(bool, Option<Instant>)>,
+    /// The log record of every answer.
+    pub records: Vec<CallRecord>,
+    /// After a refusal the server lingered: it read and dropped more
+    /// input, then closed when the linger window passed.
+    pub lingered: bool,
 }
 
 impl ServerRun {
@@ -306,13 +311,18 @@ pub fn serve_raw(
     router: &mut Router,
 ) -> ServerRun {
     let clock = Clock::new();
-    let mut server = ServerConnection::new(Arc::new(config), clock.now());
+    let start = clock.now();
+    let linger_timeout = config.linger_timeout;
+    let mut server = ServerConnection::new(Arc::new(config), None, start);
     let mut run = ServerRun {
         wire: String::new(),
         calls: Vec::new(),
         closed: false,
         last_wait: None,
+        records: Vec::new(),
+        lingered: false,
     };
+
     let mut wire = Vec::new();
     let pieces: Vec<&[u8]> = input.chunks(split.min(input.len().max(1))).collect();
     drive_server(&mut server, &clock, &mut wire, &mut run, router);
@@ -326,6 +336,21 @@ pub fn serve_raw(
     if eof && !run.closed {
         server.handle_input(Input::Eof(clock.now()));
         drive_server(&mut server, &clock, &mut wire, &mut run, router);
+    }
+    let until = start + linger_timeout;
+    if !run.closed && run.last_wait == Some((true, Some(until))) {
+        // Lingering after a refusal: more input is dropped unread, and the
+        // end of the window closes.
+        let written = wire.len();
+        server.handle_input(Input::Data(
+            until - Duration::from_millis(1),
+            b"POST / HTTP/1.1\r\n\r\n",
+        ));
+        drive_server(&mut server, &clock, &mut wire, &mut run, router);
+        assert!(!run.closed && server.buffered_len() == 0 && wire.len() == written);
+        server.handle_input(Input::Tick(until));
+        drive_server(&mut server, &clock, &mut wire, &mut run, router);
+        run.lingered = run.closed;
     }
     run.wire = String::from_utf8_lossy(&wire).into_owned();
     run
@@ -342,22 +367,18 @@ pub fn drive_server(
     loop {
         match server.poll_output() {
             Output::Transmit(b) => wire.extend_from_slice(&b),
-            Output::Event(ServerEvent::Call {
-                id,
-                call,
-                head,
-                user,
-            }) => {
+            Output::Event(ServerEvent::Call { id, call, context }) => {
                 let seen = Seen {
                     call: call.clone(),
-                    path: head.uri.path().to_string(),
-                    user,
+                    path: context.path,
+                    user: context.user,
                 };
                 run.calls.push(call);
                 if let Some(r) = router(&seen) {
                     server.respond(id, r, clock.now());
                 }
             }
+            Output::Event(ServerEvent::Answered(record)) => run.records.push(record),
             Output::Wait { read, deadline } => {
                 run.last_wait = Some((read, deadline));
                 return;

@@ -11,6 +11,7 @@ fn assert_refused(input: &str, status: u16, split: usize) -> ServerRun {
         run.wire
     );
     assert!(run.closed, "{status} closes");
+    assert!(run.lingered, "{status} lingers before it closes");
     assert!(run.calls.is_empty());
     assert!(run.wire.contains("Content-Type: text/plain"));
     run
@@ -167,7 +168,7 @@ fn idle_connections_close_silently() {
         assert!(!pair.client.is_reusable());
         assert!(matches!(
             pair.client.send_call(&echo(2), pair.clock.now()),
-            Err(CallError::Closed { retryable: true })
+            Err(ClientError::Closed { retryable: true })
         ));
     }
 }
@@ -218,7 +219,7 @@ fn basic_auth_ok_and_refused() {
             split,
         );
         match pair.call(&echo(1)) {
-            Err(CallError::Status {
+            Err(ClientError::Status {
                 status,
                 headers,
                 body_excerpt,
@@ -259,7 +260,7 @@ fn path_filter() {
             split,
         );
         assert!(
-            matches!(pair.call(&echo(1)), Err(CallError::Status { status, .. }) if status.as_u16() == 404)
+            matches!(pair.call(&echo(1)), Err(ClientError::Status { status, .. }) if status.as_u16() == 404)
         );
     }
 }

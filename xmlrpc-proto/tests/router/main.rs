@@ -17,10 +17,19 @@ fn run(router: &Router, method: &str, params: Vec<Value>) -> MethodResponse {
 }
 
 fn run_with(router: &Router, method: &str, params: Vec<Value>, ctx: Context) -> MethodResponse {
-    match router.dispatch(MethodCall::new(method, params), ctx) {
+    run_job(router.dispatch(MethodCall::new(method, params), ctx))
+}
+
+/// Runs one job as an adapter would; a multicall's jobs one after another.
+fn run_job(job: Dispatch) -> MethodResponse {
+    match job {
         Dispatch::Ready(response) => response,
         Dispatch::Blocking(call) => call.run(),
         Dispatch::Async(future) => block_on(future),
+        Dispatch::Multicall(multicall) => {
+            let (jobs, answer) = multicall.into_jobs();
+            answer.finish(jobs.into_iter().map(run_job).collect())
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `system.multicall` through `dispatch`.
 
 use super::*;
+use xmlrpc_proto::service::MulticallAnswer;
 
 #[test]
 fn multicall_mixes_results_and_faults_in_order() {
@@ -157,58 +158,57 @@ fn multicall_params_are_checked() {
     );
 }
 
-#[test]
-fn multicall_dispatch_kind_follows_its_entries() {
-    let router = router();
-    let dispatch = |calls: Vec<Value>| {
-        router.dispatch(
-            MethodCall::new("system.multicall", vec![array(calls)]),
-            Context::default(),
-        )
-    };
-    assert!(matches!(
-        dispatch(vec![
-            entry("nope", vec![]),
-            entry("system.listMethods", vec![])
-        ]),
-        Dispatch::Ready(_)
-    ));
-    assert!(matches!(
-        dispatch(vec![entry("nope", vec![]), entry("sum", vec![])]),
-        Dispatch::Blocking(_)
-    ));
-    match dispatch(vec![
-        entry("later", vec![Value::Int(1)]),
-        entry("later", vec![Value::Int(2)]),
-    ]) {
-        Dispatch::Async(future) => {
-            let got = ok(block_on(future));
-            let got = got.as_array().expect("array");
-            assert_eq!(got[1], array(vec![array(vec![Value::Int(2)])]));
-        }
-        _ => panic!("async entries alone make the batch async"),
-    }
-    // A sync handler must never run on an async executor: a batch with any
-    // sync entry is blocking work, and waits for its async entries there.
-    match dispatch(vec![
-        entry("sum", vec![Value::Int(1)]),
-        entry("later", vec![Value::Int(2)]),
-        entry("boom", vec![]),
-    ]) {
-        Dispatch::Blocking(call) => {
-            let got = ok(call.run());
-            let got = got.as_array().expect("array");
-            assert_eq!(got[0], array(vec![Value::Int(1)]));
-            assert_eq!(got[1], array(vec![array(vec![Value::Int(2)])]));
-            let code = got[2].as_struct().and_then(|s| s.get("faultCode"));
-            assert_eq!(code, Some(&Value::Int(fault_code::INTERNAL_ERROR)));
-        }
-        _ => panic!("a sync entry makes the batch blocking"),
+/// The jobs of a multicall, routed.
+fn jobs_of(router: &Router, calls: Vec<Value>) -> (Vec<Dispatch>, MulticallAnswer) {
+    match router.dispatch(
+        MethodCall::new("system.multicall", vec![array(calls)]),
+        Context::default(),
+    ) {
+        Dispatch::Multicall(multicall) => multicall.into_jobs(),
+        other => panic!("expected multicall jobs, got {other:?}"),
     }
 }
 
 #[test]
-fn blocking_multicall_waits_for_pending_async_entries() {
+fn multicall_becomes_one_job_per_entry_of_its_own_kind() {
+    let router = router();
+    let (jobs, answer) = jobs_of(
+        &router,
+        vec![
+            entry("nope", vec![]),
+            entry("system.listMethods", vec![]),
+            entry("sum", vec![Value::Int(1)]),
+            entry("later", vec![Value::Int(2)]),
+            entry("boom", vec![]),
+        ],
+    );
+    let kinds: Vec<&str> = jobs
+        .iter()
+        .map(|job| match job {
+            Dispatch::Ready(_) => "ready",
+            Dispatch::Blocking(_) => "blocking",
+            Dispatch::Async(_) => "async",
+            Dispatch::Multicall(_) => "multicall",
+        })
+        .collect();
+    // A sync handler is blocking work for the adapter's pool, an async one
+    // a future for its runtime: the core runs neither itself.
+    assert_eq!(kinds, ["ready", "ready", "blocking", "async", "blocking"]);
+    let answers = jobs.into_iter().map(run_job).collect();
+    let got = ok(answer.finish(answers));
+    let got = got.as_array().expect("array");
+    let code = |v: &Value| v.as_struct().and_then(|s| s.get("faultCode")).cloned();
+    assert_eq!(
+        code(&got[0]),
+        Some(Value::Int(fault_code::METHOD_NOT_FOUND))
+    );
+    assert_eq!(got[2], array(vec![Value::Int(1)]));
+    assert_eq!(got[3], array(vec![array(vec![Value::Int(2)])]));
+    assert_eq!(code(&got[4]), Some(Value::Int(fault_code::INTERNAL_ERROR)));
+}
+
+#[test]
+fn multicall_answers_keep_entry_order_whatever_order_jobs_finish() {
     use std::future::Future;
     use std::pin::Pin;
     use std::task::{Context as Cx, Poll};
@@ -236,20 +236,39 @@ fn blocking_multicall_waits_for_pending_async_entries() {
         YieldOnce(false).await;
         Ok::<_, Fault>(array(params))
     });
-    let calls = array(vec![
-        entry("slow", vec![Value::Int(7)]),
-        entry("sum", vec![Value::Int(1)]),
-    ]);
-    match router.dispatch(
-        MethodCall::new("system.multicall", vec![calls]),
-        Context::default(),
-    ) {
-        Dispatch::Blocking(call) => {
-            let got = ok(call.run());
-            let got = got.as_array().expect("array");
-            assert_eq!(got[0], array(vec![array(vec![Value::Int(7)])]));
-            assert_eq!(got[1], array(vec![Value::Int(1)]));
-        }
-        _ => panic!("a sync entry makes the batch blocking"),
-    }
+    let (jobs, answer) = jobs_of(
+        &router,
+        vec![
+            entry("slow", vec![Value::Int(7)]),
+            entry("sum", vec![Value::Int(1)]),
+        ],
+    );
+    // Run them as an adapter would: concurrently, the sync one finishing first.
+    let handles: Vec<_> = jobs
+        .into_iter()
+        .map(|job| std::thread::spawn(move || run_job(job)))
+        .collect();
+    let answers = handles
+        .into_iter()
+        .map(|h| h.join().expect("job thread"))
+        .collect();
+    let got = ok(answer.finish(answers));
+    let got = got.as_array().expect("array");
+    assert_eq!(got[0], array(vec![array(vec![Value::Int(7)])]));
+    assert_eq!(got[1], array(vec![Value::Int(1)]));
+}
+
+#[test]
+fn a_missing_job_answer_faults_that_entry_only() {
+    let router = router();
+    let (jobs, answer) = jobs_of(
+        &router,
+        vec![entry("sum", vec![Value::Int(1)]), entry("sum", vec![])],
+    );
+    let first = jobs.into_iter().next().map(run_job).expect("a job");
+    let got = ok(answer.finish(vec![first]));
+    let got = got.as_array().expect("array");
+    assert_eq!(got[0], array(vec![Value::Int(1)]));
+    let code = got[1].as_struct().and_then(|s| s.get("faultCode"));
+    assert_eq!(code, Some(&Value::Int(fault_code::INTERNAL_ERROR)));
 }

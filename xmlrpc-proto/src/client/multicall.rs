@@ -2,12 +2,12 @@
 //! into one request, and the answer unpacked into one result per call.
 //!
 //! The server side, which runs such a batch, is the router's
-//! (`service::multicall`). Every transport's `Client::multicall` is
+//! ([`crate::service::Multicall`]). Every transport's `Client::multicall` is
 //! [`pack`], one exchange, then [`unpack`]; a [`MulticallError`] becomes a
-//! [`ClientError::Call`] with [`CallError::Protocol`] through `?`.
+//! [`ClientError::Protocol`] through `?`.
 //!
 //! ```
-//! use xmlrpc_proto::multicall::{pack, unpack};
+//! use xmlrpc_proto::client::multicall::{pack, unpack};
 //! use xmlrpc_proto::{Fault, MethodCall, Struct, Value};
 //!
 //! let call = pack(vec![MethodCall::new("add", vec![Value::Int(1), Value::Int(2)])]);
@@ -16,12 +16,12 @@
 //! // The server answers `[3]` for the call.
 //! let answer = Value::Array(vec![Value::Array(vec![Value::Int(3)].into())].into());
 //! assert_eq!(unpack(answer, 1)?, vec![Ok::<_, Fault>(Value::Int(3))]);
-//! # Ok::<(), xmlrpc_proto::multicall::MulticallError>(())
+//! # Ok::<(), xmlrpc_proto::client::multicall::MulticallError>(())
 //! ```
 
 use std::fmt;
 
-use crate::http::{CallError, ClientError};
+use super::ClientError;
 use crate::{Fault, MethodCall, Struct, Value};
 
 /// Packs `calls` into one `system.multicall` call whose single param is
@@ -148,7 +148,7 @@ impl std::error::Error for MulticallError {}
 /// transport reported it before the unpacking moved here.
 impl From<MulticallError> for ClientError {
     fn from(e: MulticallError) -> Self {
-        ClientError::Call(CallError::Protocol(e.to_string()))
+        ClientError::Protocol(e.to_string())
     }
 }
 
@@ -278,7 +278,7 @@ mod tests {
             answered: 0,
         });
         match err {
-            ClientError::Call(CallError::Protocol(message)) => {
+            ClientError::Protocol(message) => {
                 assert_eq!(message, "system.multicall: 0 answers for 1 calls")
             }
             other => panic!("expected a protocol error, got {other:?}"),

@@ -1,0 +1,143 @@
+//! [`ServerConfig`]: every server setting as plain data, with its defaults
+//! defined here once. The HTTP machine reads the protocol part; transports
+//! read the rest (connection cap, write and TLS deadlines, shutdown grace).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::Limits;
+
+/// The Basic-auth callback of [`ServerConfig::auth`]: (user, password) to
+/// accept or refuse. Compare secrets in constant time, so the answer's
+/// timing does not tell how much of a guess was right:
+///
+/// ```
+/// use std::sync::Arc;
+/// use xmlrpc_proto::http::ServerConfig;
+///
+/// /// Equal bytes, in time that depends only on the lengths.
+/// fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+///     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// }
+///
+/// let config = ServerConfig {
+///     auth: Some(Arc::new(|user: &str, password: &str| {
+///         // Evaluate both, always: no early exit on a wrong user.
+///         let user_ok = ct_eq(user.as_bytes(), b"admin");
+///         let password_ok = ct_eq(password.as_bytes(), b"s3cret");
+///         user_ok & password_ok
+///     })),
+///     ..ServerConfig::default()
+/// };
+/// let check = config.auth.as_ref().unwrap();
+/// assert!(check("admin", "s3cret") && !check("admin", "s3creT"));
+/// ```
+pub type AuthCheck = dyn Fn(&str, &str) -> bool + Send + Sync;
+
+/// Settings shared by every connection of a server.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Decoder limits for request bodies (`max_message_size` caps the body,
+    /// before and after gzip inflation).
+    pub limits: Limits,
+    /// Largest request head in bytes (default 16 KiB).
+    pub max_head_size: usize,
+    /// Most request headers (default 100).
+    pub max_headers: usize,
+    /// Deadline for a whole request head once its first byte arrived (30 s).
+    pub head_timeout: Duration,
+    /// Deadline for a whole body once the head arrived (60 s).
+    pub body_timeout: Duration,
+    /// Idle keep-alive connections are closed after this (75 s).
+    pub idle_timeout: Duration,
+    /// Request paths served (default `/` and `/RPC2`); others get 404.
+    pub paths: Vec<String>,
+    /// Gzip responses at least this large when the client accepts gzip
+    /// (default 1 KiB); `None` never compresses.
+    pub gzip_threshold: Option<usize>,
+    /// When set, requests need Basic auth and this decides (user, password).
+    pub auth: Option<Arc<AuthCheck>>,
+    /// `Server` header value.
+    pub server_name: String,
+    /// Deadline for writing one answer (30 s): a peer that stops reading
+    /// frees its connection.
+    pub write_timeout: Duration,
+    /// After refusing a request (413, 400, ...), how long the connection
+    /// keeps reading and discarding what the client still sends before it
+    /// closes (2 s). Closing at once with unread bytes makes the kernel send
+    /// a reset, which can destroy the refusal before the client reads it.
+    pub linger_timeout: Duration,
+    /// Deadline for a TLS handshake on an accepted connection (10 s).
+    pub tls_handshake_timeout: Duration,
+    /// Most connections open at once (1024); more wait in the accept backlog.
+    pub max_connections: usize,
+    /// After a graceful shutdown starts, how long calls in flight may run
+    /// on before their connections are dropped (10 s).
+    pub shutdown_grace: Duration,
+}
+
+/// The defaults of [`ServerConfig`], in one place.
+pub mod defaults {
+    use std::time::Duration;
+
+    /// [`ServerConfig::head_timeout`](super::ServerConfig::head_timeout).
+    pub const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
+    /// [`ServerConfig::body_timeout`](super::ServerConfig::body_timeout).
+    pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
+    /// [`ServerConfig::idle_timeout`](super::ServerConfig::idle_timeout).
+    pub const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
+    /// [`ServerConfig::write_timeout`](super::ServerConfig::write_timeout).
+    pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+    /// [`ServerConfig::linger_timeout`](super::ServerConfig::linger_timeout).
+    pub const LINGER_TIMEOUT: Duration = Duration::from_secs(2);
+    /// [`ServerConfig::tls_handshake_timeout`](super::ServerConfig::tls_handshake_timeout).
+    pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+    /// [`ServerConfig::max_connections`](super::ServerConfig::max_connections).
+    pub const MAX_CONNECTIONS: usize = 1024;
+    /// [`ServerConfig::shutdown_grace`](super::ServerConfig::shutdown_grace).
+    pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+}
+
+impl Default for ServerConfig {
+    /// The defaults of the limits table in [`crate::http`].
+    fn default() -> Self {
+        ServerConfig {
+            limits: Limits::server(),
+            max_head_size: 16 * 1024,
+            max_headers: 100,
+            head_timeout: defaults::HEAD_TIMEOUT,
+            body_timeout: defaults::BODY_TIMEOUT,
+            idle_timeout: defaults::IDLE_TIMEOUT,
+            paths: vec!["/".to_string(), "/RPC2".to_string()],
+            gzip_threshold: Some(1024),
+            auth: None,
+            server_name: concat!("xmlrpc-proto/", env!("CARGO_PKG_VERSION")).to_string(),
+            write_timeout: defaults::WRITE_TIMEOUT,
+            linger_timeout: defaults::LINGER_TIMEOUT,
+            tls_handshake_timeout: defaults::TLS_HANDSHAKE_TIMEOUT,
+            max_connections: defaults::MAX_CONNECTIONS,
+            shutdown_grace: defaults::SHUTDOWN_GRACE,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("limits", &self.limits)
+            .field("max_head_size", &self.max_head_size)
+            .field("max_headers", &self.max_headers)
+            .field("head_timeout", &self.head_timeout)
+            .field("body_timeout", &self.body_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("paths", &self.paths)
+            .field("gzip_threshold", &self.gzip_threshold)
+            .field("auth", &self.auth.is_some())
+            .field("write_timeout", &self.write_timeout)
+            .field("linger_timeout", &self.linger_timeout)
+            .field("tls_handshake_timeout", &self.tls_handshake_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .finish_non_exhaustive()
+    }
+}
