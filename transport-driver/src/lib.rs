@@ -27,11 +27,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod client;
+mod connection;
+mod io;
+mod jobs;
 pub mod log;
 mod runtime;
+mod server;
 #[cfg(feature = "tls")]
 pub mod tls;
 #[cfg(unix)]
 pub mod unix;
 
+pub use client::Client;
 pub use runtime::{BoxIo, Io, Runtime, StdListener};
+pub use server::{Server, ServerBuilder, ShutdownHandle};

@@ -40,11 +40,11 @@ pub trait Runtime: Clone + Default + Send + Sync + 'static {
     fn spawn(&self, future: impl Future<Output = ()> + Send + 'static);
 
     /// Runs blocking `work` on the runtime's blocking pool, never on its
-    /// executor threads.
+    /// executor threads; `None` if the pool dropped it (runtime shutdown).
     fn spawn_blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> impl Future<Output = T> + Send;
+    ) -> impl Future<Output = Option<T>> + Send;
 
     /// Completes at `deadline`.
     fn sleep_until(&self, deadline: Instant) -> impl Future<Output = ()> + Send;

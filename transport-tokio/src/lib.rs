@@ -1,32 +1,20 @@
-//! An XML-RPC client and server on tokio, driving the sans-IO machines of
-//! [`xmlrpc_proto`].
+//! An XML-RPC client and server on tokio: the shared driver of
+//! `transport-driver` with tokio's sockets, timers and blocking pool.
 //!
 //! # What this is not
-//! No protocol logic lives here: HTTP framing, deadlines, limits, the codec
-//! and routing are all `xmlrpc-proto`'s. This crate moves bytes between
-//! sockets and those machines, sleeps until the deadlines they report, and
-//! runs handlers the tokio way. **After every input it calls `poll_output`
-//! until the machine says `Wait` or `Closed`** (the drain rule).
+//! No protocol logic and no policy: framing, deadlines, limits, retries,
+//! the pool, defaults and errors are `xmlrpc-proto`'s; the drain loops are
+//! `transport-driver`'s. This crate is the [`Tokio`] runtime binding and
+//! nothing else.
 //!
 //! # Transports
 //! `http://` over TCP, `unix:///path.sock` over unix sockets, and `https://`
 //! through rustls (ring provider) behind the `tls` feature.
 //!
-//! # Settings of this crate
-//! HTTP limits and deadlines (head, body, idle, sizes) are the core's
-//! `ServerConfig` / `ClientConfig`; these are the transport's own:
-//!
-//! | setting | default | when it bites |
-//! |---|---|---|
-//! | [`ServerBuilder::max_connections`] | 1024 | further connections wait in the kernel's accept backlog |
-//! | [`ServerBuilder::shutdown_grace`] | 10 s | calls still running after it lose their connection |
-//! | [`ServerBuilder::write_timeout`] | 60 s | a peer not reading its response is dropped |
-//! | [`ClientBuilder::timeout`] | 30 s (whole response: the core's 120 s until set) | connect, each write, first byte and, once set, the whole response: [`Error::Timeout`] or `CallError::Timeout` |
-//! | [`ClientBuilder::max_idle_connections`] | 8 | idle keep-alive connections beyond it are closed |
-//!
 //! Blocking (sync) handlers run on tokio's blocking pool via
-//! `spawn_blocking`; async handlers run on the connection's task. A panic in
-//! either becomes fault -32603 and the server goes on.
+//! `spawn_blocking`; async handlers run on the connection's task; the
+//! entries of one `system.multicall` run concurrently. A panic in a
+//! handler becomes fault -32603 and the server goes on.
 //!
 //! # Example
 //! ```no_run
@@ -52,22 +40,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod client;
-mod connect;
-mod connection;
-mod exchange;
-mod outbox;
-mod server;
-mod stream;
+mod runtime;
+
+pub use runtime::Tokio;
 #[cfg(feature = "tls")]
-pub mod tls;
-
-pub use client::{Client, ClientBuilder};
-pub use server::{Server, ServerBuilder, ShutdownHandle};
-
-/// Everything a client call can fail with (the core's [`ClientError`]).
-///
-/// [`ClientError`]: xmlrpc_proto::http::ClientError
-pub type Error = xmlrpc_proto::http::ClientError;
-
+pub use transport_driver::tls;
+pub use transport_driver::ShutdownHandle;
 pub use xmlrpc_proto;
+
+/// An XML-RPC client on tokio; see [`transport_driver::Client`].
+pub type Client = transport_driver::Client<Tokio>;
+/// An XML-RPC server on tokio; see [`transport_driver::Server`].
+pub type Server = transport_driver::Server<Tokio>;
+/// Settings for a [`Server`].
+pub type ServerBuilder = transport_driver::ServerBuilder<Tokio>;
+/// The builder [`Client::builder`] returns: the core's one client builder.
+pub type ClientBuilder = xmlrpc_proto::client::ClientBuilder<Client>;
+/// Everything a client call can fail with (the core's `ClientError`).
+pub type Error = xmlrpc_proto::client::ClientError;

@@ -1,0 +1,278 @@
+//! [`Client`]: async XML-RPC calls over any [`Runtime`], pooled.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use xmlrpc_proto::client::{
+    may_retry, multicall, ClientBuilder, ClientConfig, ClientError, FromClientConfig, Pool,
+    TimeoutKind,
+};
+use xmlrpc_proto::http::{Address, ClientConnection, ClientEvent, Output, Scheme};
+use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
+
+use crate::io::{read, send_failed, write_all, READ_CHUNK};
+use crate::runtime::until;
+use crate::{BoxIo, Runtime};
+
+/// An XML-RPC client on runtime `R`.
+///
+/// Cheap to clone; clones share one pool of idle keep-alive connections,
+/// so concurrent calls each use their own connection and hand it back
+/// after. Every setting, the pool rule and the one retry come from
+/// `xmlrpc_proto::client`.
+pub struct Client<R: Runtime> {
+    inner: Arc<Inner<R>>,
+}
+
+struct Inner<R> {
+    config: Arc<ClientConfig>,
+    /// The same, keeping the raw body (for `call_response` only).
+    raw_config: Arc<ClientConfig>,
+    pool: Pool<Conn>,
+    rt: R,
+    #[cfg(feature = "tls")]
+    tls: Option<crate::tls::ClientTls>,
+}
+
+/// A connection: the socket and the machine that speaks on it.
+struct Conn {
+    io: BoxIo,
+    machine: ClientConnection,
+    buf: Box<[u8]>,
+}
+
+impl<R: Runtime> Clone for Client<R> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<R: Runtime> std::fmt::Debug for Client<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime> FromClientConfig for Client<R> {
+    fn from_client_config(config: ClientConfig) -> Result<Self, ClientError> {
+        #[cfg(not(unix))]
+        if config.address.scheme == Scheme::Unix {
+            return Err(xmlrpc_proto::client::ConfigError::Unsupported("unix:// needs a unix platform".into()).into());
+        }
+        #[cfg(feature = "tls")]
+        let tls = match config.address.scheme {
+            Scheme::Https => Some(crate::tls::ClientTls::new(&config)?),
+            _ => None,
+        };
+        #[cfg(not(feature = "tls"))]
+        if config.address.scheme == Scheme::Https {
+            return Err(xmlrpc_proto::client::ConfigError::Unsupported(
+                "https:// needs the transport's `tls` feature".into(),
+            )
+            .into());
+        }
+        let mut raw_config = config.clone();
+        raw_config.keep_raw_body = true;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                pool: Pool::new(&config),
+                config: Arc::new(config),
+                raw_config: Arc::new(raw_config),
+                rt: R::default(),
+                #[cfg(feature = "tls")]
+                tls,
+            }),
+        })
+    }
+}
+
+impl<R: Runtime> Client<R> {
+    /// A client for `url` (`http://`, `https://` with the `tls` feature, or
+    /// `unix:///path.sock`) with default settings. Credentials in the URL
+    /// (`http://user:pass@host/`) are sent as Basic auth.
+    pub fn new(url: &str) -> Result<Self, ClientError> {
+        Self::builder(url).build()
+    }
+
+    /// Starts configuring a client for `url`: the core's one builder.
+    pub fn builder(url: &str) -> ClientBuilder<Self> {
+        ClientBuilder::new(url)
+    }
+
+    /// Calls `method` with typed `params` (a tuple is the param list, `()`
+    /// none, anything else one param) and maps the result into `T`. A fault
+    /// is `Err(ClientError::Fault(..))`.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: impl Serialize,
+    ) -> Result<T, ClientError> {
+        let params = xmlrpc_proto::serde::to_params(&params)?;
+        let value = self.call_value(method, params).await?;
+        Ok(xmlrpc_proto::serde::from_value(value)?)
+    }
+
+    /// Calls `method` with `params` as they are; a fault is an error.
+    pub async fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
+        let call = MethodCall::new(method, params);
+        match self.execute(&call, false).await?.0 {
+            MethodResponse::Success(value) => Ok(value),
+            MethodResponse::Fault(fault) => Err(ClientError::Fault(fault)),
+        }
+    }
+
+    /// Sends `call` and returns the whole response, fault or not, with its
+    /// body as received (on a connection of its own, not pooled).
+    pub async fn call_response(
+        &self,
+        call: &MethodCall,
+    ) -> Result<(MethodResponse, Bytes), ClientError> {
+        let (response, raw) = self.execute(call, true).await?;
+        Ok((response, raw.unwrap_or_default()))
+    }
+
+    /// Sends `calls` as one `system.multicall`; each entry comes back as its
+    /// value or its fault, in order. A fault of the multicall itself is an
+    /// error.
+    pub async fn multicall(
+        &self,
+        calls: Vec<MethodCall>,
+    ) -> Result<Vec<Result<Value, Fault>>, ClientError> {
+        let sent = calls.len();
+        let call = multicall::pack(calls);
+        let value = self.call_value(&call.method, call.params).await?;
+        Ok(multicall::unpack(value, sent)?)
+    }
+
+    /// The address calls go to.
+    pub fn address(&self) -> &Address {
+        &self.inner.config.address
+    }
+
+    /// Idle keep-alive connections held now.
+    pub fn idle_connections(&self) -> usize {
+        self.inner.pool.len()
+    }
+
+    /// One call: on a pooled connection when there is one, else a fresh
+    /// one; once more on a fresh one when the core says that is safe.
+    async fn execute(
+        &self,
+        call: &MethodCall,
+        raw: bool,
+    ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
+        let inner = &*self.inner;
+        let config = if raw { &inner.raw_config } else { &inner.config };
+        let mut pooled = if raw {
+            None
+        } else {
+            inner.pool.take(Instant::now())
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let conn = match pooled.take() {
+                Some(conn) => conn,
+                None => self.connect(config).await?,
+            };
+            let (result, reusable) = exchange(&inner.rt, conn, call).await;
+            match result {
+                Err(e) if may_retry(&e, attempts) => {
+                    tracing::debug!(method = %call.method, "stale keep-alive connection; retrying once");
+                }
+                result => {
+                    if let (Some(conn), false) = (reusable, raw) {
+                        inner.pool.put(conn, Instant::now());
+                    }
+                    return result;
+                }
+            }
+        }
+    }
+
+    /// Opens a connection within the connect timeout (TLS handshake
+    /// included).
+    async fn connect(&self, config: &Arc<ClientConfig>) -> Result<Conn, ClientError> {
+        let inner = &*self.inner;
+        let address = &config.address;
+        let deadline = Instant::now() + config.connect_timeout;
+        let open = async {
+            match address.scheme {
+                Scheme::Unix => {
+                    let path = address.socket_path.as_deref().unwrap_or_default();
+                    inner.rt.connect_unix(path.as_ref()).await
+                }
+                _ => inner.rt.connect_tcp(&address.host, address.port).await,
+            }
+        };
+        let io = until(&inner.rt, deadline, open)
+            .await
+            .ok_or(ClientError::Timeout(TimeoutKind::Connect))??;
+        #[cfg(feature = "tls")]
+        let io = match &inner.tls {
+            Some(tls) => {
+                let connector = futures_rustls::TlsConnector::from(Arc::clone(&tls.config));
+                let handshake = connector.connect(tls.name.clone(), io);
+                let stream = until(&inner.rt, deadline, handshake)
+                    .await
+                    .ok_or(ClientError::Timeout(TimeoutKind::TlsHandshake))??;
+                Box::new(stream) as BoxIo
+            }
+            None => io,
+        };
+        Ok(Conn {
+            io,
+            machine: ClientConnection::new(Arc::clone(config)),
+            buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
+        })
+    }
+}
+
+type Exchanged = (Result<(MethodResponse, Option<Bytes>), ClientError>, Option<Conn>);
+
+/// Sends `call` on `conn` and drives the machine to its response (the
+/// drain rule); hands the connection back when it can carry another call.
+async fn exchange<R: Runtime>(rt: &R, mut conn: Conn, call: &MethodCall) -> Exchanged {
+    if let Err(e) = conn.machine.send_call(call, Instant::now()) {
+        return (Err(e), None);
+    }
+    let mut response = None;
+    let mut sending = Vec::new();
+    loop {
+        match conn.machine.poll_output() {
+            Output::Transmit(bytes) => {
+                sending.push(bytes);
+                let deadline = conn.machine.write_deadline();
+                if let Err(e) = write_all(rt, &mut conn.io, &mut sending, deadline).await {
+                    sending.clear();
+                    conn.machine.handle_input(send_failed(&e));
+                }
+            }
+            Output::Event(ClientEvent::Response { result, raw_body }) => {
+                response = Some(result.map(|r| (r, raw_body)));
+            }
+            Output::Wait { read: wants, deadline } => {
+                if let Some(result) = response {
+                    let reusable = conn.machine.is_reusable();
+                    return (result, reusable.then_some(conn));
+                }
+                let Conn { io, machine, buf } = &mut conn;
+                match read(rt, io, buf, wants, deadline).await {
+                    Ok(input) => machine.handle_input(input),
+                    Err(e) => return (Err(ClientError::Io(e)), None),
+                }
+            }
+            Output::Closed => {
+                let result = response.unwrap_or(Err(ClientError::Closed { retryable: false }));
+                return (result, None);
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! One accepted connection: the server side's drain loop.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures_lite::future::{or, pending};
+use futures_lite::io::AsyncWriteExt;
+use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
+
+use crate::io::{read, send_failed, write_all, READ_CHUNK};
+use crate::server::{Shared, Stop};
+use crate::{jobs, log, BoxIo, Runtime};
+
+/// What woke a waiting connection.
+enum Woke<'b> {
+    Input(std::io::Result<Input<'b>>),
+    Shutdown,
+}
+
+/// Serves one connection until the machine closes it. On shutdown the
+/// machine finishes the call in flight, then closes.
+pub(crate) async fn serve<R: Runtime>(
+    rt: &R,
+    io: BoxIo,
+    peer: Option<String>,
+    shared: &Shared,
+    stop: &Stop,
+) {
+    #[cfg(feature = "tls")]
+    let io = match &shared.tls {
+        Some(acceptor) => {
+            let deadline = Instant::now() + shared.config.tls_handshake_timeout;
+            match crate::runtime::until(rt, deadline, acceptor.accept(io)).await {
+                Some(Ok(tls)) => Box::new(tls) as BoxIo,
+                Some(Err(e)) => {
+                    tracing::debug!(?peer, error = %e, "TLS handshake failed");
+                    return;
+                }
+                None => {
+                    tracing::debug!(?peer, "TLS handshake timed out");
+                    return;
+                }
+            }
+        }
+        None => io,
+    };
+    let mut io = io;
+    let mut conn = ServerConnection::new(shared.config.clone(), peer, Instant::now());
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut sending: Vec<Bytes> = Vec::new();
+    let mut stopping = false;
+    loop {
+        match conn.poll_output() {
+            Output::Transmit(bytes) => sending.push(bytes),
+            Output::Event(ServerEvent::Call { id, call, context }) => {
+                // Answers to earlier pipelined calls go out before this one runs.
+                if !flush(rt, &mut io, &mut sending, &mut conn).await {
+                    continue;
+                }
+                let response = jobs::run(rt, shared.router.dispatch(call, context)).await;
+                conn.respond(id, response, Instant::now());
+            }
+            Output::Event(ServerEvent::Answered(record)) => log::call(&record),
+            Output::Wait { read: wants, deadline } => {
+                if !flush(rt, &mut io, &mut sending, &mut conn).await {
+                    continue;
+                }
+                if !stopping && stop.stopping.is_set() {
+                    stopping = true;
+                    conn.shutdown(Instant::now());
+                    continue;
+                }
+                let woke = or(
+                    async { Woke::Input(read(rt, &mut io, &mut buf, wants, deadline).await) },
+                    async {
+                        if stopping {
+                            pending::<()>().await;
+                        }
+                        stop.stopping.wait().await;
+                        Woke::Shutdown
+                    },
+                )
+                .await;
+                match woke {
+                    Woke::Input(Ok(input)) => conn.handle_input(input),
+                    Woke::Input(Err(e)) => {
+                        tracing::debug!(error = %e, "read failed");
+                        conn.handle_input(Input::Eof(Instant::now()));
+                    }
+                    Woke::Shutdown => {
+                        stopping = true;
+                        conn.shutdown(Instant::now());
+                    }
+                }
+            }
+            Output::Closed => {
+                let _ = flush(rt, &mut io, &mut sending, &mut conn).await;
+                break;
+            }
+        }
+    }
+    // Close politely (TLS close_notify, TCP FIN); the peer may be gone.
+    let _ = io.close().await;
+}
+
+/// Writes what the machine queued within its write deadline; a failure is
+/// the machine's input (it closes). False when the write failed.
+async fn flush<R: Runtime>(
+    rt: &R,
+    io: &mut BoxIo,
+    sending: &mut Vec<Bytes>,
+    conn: &mut ServerConnection,
+) -> bool {
+    if sending.is_empty() {
+        return true;
+    }
+    match write_all(rt, io, sending, conn.write_deadline()).await {
+        Ok(()) => true,
+        Err(e) => {
+            sending.clear();
+            tracing::debug!(error = %e, "write failed");
+            conn.handle_input(send_failed(&e));
+            false
+        }
+    }
+}

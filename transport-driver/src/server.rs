@@ -1,0 +1,322 @@
+//! [`Server`]: accept loop, connection cap and graceful shutdown on any
+//! [`Runtime`].
+
+use std::io;
+use std::marker::PhantomData;
+use std::net::ToSocketAddrs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use event_listener::Event;
+use futures_lite::future::or;
+use xmlrpc_proto::http::ServerConfig;
+use xmlrpc_proto::service::Router;
+
+use crate::connection;
+use crate::runtime::until;
+use crate::{Runtime, StdListener};
+
+/// Pause after an accept error that is about the server (out of file
+/// descriptors, say), so the loop does not spin while it lasts.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Settings for a [`Server`]; see [`Server::builder`].
+pub struct ServerBuilder<R> {
+    router: Arc<Router>,
+    config: ServerConfig,
+    #[cfg(feature = "tls")]
+    tls: Option<Arc<crate::tls::TlsServerConfig>>,
+    rt: PhantomData<R>,
+}
+
+/// An XML-RPC server on runtime `R`: a task per connection, blocking
+/// handlers on the runtime's blocking pool, async handlers on the
+/// connection's task.
+///
+/// At most [`ServerConfig::max_connections`] connections are open at once;
+/// further ones wait in the kernel's accept backlog. [`serve`](Self::serve)
+/// returns after a graceful shutdown asked for through a [`ShutdownHandle`]:
+/// accepting stops, idle connections close, calls in flight are answered
+/// (within [`ServerConfig::shutdown_grace`], then their connections are
+/// dropped).
+pub struct Server<R> {
+    listener: StdListener,
+    unix_path: Option<PathBuf>,
+    shared: Arc<Shared>,
+    stop: Arc<Stop>,
+    rt: PhantomData<R>,
+}
+
+/// What every connection task shares.
+pub(crate) struct Shared {
+    pub(crate) router: Arc<Router>,
+    pub(crate) config: Arc<ServerConfig>,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<futures_rustls::TlsAcceptor>,
+}
+
+/// Asks a running (or not yet running) [`Server`] to shut down gracefully.
+#[derive(Clone, Debug)]
+pub struct ShutdownHandle {
+    stop: Arc<Stop>,
+}
+
+impl ShutdownHandle {
+    /// Starts the graceful shutdown; returns at once. Idempotent.
+    pub fn shutdown(&self) {
+        self.stop.stopping.set();
+    }
+}
+
+/// A flag that can be awaited.
+#[derive(Debug, Default)]
+pub(crate) struct Signal {
+    set: AtomicBool,
+    event: Event,
+}
+
+impl Signal {
+    pub(crate) fn set(&self) {
+        self.set.store(true, Ordering::SeqCst);
+        self.event.notify(usize::MAX);
+    }
+
+    pub(crate) fn is_set(&self) -> bool {
+        self.set.load(Ordering::SeqCst)
+    }
+
+    /// Completes once the flag is set.
+    pub(crate) async fn wait(&self) {
+        loop {
+            if self.is_set() {
+                return;
+            }
+            let listener = self.event.listen();
+            if self.is_set() {
+                return;
+            }
+            listener.await;
+        }
+    }
+}
+
+/// The server's shutdown state.
+#[derive(Debug, Default)]
+pub(crate) struct Stop {
+    /// Graceful shutdown asked for.
+    pub(crate) stopping: Signal,
+    /// The grace period is over: connections drop what they do.
+    pub(crate) killed: Signal,
+    /// Open connections.
+    open: AtomicUsize,
+    closed: Event,
+}
+
+/// Counts a connection as open while it lives.
+struct OpenGuard(Arc<Stop>);
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        if self.0.open.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.closed.notify(usize::MAX);
+        }
+    }
+}
+
+impl Stop {
+    async fn all_closed(&self) {
+        loop {
+            if self.open.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            let listener = self.closed.listen();
+            if self.open.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            listener.await;
+        }
+    }
+}
+
+impl<R: Runtime> Server<R> {
+    /// Starts configuring a server for `router`.
+    pub fn builder(router: Arc<Router>) -> ServerBuilder<R> {
+        ServerBuilder {
+            router,
+            config: ServerConfig::default(),
+            #[cfg(feature = "tls")]
+            tls: None,
+            rt: PhantomData,
+        }
+    }
+
+    /// Where the server listens: `127.0.0.1:PORT` or the unix socket path.
+    pub fn local_addr(&self) -> String {
+        match (&self.listener, &self.unix_path) {
+            (_, Some(path)) => path.display().to_string(),
+            (StdListener::Tcp(l), None) => l
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|e| format!("<unknown: {e}>")),
+            #[cfg(unix)]
+            (StdListener::Unix(_), None) => "<unix>".to_owned(),
+        }
+    }
+
+    /// A handle that stops this server from any thread or task.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle {
+            stop: Arc::clone(&self.stop),
+        }
+    }
+
+    /// Serves until shut down, then returns once every connection closed
+    /// (or the grace period ended). Runs inside `R`'s runtime.
+    pub async fn serve(self) -> io::Result<()> {
+        let Server {
+            listener,
+            unix_path,
+            shared,
+            stop,
+            ..
+        } = self;
+        let rt = R::default();
+        let listener = rt.listen(listener)?;
+        let slots = Arc::new(async_lock::Semaphore::new(
+            shared.config.max_connections.max(1),
+        ));
+        loop {
+            // Take a slot before accepting: over the cap, peers wait in the backlog.
+            let Some(permit) = or(async { Some(slots.acquire_arc().await) }, async {
+                stop.stopping.wait().await;
+                None
+            })
+            .await
+            else {
+                break;
+            };
+            let Some(accepted) = or(async { Some(R::accept(&listener).await) }, async {
+                stop.stopping.wait().await;
+                None
+            })
+            .await
+            else {
+                break;
+            };
+            let (io, peer) = match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    if !xmlrpc_proto::http::is_disconnect(&e) {
+                        rt.sleep_until(Instant::now() + ACCEPT_BACKOFF).await;
+                    }
+                    continue;
+                }
+            };
+            // Unix peers are usually unnamed: the socket path says more.
+            let peer = peer.or_else(|| unix_path.as_ref().map(|p| p.display().to_string()));
+            stop.open.fetch_add(1, Ordering::SeqCst);
+            let guard = OpenGuard(Arc::clone(&stop));
+            let (shared, stop, task_rt) = (Arc::clone(&shared), Arc::clone(&stop), rt.clone());
+            rt.spawn(async move {
+                let _permit = permit;
+                let _guard = guard;
+                let serving = connection::serve(&task_rt, io, peer, &shared, &stop);
+                or(serving, async {
+                    stop.killed.wait().await;
+                })
+                .await;
+            });
+        }
+        // Stop accepting: peers still in the backlog are refused, never half-served.
+        drop(listener);
+        tracing::info!(open = stop.open.load(Ordering::SeqCst), "shutting down");
+        let grace = Instant::now() + shared.config.shutdown_grace;
+        if until(&rt, grace, stop.all_closed()).await.is_none() {
+            tracing::warn!("grace period over; dropping remaining connections");
+            stop.killed.set();
+            // Each task drops its connection at its next poll.
+            or(stop.all_closed(), async {
+                rt.sleep_until(Instant::now() + ACCEPT_BACKOFF).await;
+            })
+            .await;
+        }
+        if let Some(path) = unix_path {
+            let _ = std::fs::remove_file(path);
+        }
+        Ok(())
+    }
+}
+
+impl<R: Runtime> ServerBuilder<R> {
+    /// Limits, deadlines, paths, auth, connection cap, grace (default
+    /// `ServerConfig::default()`).
+    pub fn config(mut self, config: ServerConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Serves TLS over TCP with this rustls configuration (see
+    /// [`tls::server_config`](crate::tls::server_config)).
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, config: Arc<crate::tls::TlsServerConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// Listens on TCP (`"127.0.0.1:0"` picks a free port). Works outside
+    /// a runtime; [`Server::serve`] needs one.
+    pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server<R>> {
+        let listener = std::net::TcpListener::bind(addr)?;
+        Ok(self.finish(StdListener::Tcp(listener), None))
+    }
+
+    /// Listens on a unix socket at `path` (a stale socket file left by a
+    /// server that is gone is replaced; it is removed when the server
+    /// stops). TLS does not apply here.
+    #[cfg(unix)]
+    pub fn bind_unix(self, path: impl AsRef<Path>) -> io::Result<Server<R>> {
+        let path = path.as_ref().to_path_buf();
+        let listener = crate::unix::bind(&path)?;
+        Ok(self.finish(StdListener::Unix(listener), Some(path)))
+    }
+
+    fn finish(self, listener: StdListener, unix_path: Option<PathBuf>) -> Server<R> {
+        #[cfg(feature = "tls")]
+        let tls = match (&listener, self.tls) {
+            (StdListener::Tcp(_), Some(config)) => Some(futures_rustls::TlsAcceptor::from(config)),
+            _ => None,
+        };
+        Server {
+            listener,
+            unix_path,
+            shared: Arc::new(Shared {
+                router: self.router,
+                config: Arc::new(self.config),
+                #[cfg(feature = "tls")]
+                tls,
+            }),
+            stop: Arc::new(Stop::default()),
+            rt: PhantomData,
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for ServerBuilder<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> std::fmt::Debug for Server<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("listener", &self.listener)
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
+}
