@@ -6,7 +6,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Call any XML-RPC server from a shell, list its methods, or serve the demo service.
 #[derive(Debug, Parser)]
-#[command(name = "xrpc", version, about, long_about = None)]
+#[command(
+    name = "xrpc",
+    version,
+    about,
+    long_about = None,
+    after_help = "Options may come before or after a command's other words; `--` ends them. \
+                  See `xrpc call --help` for how ARGs are read."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -21,6 +28,12 @@ pub enum Command {
     /// objects are arrays and structs (member order kept).
     /// {"$dateTime.iso8601": "..."} and {"$base64": "..."} give those types.
     /// An ARG that is not valid JSON is sent as a plain string.
+    ///
+    /// Options may come anywhere on the line, before or after URL, METHOD and
+    /// the ARGs. A negative number (-5, -2.5, -1e3) is an ARG, not an option.
+    /// `--` ends the options: every word after it is an ARG, even `--pretty`.
+    /// Any other ARG that starts with `-` (`-x`, or a negative number with a
+    /// signed exponent such as -1e-3) goes after `--`.
     ///
     /// Exit status: 0 success, 1 fault (`fault CODE: MESSAGE` on stderr),
     /// 2 any other failure (a one-line reason on stderr).
@@ -73,8 +86,10 @@ pub struct CallArgs {
     pub url: String,
     /// The method name.
     pub method: String,
-    /// Parameters, each JSON or plain text.
-    #[arg(allow_hyphen_values = true)]
+    /// Parameters, each JSON or plain text (after `--` if it starts with `-` but is no negative number).
+    // Negative numbers are ARGs wherever they come; any other word starting
+    // with `-` is an option, so options work after the ARGs too.
+    #[arg(allow_negative_numbers = true)]
     pub args: Vec<String>,
 }
 
@@ -118,4 +133,113 @@ pub struct ServeArgs {
     /// Seconds in-flight calls get to finish on shutdown.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub shutdown_grace: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::error::ErrorKind;
+    use clap::Parser;
+
+    const URL: &str = "http://127.0.0.1:8000/RPC2";
+
+    /// `xrpc call WORDS...` as clap reads it.
+    fn call(words: &[&str]) -> Result<CallArgs, clap::Error> {
+        let line = ["xrpc", "call"].iter().chain(words);
+        match Cli::try_parse_from(line)?.command {
+            Command::Call(args) => Ok(args),
+            other => panic!("call expected, got {other:?}"),
+        }
+    }
+
+    fn usage_error(words: &[&str]) -> ErrorKind {
+        let error = call(words).expect_err("a usage error");
+        assert_eq!(error.exit_code(), 2, "{words:?}: {error}");
+        error.kind()
+    }
+
+    #[test]
+    fn options_after_the_positionals_are_options() {
+        let args = call(&[URL, "m", "1", "--pretty"]).unwrap();
+        assert!(args.pretty);
+        assert_eq!(args.args, ["1"]);
+
+        let args = call(&[
+            URL,
+            "--timeout",
+            "5",
+            "m",
+            "1",
+            "--runtime",
+            "std",
+            "two",
+            "--header",
+            "X-A: b",
+            "--xml",
+        ])
+        .unwrap();
+        assert_eq!((args.url.as_str(), args.method.as_str()), (URL, "m"));
+        assert_eq!(args.args, ["1", "two"]);
+        assert_eq!(args.client.runtime, Runtime::Std);
+        assert_eq!(args.client.timeout, Some(5.0));
+        assert_eq!(args.client.headers, ["X-A: b"]);
+        assert!(args.xml && !args.pretty);
+    }
+
+    #[test]
+    fn options_before_the_positionals_still_work() {
+        let args = call(&["--pretty", "--runtime", "smol", URL, "m", "1"]).unwrap();
+        assert!(args.pretty);
+        assert_eq!(args.client.runtime, Runtime::Smol);
+        assert_eq!(args.args, ["1"]);
+    }
+
+    #[test]
+    fn double_dash_ends_the_options() {
+        let args = call(&[URL, "m", "--", "--pretty"]).unwrap();
+        assert!(!args.pretty);
+        assert_eq!(args.args, ["--pretty"]);
+
+        let args = call(&[URL, "m", "1", "--xml", "--", "-x", "--", "-1e-3", "-h"]).unwrap();
+        assert!(args.xml);
+        assert_eq!(args.args, ["1", "-x", "--", "-1e-3", "-h"]);
+
+        let args = call(&["--", URL, "m", "--runtime"]).unwrap();
+        assert_eq!(args.client.runtime, Runtime::Tokio);
+        assert_eq!((args.url.as_str(), args.method.as_str()), (URL, "m"));
+        assert_eq!(args.args, ["--runtime"]);
+    }
+
+    #[test]
+    fn negative_numbers_are_arguments() {
+        let args = call(&[URL, "m", "-5", "-2.5"]).unwrap();
+        assert_eq!(args.args, ["-5", "-2.5"]);
+
+        // Between options too; a lone `-` is an ARG as well.
+        let args = call(&[URL, "m", "--pretty", "-1e3", "-0", "-1.5E10", "-"]).unwrap();
+        assert!(args.pretty);
+        assert_eq!(args.args, ["-1e3", "-0", "-1.5E10", "-"]);
+    }
+
+    #[test]
+    fn unknown_options_and_other_dash_words_are_usage_errors() {
+        assert_eq!(
+            usage_error(&[URL, "m", "--bogus"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            usage_error(&[URL, "m", "1", "--bogus", "2"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(usage_error(&[URL, "m", "-x"]), ErrorKind::UnknownArgument);
+        // clap reads a signed exponent as short options: such a number goes after `--`.
+        assert_eq!(
+            usage_error(&[URL, "m", "-1e-3"]),
+            ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            usage_error(&[URL, "m", "1", "--pretty", "--xml"]),
+            ErrorKind::ArgumentConflict
+        );
+    }
 }

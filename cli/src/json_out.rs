@@ -1,4 +1,9 @@
 //! XML-RPC values written as JSON, with the same mapping the arguments use.
+//!
+//! Written by hand rather than with serde_json: scripts read this output, and
+//! serde_json would change it (`\b` and `\f` instead of `\u0008` and `\u000c`,
+//! its own float formatting), while a custom `Formatter` plus a `Serialize`
+//! for the tagged dateTime/base64 forms would be no shorter than this.
 
 use std::fmt::Write;
 
@@ -147,5 +152,12 @@ mod tests {
             "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}"
         );
         assert_eq!(to_json(&Value::Double(2.0), false), "2.0");
+    }
+
+    #[test]
+    fn control_characters_are_written_as_u_escapes() {
+        let value = Value::String("\u{8}\u{c}\u{1f}\n\r\t".into());
+        assert_eq!(to_json(&value, false), r#""\u0008\u000c\u001f\n\r\t""#);
+        assert_eq!(arg_to_value(&to_json(&value, false)).unwrap(), value);
     }
 }

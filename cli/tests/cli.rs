@@ -225,6 +225,40 @@ fn pretty_xml_headers_and_timeout_options() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// Options anywhere on the line; negative numbers are ARGs; `--` ends the options.
+#[test]
+fn options_anywhere_negative_numbers_and_double_dash() {
+    let server = Served::start("std", &[]);
+    let out = xrpc(&["call", &server.url, "echo", r#"{"a":[1]}"#, "--pretty"]);
+    assert_eq!(
+        stdout(&out),
+        "{\n  \"a\": [\n    1\n  ]\n}\n",
+        "{}",
+        stderr(&out)
+    );
+    let out = xrpc(&["call", &server.url, "echo", "-5", "--runtime", "smol"]);
+    assert_eq!(stdout(&out), "-5\n", "{}", stderr(&out));
+    for (arg, expected) in [("-2.5", "-2.5"), ("-1e3", "-1000.0")] {
+        let out = xrpc(&["call", &server.url, "echo", arg]);
+        assert_eq!(stdout(&out), format!("{expected}\n"), "{}", stderr(&out));
+    }
+    let out = xrpc(&["call", &server.url, "echo", "--", "--pretty"]);
+    assert_eq!(stdout(&out), "\"--pretty\"\n", "{}", stderr(&out));
+    let out = xrpc(&["call", &server.url, "echo", "--", "-1e-3"]);
+    assert_eq!(stdout(&out), "-0.001\n", "{}", stderr(&out));
+
+    // An unknown option is a usage error wherever it comes, and nothing is sent.
+    for line in [
+        ["call", "--bogus", &server.url, "echo", "1"],
+        ["call", &server.url, "echo", "1", "--bogus"],
+    ] {
+        let out = xrpc(&line);
+        assert_eq!(out.status.code(), Some(2), "{line:?}");
+        assert_eq!(stdout(&out), "");
+        assert!(stderr(&out).contains("--bogus"), "{}", stderr(&out));
+    }
+}
+
 #[test]
 fn timeout_fires_against_a_server_that_never_answers() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -395,9 +429,13 @@ fn usage_errors_exit_with_status_2_and_help_documents_the_interface() {
         "--pretty",
         "--xml",
         "$base64",
+        "`--` ends the options",
+        "-2.5",
     ] {
         assert!(help.contains(needle), "{needle} missing from help:\n{help}");
     }
+    let help = stdout(&xrpc(&["--help"]));
+    assert!(help.contains("`--` ends them"), "{help}");
     let help = stdout(&xrpc(&["serve", "--help"]));
     for needle in ["--bind", "--unix", "--runtime", "--max-body"] {
         assert!(help.contains(needle), "{needle} missing from help:\n{help}");
