@@ -50,7 +50,7 @@ fn http(c: &mut Criterion) {
     let router = demo::router();
     let config = Arc::new(ServerConfig::default());
     let now = Instant::now();
-    let mut conn = ServerConnection::new(Arc::clone(&config), now);
+    let mut conn = ServerConnection::new(Arc::clone(&config), None, now);
     let mut out = Vec::with_capacity(512);
 
     // Sanity: a real 200 with the right answer, on a kept-alive connection.

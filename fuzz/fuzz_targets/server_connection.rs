@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     });
     let start = Instant::now();
     let mut now = start;
-    let mut conn = ServerConnection::new(config, now);
+    let mut conn = ServerConnection::new(config, None, now);
     let mut answers = 0usize;
     let mut closed = false;
     let mut rest = input;

@@ -64,7 +64,10 @@ impl<R: Runtime> FromClientConfig for Client<R> {
     fn from_client_config(config: ClientConfig) -> Result<Self, ClientError> {
         #[cfg(not(unix))]
         if config.address.scheme == Scheme::Unix {
-            return Err(xmlrpc_proto::client::ConfigError::Unsupported("unix:// needs a unix platform".into()).into());
+            return Err(xmlrpc_proto::client::ConfigError::Unsupported(
+                "unix:// needs a unix platform".into(),
+            )
+            .into());
         }
         #[cfg(feature = "tls")]
         let tls = match config.address.scheme {
@@ -169,7 +172,11 @@ impl<R: Runtime> Client<R> {
         raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
         let inner = &*self.inner;
-        let config = if raw { &inner.raw_config } else { &inner.config };
+        let config = if raw {
+            &inner.raw_config
+        } else {
+            &inner.config
+        };
         let mut pooled = if raw {
             None
         } else {
@@ -235,7 +242,10 @@ impl<R: Runtime> Client<R> {
     }
 }
 
-type Exchanged = (Result<(MethodResponse, Option<Bytes>), ClientError>, Option<Conn>);
+type Exchanged = (
+    Result<(MethodResponse, Option<Bytes>), ClientError>,
+    Option<Conn>,
+);
 
 /// Sends `call` on `conn` and drives the machine to its response (the
 /// drain rule); hands the connection back when it can carry another call.
@@ -258,7 +268,10 @@ async fn exchange<R: Runtime>(rt: &R, mut conn: Conn, call: &MethodCall) -> Exch
             Output::Event(ClientEvent::Response { result, raw_body }) => {
                 response = Some(result.map(|r| (r, raw_body)));
             }
-            Output::Wait { read: wants, deadline } => {
+            Output::Wait {
+                read: wants,
+                deadline,
+            } => {
                 if let Some(result) = response {
                     let reusable = conn.machine.is_reusable();
                     return (result, reusable.then_some(conn));

@@ -61,7 +61,10 @@ pub(crate) async fn serve<R: Runtime>(
                 conn.respond(id, response, Instant::now());
             }
             Output::Event(ServerEvent::Answered(record)) => log::call(&record),
-            Output::Wait { read: wants, deadline } => {
+            Output::Wait {
+                read: wants,
+                deadline,
+            } => {
                 if !flush(rt, &mut io, &mut sending, &mut conn).await {
                     continue;
                 }

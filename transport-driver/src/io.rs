@@ -30,7 +30,10 @@ pub(crate) async fn write_all<R: Runtime>(
     match deadline {
         None => write.await,
         Some(at) => until(rt, at, write).await.unwrap_or_else(|| {
-            Err(io::Error::new(io::ErrorKind::TimedOut, "write deadline passed"))
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "write deadline passed",
+            ))
         }),
     }
 }

@@ -7,8 +7,8 @@ use xmlrpc_proto::http::CallRecord;
 pub fn call(record: &CallRecord) {
     tracing::info!(
         target: "xmlrpc::call",
-        peer = record.peer.as_deref().unwrap_or("-"),
-        method = record.method.as_deref().unwrap_or("-"),
+        peer = %record.peer.as_deref().unwrap_or("-"),
+        method = %record.method.as_deref().unwrap_or("-"),
         status = record.status,
         fault = record.fault,
         micros = u64::try_from(record.elapsed.as_micros()).unwrap_or(u64::MAX),

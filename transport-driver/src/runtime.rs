@@ -51,8 +51,7 @@ pub trait Runtime: Clone + Default + Send + Sync + 'static {
 
     /// Opens a TCP connection (Nagle off: requests and answers are written
     /// whole).
-    fn connect_tcp(&self, host: &str, port: u16)
-        -> impl Future<Output = io::Result<BoxIo>> + Send;
+    fn connect_tcp(&self, host: &str, port: u16) -> impl Future<Output = io::Result<BoxIo>> + Send;
 
     /// Opens a unix socket connection.
     fn connect_unix(&self, path: &Path) -> impl Future<Output = io::Result<BoxIo>> + Send;

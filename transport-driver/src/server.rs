@@ -68,6 +68,11 @@ impl ShutdownHandle {
     pub fn shutdown(&self) {
         self.stop.stopping.set();
     }
+
+    /// True once [`shutdown`](Self::shutdown) was called.
+    pub fn is_shutdown(&self) -> bool {
+        self.stop.stopping.is_set()
+    }
 }
 
 /// A flag that can be awaited.

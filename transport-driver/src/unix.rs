@@ -15,7 +15,7 @@ pub fn bind(path: &Path) -> io::Result<UnixListener> {
             let meta = std::fs::symlink_metadata(path)?;
             if !meta.file_type().is_socket() {
                 return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
+                    io::ErrorKind::AddrInUse,
                     format!("{} exists and is not a socket", path.display()),
                 ));
             }

@@ -6,7 +6,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::{join_all, serve_tcp, Job};
-use transport_smol::{block_on, Client, Error, DEFAULT_MAX_IDLE};
+use transport_smol::{block_on, Client, Error};
+use xmlrpc_proto::client::config_defaults::MAX_IDLE_CONNECTIONS as DEFAULT_MAX_IDLE;
 use xmlrpc_proto::{MethodCall, MethodResponse, Value};
 
 fn assert_clone_send_sync<T: Clone + Send + Sync + 'static>() {}
@@ -84,7 +85,7 @@ fn raw_call_returns_body_and_faults_are_errors() {
     let client = Client::new(&server.url).expect("client");
     block_on(async {
         let call = MethodCall::new("echo", vec![Value::String("raw".into())]);
-        let (response, body) = client.call_raw(&call).await.expect("call_raw");
+        let (response, body) = client.call_response(&call).await.expect("call_raw");
         assert_eq!(
             response,
             MethodResponse::Success(Value::String("raw".into()))
@@ -129,7 +130,7 @@ fn multicall_returns_values_and_faults_in_order() {
 }
 
 #[test]
-fn refused_connection_is_an_io_error_and_bad_urls_an_address_error() {
+fn refused_connection_is_an_io_error_and_bad_settings_a_config_error() {
     // Bind then drop: nothing listens on this port afterwards.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -142,12 +143,24 @@ fn refused_connection_is_an_io_error_and_bad_urls_an_address_error() {
     assert!(matches!(err, Error::Io(_)), "got {err:?}");
 
     let err = Client::new("ftp://example.invalid/").expect_err("bad scheme");
-    assert!(matches!(err, Error::Address(_)), "got {err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Config(xmlrpc_proto::client::ConfigError::Address(_))
+        ),
+        "got {err:?}"
+    );
     let err = Client::builder("http://127.0.0.1:1/")
         .header("bad header", "x")
         .build()
         .expect_err("invalid header name");
-    assert!(matches!(err, Error::Io(_)), "got {err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Config(xmlrpc_proto::client::ConfigError::Header { .. })
+        ),
+        "a configuration mistake, not I/O: got {err:?}"
+    );
 }
 
 #[test]
@@ -181,7 +194,7 @@ fn request_over_the_server_limit_reports_413() {
     let big = "x".repeat(17 << 20);
     let err = block_on(client.call_value("echo", vec![Value::String(big)])).expect_err("too big");
     assert!(
-        matches!(&err, Error::Call(xmlrpc_proto::http::CallError::Status { status, .. }) if status.as_u16() == 413),
+        matches!(&err, Error::Status { status, .. } if status.as_u16() == 413),
         "want HTTP 413, got {err:?}"
     );
     // The refused connection is not pooled; the next call works on a new one.

@@ -49,7 +49,9 @@ impl Runtime for Tokio {
 
     #[cfg(unix)]
     async fn connect_unix(&self, path: &Path) -> io::Result<BoxIo> {
-        Ok(Box::new(tokio::net::UnixStream::connect(path).await?.compat()))
+        Ok(Box::new(
+            tokio::net::UnixStream::connect(path).await?.compat(),
+        ))
     }
 
     #[cfg(not(unix))]

@@ -103,7 +103,7 @@ async fn typed_calls_values_and_faults() {
         other => panic!("expected a fault, got {other:?}"),
     }
     let (response, raw) = client
-        .call_raw(&MethodCall::new("factorial", vec![Value::Int(3)]))
+        .call_response(&MethodCall::new("factorial", vec![Value::Int(3)]))
         .await
         .unwrap();
     assert_eq!(response, MethodResponse::Success(Value::Int(6)));
@@ -304,7 +304,10 @@ async fn the_client_deadline_fires() {
 async fn over_the_cap_connections_wait_for_a_slot() {
     let server = start(
         Server::builder(router())
-            .max_connections(1)
+            .config(xmlrpc_proto::http::ServerConfig {
+                max_connections: 1,
+                ..Default::default()
+            })
             .bind("127.0.0.1:0")
             .unwrap(),
     );
@@ -463,8 +466,11 @@ async fn a_peer_that_stops_reading_loses_its_slot_after_the_write_timeout() {
     });
     let server = start(
         Server::builder(Arc::new(router))
-            .max_connections(1)
-            .write_timeout(Duration::from_millis(300))
+            .config(xmlrpc_proto::http::ServerConfig {
+                max_connections: 1,
+                write_timeout: Duration::from_millis(300),
+                ..Default::default()
+            })
             .bind("127.0.0.1:0")
             .unwrap(),
     );

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_proto::http::{CallError, ClientError};
+use xmlrpc_proto::http::{ClientError};
 use xmlrpc_proto::{Limits, MethodCall, Value};
 
 use super::{assert_echo, client, serve};
@@ -15,13 +15,13 @@ pub const MULTICALL_CAP: usize = 1000;
 
 fn status_of(result: &Result<Value, ClientError>) -> Option<u16> {
     match result {
-        Err(ClientError::Call(CallError::Status { status, .. })) => Some(status.as_u16()),
+        Err(ClientError::Call(ClientError::Status { status, .. })) => Some(status.as_u16()),
         _ => None,
     }
 }
 
 /// A request body over `max_message_size` is refused with 413, which the
-/// client reports as `CallError::Status`.
+/// client reports as `ClientError::Status`.
 pub fn body_over_the_limit_gets_413<A: Adapter>() {
     let mut opts = ServerOpts::default();
     opts.config.limits.max_message_size = 2048;
@@ -46,7 +46,7 @@ pub fn nesting_over_the_limit_is_refused<A: Adapter>() {
     let deep = client.call_value("echo", vec![nested(40)]);
     let refused = match &deep {
         Err(ClientError::Fault(f)) => f.message.contains("depth"),
-        Err(ClientError::Call(CallError::Status { status, .. })) => status.as_u16() == 400,
+        Err(ClientError::Call(ClientError::Status { status, .. })) => status.as_u16() == 400,
         _ => false,
     };
     assert!(refused, "depth 40 against a limit of 8: {deep:?}");
@@ -106,7 +106,7 @@ pub fn response_over_the_client_limit_fails<A: Adapter>() {
         matches!(
             result,
             Err(ClientError::Call(
-                CallError::Decode(_) | CallError::Protocol(_)
+                ClientError::Decode(_) | ClientError::Protocol(_)
             ))
         ),
         "oversized response: {result:?}"

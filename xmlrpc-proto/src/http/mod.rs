@@ -141,6 +141,19 @@ impl SendFailure {
     }
 }
 
+/// True when a read or write error means the peer went away (reset,
+/// aborted, broken pipe, unexpected end): the machine treats it as the end
+/// of input. Every transport classifies errors with this one rule.
+pub fn is_disconnect(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::BrokenPipe
+            | std::io::ErrorKind::UnexpectedEof
+    )
+}
+
 impl Input<'_> {
     /// When the input happened.
     pub fn now(&self) -> Instant {
