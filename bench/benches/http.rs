@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
-use xmlrpc_proto::service::{Context, Dispatch, Router};
+use xmlrpc_proto::service::{Dispatch, Router};
 use xmlrpc_proto::{demo, MethodResponse};
 
 const REQUEST: &[u8] = b"POST /RPC2 HTTP/1.1\r\nHost: localhost:8080\r\n\
@@ -23,24 +23,17 @@ fn serve_one(conn: &mut ServerConnection, router: &Router, now: Instant, out: &m
     loop {
         match conn.poll_output() {
             Output::Transmit(bytes) => out.extend_from_slice(&bytes),
-            Output::Event(ServerEvent::Call {
-                id,
-                call,
-                head,
-                user,
-            }) => {
-                let ctx = Context {
-                    peer: None,
-                    headers: head.headers,
-                    user,
-                };
-                let response = match router.dispatch(call, ctx) {
+            Output::Event(ServerEvent::Call { id, call, context }) => {
+                let response = match router.dispatch(call, context) {
                     Dispatch::Ready(r) => r,
                     Dispatch::Blocking(job) => job.run(),
-                    Dispatch::Async(_) => MethodResponse::Success(xmlrpc_proto::Value::Nil),
+                    Dispatch::Async(_) | Dispatch::Multicall(_) => {
+                        MethodResponse::Success(xmlrpc_proto::Value::Nil)
+                    }
                 };
                 conn.respond(id, response, now);
             }
+            Output::Event(ServerEvent::Answered(_)) => {}
             Output::Wait { .. } | Output::Closed => return,
         }
     }

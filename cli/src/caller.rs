@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{MethodCall, MethodResponse};
 
 use crate::args::{ClientArgs, Runtime};
@@ -68,9 +68,9 @@ impl Caller {
     /// Makes one call; returns the response and the raw body.
     pub fn call(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
         match self {
-            Caller::Std(client) => client.call_raw(call),
-            Caller::Tokio(rt, client) => rt.block_on(client.call_raw(call)),
-            Caller::Smol(client) => smol::block_on(client.call_raw(call)),
+            Caller::Std(client) => client.call_response(call),
+            Caller::Tokio(rt, client) => rt.block_on(client.call_response(call)),
+            Caller::Smol(client) => smol::block_on(client.call_response(call)),
         }
     }
 }

@@ -14,8 +14,6 @@ use crate::caller::seconds;
 /// Runs the demo server until a signal asks it to stop.
 pub fn serve(args: &ServeArgs) -> Result<(), String> {
     let config = server_config(args)?;
-    let grace = Duration::try_from_secs_f64(args.shutdown_grace)
-        .map_err(|_| format!("{} is not a number of seconds", args.shutdown_grace))?;
     let router = Arc::new(xmlrpc_proto::demo::router());
     // Register the signals before binding, so none arrives unhandled in between.
     let signals =
@@ -28,9 +26,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
     match args.runtime {
         Runtime::Std => {
             let builder = transport_std::Server::builder(router)
-                .config(config)
-                .max_connections(args.max_connections)
-                .shutdown_grace(grace);
+                .config(config);
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),
@@ -48,9 +44,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .map_err(|e| format!("cannot start tokio: {e}"))?;
             rt.block_on(async {
                 let builder = transport_tokio::Server::builder(router)
-                    .config(config)
-                    .max_connections(args.max_connections)
-                    .shutdown_grace(grace);
+                    .config(config);
                 let server = match &args.unix {
                     Some(path) => builder.bind_unix(path),
                     None => builder.bind(args.bind.as_str()),
@@ -67,9 +61,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
         }
         Runtime::Smol => smol::block_on(async {
             let builder = transport_smol::Server::builder(router)
-                .config(config)
-                .max_connections(args.max_connections)
-                .shutdown_grace(grace);
+                .config(config);
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),
@@ -97,7 +89,12 @@ fn stop_on_signal(mut signals: Signals, shutdown: impl FnOnce() + Send + 'static
 
 /// The server settings the flags override.
 fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
-    let mut config = ServerConfig::default();
+    let mut config = ServerConfig {
+        max_connections: args.max_connections,
+        shutdown_grace: Duration::try_from_secs_f64(args.shutdown_grace)
+            .map_err(|_| format!("{} is not a number of seconds", args.shutdown_grace))?,
+        ..ServerConfig::default()
+    };
     if let Some(bytes) = args.max_body {
         config.limits.max_message_size = bytes;
     }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_proto::http::{Address, ClientConfig, ClientConnection, Input, Output};
+use xmlrpc_proto::client::ClientConfig;
+use xmlrpc_proto::http::{Address, ClientConnection, Input, Output};
 use xmlrpc_proto::{Limits, MethodCall, Value};
 
 fuzz_target!(|data: &[u8]| {

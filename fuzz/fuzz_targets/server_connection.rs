@@ -76,6 +76,7 @@ fn drain(conn: &mut ServerConnection, now: Instant, answers: &mut usize) -> bool
                 conn.respond(id, answer.clone(), now);
                 conn.respond(id, answer, now);
             }
+            Output::Event(ServerEvent::Answered(_)) => {}
             Output::Wait { .. } => return false,
             Output::Closed => return true,
         }

@@ -34,8 +34,8 @@ pub trait SuiteClient: Send + Sync {
     /// `Client::call::<i64>(method, (arg,))`: the typed path through serde.
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError>;
 
-    /// `Client::call_raw`: the response and its raw body.
-    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError>;
+    /// `Client::call_response`: the response and its raw body.
+    fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError>;
 
     /// `Client::multicall`.
     fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError>;
@@ -53,12 +53,9 @@ pub struct TlsIdentity {
 /// How the suite wants a server set up.
 #[derive(Clone, Debug)]
 pub struct ServerOpts {
-    /// The core's connection settings (limits, deadlines, paths, auth).
+    /// The core's server settings (limits, deadlines, paths, auth,
+    /// connection cap, shutdown grace).
     pub config: ServerConfig,
-    /// `ServerBuilder::max_connections`.
-    pub max_connections: usize,
-    /// `ServerBuilder::shutdown_grace`.
-    pub shutdown_grace: Duration,
     /// Bind this unix socket instead of TCP.
     pub unix_path: Option<PathBuf>,
     /// Serve TLS with this identity (TCP only).
@@ -68,9 +65,10 @@ pub struct ServerOpts {
 impl Default for ServerOpts {
     fn default() -> Self {
         ServerOpts {
-            config: ServerConfig::default(),
-            max_connections: 256,
-            shutdown_grace: Duration::from_secs(10),
+            config: ServerConfig {
+                max_connections: 256,
+                ..ServerConfig::default()
+            },
             unix_path: None,
             tls: None,
         }

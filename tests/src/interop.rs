@@ -1,7 +1,7 @@
 //! Interop with Python's `xmlrpc.client` and `SimpleXMLRPCServer`, which
 //! nobody on this project wrote.
 
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{MethodCall, Value};
 
 use crate::python::{python3, run_script, PythonServer};

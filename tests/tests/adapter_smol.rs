@@ -5,7 +5,7 @@ use std::thread;
 
 use bytes::Bytes;
 use transport_smol::{block_on, Client, Server};
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 use xmlrpc_tests::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
@@ -20,9 +20,7 @@ impl Adapter for SmolAdapter {
 
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
         let mut builder = Server::builder(router)
-            .config(opts.config.clone())
-            .max_connections(opts.max_connections)
-            .shutdown_grace(opts.shutdown_grace);
+            .config(opts.config.clone());
         if let Some(identity) = &opts.tls {
             let config = transport_smol::tls::server_config(
                 vec![identity.cert_der.clone()],
@@ -81,8 +79,8 @@ impl SuiteClient for SmolClient {
         block_on(self.0.call(method, (arg,)))
     }
 
-    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        block_on(self.0.call_raw(call))
+    fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
+        block_on(self.0.call_response(call))
     }
 
     fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError> {

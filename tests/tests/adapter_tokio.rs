@@ -4,7 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use transport_tokio::{Client, Server};
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 use xmlrpc_tests::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
@@ -32,9 +32,7 @@ impl Adapter for Tokio {
 
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
         let mut builder = Server::builder(router)
-            .config(opts.config.clone())
-            .max_connections(opts.max_connections)
-            .shutdown_grace(opts.shutdown_grace);
+            .config(opts.config.clone());
         if let Some(id) = &opts.tls {
             let config =
                 transport_tokio::tls::server_config(vec![id.cert_der.clone()], id.key_der.clone())
@@ -108,8 +106,8 @@ impl SuiteClient for TokioClient {
         self.rt.block_on(self.client.call(method, (arg,)))
     }
 
-    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        self.rt.block_on(self.client.call_raw(call))
+    fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
+        self.rt.block_on(self.client.call_response(call))
     }
 
     fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError> {

@@ -8,7 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 use bytes::Bytes;
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 use xmlrpc_tests::adapters::StdAdapter;
 use xmlrpc_tests::peers::{node, perl, ruby, xmlrpc_c};
@@ -31,8 +31,8 @@ impl SuiteClient for Smol {
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {
         transport_smol::block_on(self.0.call(method, (arg,)))
     }
-    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        transport_smol::block_on(self.0.call_raw(call))
+    fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
+        transport_smol::block_on(self.0.call_response(call))
     }
     fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError> {
         transport_smol::block_on(self.0.multicall(calls))
@@ -56,8 +56,8 @@ impl SuiteClient for Tokio {
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {
         self.1.block_on(self.0.call(method, (arg,)))
     }
-    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        self.1.block_on(self.0.call_raw(call))
+    fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
+        self.1.block_on(self.0.call_response(call))
     }
     fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError> {
         self.1.block_on(self.0.multicall(calls))

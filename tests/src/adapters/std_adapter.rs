@@ -5,7 +5,7 @@ use std::thread;
 
 use bytes::Bytes;
 use transport_std::{Client, Server};
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
@@ -19,9 +19,7 @@ impl Adapter for StdAdapter {
 
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
         let mut builder = Server::builder(router)
-            .config(opts.config.clone())
-            .max_connections(opts.max_connections)
-            .shutdown_grace(opts.shutdown_grace);
+            .config(opts.config.clone());
         if let Some(identity) = &opts.tls {
             let config = transport_std::tls::server_config(
                 vec![identity.cert_der.clone()],
@@ -77,8 +75,8 @@ impl SuiteClient for Client {
         self.call(method, (arg,))
     }
 
-    fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        Client::call_raw(self, call)
+    fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
+        Client::call_response(self, call)
     }
 
     fn multicall(&self, calls: Vec<MethodCall>) -> Result<Vec<Result<Value, Fault>>, ClientError> {

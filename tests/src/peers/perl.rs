@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use bytes::Bytes;
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{MethodCall, Struct, Value};
 
 use super::{
@@ -200,7 +200,7 @@ pub fn our_client_calls_perl_server(transport: &str, make_client: MakeClient<'_>
     ];
     let unwrapped = client.multicall(calls.clone());
     assert!(
-        matches!(&unwrapped, Err(ClientError::Call(e)) if format!("{e:?}").contains("entry 0")),
+        matches!(&unwrapped, Err(ClientError::Protocol(e)) if e.contains("entry 0")),
         "[{transport}] RPC::XML's unwrapped multicall results: {unwrapped:?}"
     );
     let mut failing = calls;
@@ -210,7 +210,7 @@ pub fn our_client_calls_perl_server(transport: &str, make_client: MakeClient<'_>
     ));
     let broken = client.multicall(failing);
     assert!(
-        matches!(&broken, Err(ClientError::Call(e)) if format!("{e:?}").contains("<fault>")),
+        matches!(&broken, Err(e @ (ClientError::Decode(_) | ClientError::Protocol(_))) if format!("{e:?}").contains("<fault>")),
         "[{transport}] RPC::XML's multicall with a fault: {broken:?}"
     );
 

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use bytes::Bytes;
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{Struct, Value};
 
 use super::{
@@ -58,7 +58,7 @@ pub fn our_client_calls_ruby_server(transport: &str, make_client: MakeClient<'_>
         };
         if ruby_refuses {
             assert!(
-                matches!(&back, Err(ClientError::Call(e)) if format!("{e:?}").contains("status: 500")),
+                matches!(&back, Err(ClientError::Status { status, .. }) if status.as_u16() == 500),
                 "[{transport}] ruby echo of {value:?}: {back:?}"
             );
             continue;

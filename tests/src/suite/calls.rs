@@ -31,14 +31,14 @@ pub fn typed_call_maps_through_serde<A: Adapter>() {
     );
 }
 
-/// `call_raw` hands back the body the response was decoded from.
+/// `call_response` hands back the body the response was decoded from.
 pub fn raw_call_returns_the_body<A: Adapter>() {
     let fx = serve::<A>(ServerOpts::default());
     let client = client::<A>(&fx.server.url, &ClientOpts::default());
     let call = MethodCall::new("echo", vec![Value::String("raw & body".into())]);
-    let (response, body) = match client.call_raw(&call) {
+    let (response, body) = match client.call_response(&call) {
         Ok(pair) => pair,
-        Err(e) => panic!("call_raw failed: {e}"),
+        Err(e) => panic!("call_response failed: {e}"),
     };
     assert_eq!(
         response,

@@ -65,7 +65,7 @@ pub fn basic_auth_from_the_url<A: Adapter>() {
 pub fn client_call_status<A: Adapter>(url: &str) -> Option<u16> {
     let client = client::<A>(url, &ClientOpts::default());
     match client.call_value("echo", vec![Value::Int(1)]) {
-        Err(ClientError::Call(ClientError::Status { status, .. })) => Some(status.as_u16()),
+        Err(ClientError::Status { status, .. }) => Some(status.as_u16()),
         other => panic!("expected an HTTP status error, got {other:?}"),
     }
 }

@@ -15,7 +15,7 @@ pub const MULTICALL_CAP: usize = 1000;
 
 fn status_of(result: &Result<Value, ClientError>) -> Option<u16> {
     match result {
-        Err(ClientError::Call(ClientError::Status { status, .. })) => Some(status.as_u16()),
+        Err(ClientError::Status { status, .. }) => Some(status.as_u16()),
         _ => None,
     }
 }
@@ -46,7 +46,7 @@ pub fn nesting_over_the_limit_is_refused<A: Adapter>() {
     let deep = client.call_value("echo", vec![nested(40)]);
     let refused = match &deep {
         Err(ClientError::Fault(f)) => f.message.contains("depth"),
-        Err(ClientError::Call(ClientError::Status { status, .. })) => status.as_u16() == 400,
+        Err(ClientError::Status { status, .. }) => status.as_u16() == 400,
         _ => false,
     };
     assert!(refused, "depth 40 against a limit of 8: {deep:?}");
@@ -105,9 +105,7 @@ pub fn response_over_the_client_limit_fails<A: Adapter>() {
     assert!(
         matches!(
             result,
-            Err(ClientError::Call(
-                ClientError::Decode(_) | ClientError::Protocol(_)
-            ))
+            Err(ClientError::Decode(_) | ClientError::Protocol(_))
         ),
         "oversized response: {result:?}"
     );

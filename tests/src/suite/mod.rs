@@ -21,7 +21,7 @@ pub use peer::*;
 pub use secure::*;
 pub use shutdown::*;
 
-use xmlrpc_proto::http::ClientError;
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{Fault, Value};
 
 use crate::service::{suite_service, SuiteState};
