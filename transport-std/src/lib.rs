@@ -84,12 +84,12 @@ mod tests {
     use std::net::TcpListener;
     use std::sync::Arc;
     use std::thread;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use xmlrpc_proto::client::{config_defaults, ConfigError, TimeoutKind};
     use xmlrpc_proto::http::ServerConfig;
     use xmlrpc_proto::service::Router;
-    use xmlrpc_proto::{Fault, Value};
+    use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
     use crate::{Client, Error, Server, ShutdownHandle};
 
@@ -175,6 +175,47 @@ mod tests {
         drop(listener);
     }
 
+    /// TLS both ways: the server with `ServerBuilder::tls`, the client
+    /// trusting the self-signed certificate besides the web PKI roots.
+    #[cfg(feature = "tls")]
+    #[test]
+    fn tls_round_trip_with_an_extra_root() {
+        let names = vec!["localhost".to_string()];
+        let certified = rcgen::generate_simple_self_signed(names).expect("certificate");
+        let cert = certified.cert.der().to_vec();
+        let key = certified.signing_key.serialize_der();
+        let tls = crate::tls::server_config(vec![cert.clone()], key).expect("tls config");
+        let server = Server::builder(Arc::new(router()))
+            .tls(tls)
+            .bind("127.0.0.1:0")
+            .expect("bind");
+        let port = server
+            .local_addr()
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let stop = server.shutdown_handle();
+        let serving = thread::spawn(move || server.serve());
+        let url = format!("https://localhost:{port}/RPC2");
+        let untrusted = Client::new(&url).expect("client");
+        let refused = untrusted.call_value("echo", vec![Value::Int(1)]);
+        assert!(matches!(refused, Err(Error::Io(_))), "{refused:?}");
+        let client = Client::builder(&url)
+            .tls_root_certificate(cert)
+            .build()
+            .expect("client");
+        for n in 0..3 {
+            let echoed = client
+                .call_value("echo", vec![Value::Int(n)])
+                .expect("echo");
+            assert_eq!(echoed, Value::Int(n));
+        }
+        assert_eq!(client.idle_connections(), 1);
+        stop.shutdown();
+        serving.join().expect("serve thread").expect("serve");
+    }
+
     #[test]
     fn debug_never_shows_the_url_password() {
         let client = Client::new("http://alice:s3cret@127.0.0.1:1/RPC2").expect("client");
@@ -206,10 +247,186 @@ mod tests {
         serving.join().expect("serve thread").expect("serve");
     }
 
+    /// Typed calls, faults, the raw response, and a multicall whose entries
+    /// mix a sync handler, an async one and a fault.
+    #[test]
+    fn calls_faults_raw_responses_and_multicalls() {
+        let (url, stop, serving) = serve(router(), ServerConfig::default());
+        let client = Client::new(&url).expect("client");
+        let n: i64 = client.call("factorial", (5,)).expect("factorial");
+        assert_eq!(n, 120);
+        let missing = client.call_value("no.such.method", vec![]);
+        assert!(matches!(missing, Err(Error::Fault(_))), "{missing:?}");
+        let call = MethodCall::new("twice", vec![Value::Int(21)]);
+        let (response, raw) = client.call_response(&call).expect("raw");
+        assert_eq!(response, MethodResponse::Success(Value::Int(42)));
+        assert!(String::from_utf8_lossy(&raw).contains("<int>42</int>"));
+        let answers = client
+            .multicall(vec![
+                MethodCall::new("echo", vec![Value::Int(1)]),
+                MethodCall::new("twice", vec![Value::Int(2)]),
+                MethodCall::new("no.such.method", vec![]),
+            ])
+            .expect("multicall");
+        assert_eq!(answers[0], Ok(Value::Int(1)));
+        assert_eq!(answers[1], Ok(Value::Int(4)));
+        assert!(answers[2].is_err(), "{answers:?}");
+        stop.shutdown();
+        serving.join().expect("serve thread").expect("serve");
+    }
+
     #[test]
     fn connect_failure_is_an_io_error() {
         let client = Client::new(&format!("http://127.0.0.1:{}/RPC2", closed_port()));
         let result = client.and_then(|c| c.call_value("echo", Vec::new()));
         assert!(matches!(result, Err(Error::Io(_))), "{result:?}");
+    }
+
+    /// A server that accepts (in the backlog) and never answers: the first
+    /// byte's deadline passes.
+    #[test]
+    fn a_silent_server_is_a_first_byte_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let client = Client::builder(&format!("http://{addr}/RPC2"))
+            .first_byte_timeout(Duration::from_millis(200))
+            .build()
+            .expect("client");
+        let start = Instant::now();
+        let result = client.call_value("echo", vec![Value::Int(1)]);
+        assert!(
+            matches!(result, Err(Error::Timeout(TimeoutKind::FirstByte))),
+            "{result:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    /// A server that never reads: writing a large request passes the write
+    /// deadline, which the machine reports.
+    #[test]
+    fn a_server_that_never_reads_is_a_write_timeout() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let client = Client::builder(&format!("http://{addr}/RPC2"))
+            .write_timeout(Duration::from_millis(300))
+            .build()
+            .expect("client");
+        let big = Value::String("x".repeat(64 << 20));
+        let start = Instant::now();
+        let result = client.call_value("echo", vec![big]);
+        assert!(
+            matches!(result, Err(Error::Timeout(TimeoutKind::Write))),
+            "{result:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    /// Shutdown with an idle keep-alive connection and a call in its
+    /// handler: the call is answered, the idle connection does not hold the
+    /// server up, and the listener is gone afterwards.
+    #[test]
+    fn graceful_shutdown_finishes_calls_and_closes_idle_connections() {
+        let config = ServerConfig {
+            shutdown_grace: Duration::from_secs(10),
+            ..ServerConfig::default()
+        };
+        let (url, stop, serving) = serve(router(), config);
+        let idle = Client::new(&url).expect("client");
+        assert_eq!(
+            idle.call_value("echo", vec![Value::Int(0)]).expect("echo"),
+            Value::Int(0)
+        );
+        assert_eq!(idle.idle_connections(), 1);
+        let busy = {
+            let url = url.clone();
+            thread::spawn(move || Client::new(&url)?.call_value("sleep", vec![Value::Int(600)]))
+        };
+        thread::sleep(Duration::from_millis(200));
+        let start = Instant::now();
+        stop.shutdown();
+        let answered = busy.join().expect("caller");
+        assert_eq!(answered.expect("the call in flight"), Value::Int(600));
+        serving.join().expect("serve thread").expect("serve");
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+        let addr = url.trim_start_matches("http://").trim_end_matches("/RPC2");
+        assert!(
+            std::net::TcpStream::connect(addr).is_err(),
+            "still accepting"
+        );
+    }
+
+    /// A handler that outlives the grace period does not keep `serve` running.
+    #[test]
+    fn shutdown_grace_is_bounded() {
+        let config = ServerConfig {
+            shutdown_grace: Duration::from_millis(300),
+            ..ServerConfig::default()
+        };
+        let (url, stop, serving) = serve(router(), config);
+        let stuck = thread::spawn(move || {
+            let client = Client::new(&url).expect("client");
+            let _ = client.call_value("sleep", vec![Value::Int(3000)]);
+        });
+        thread::sleep(Duration::from_millis(200));
+        let start = Instant::now();
+        stop.shutdown();
+        serving.join().expect("serve thread").expect("serve");
+        let took = start.elapsed();
+        assert!(
+            took < Duration::from_millis(1500),
+            "serve outlived its grace: {took:?}"
+        );
+        let _ = stuck.join();
+    }
+
+    /// With the cap at one connection and it held, shutdown still stops the
+    /// accept loop waiting for a slot.
+    #[test]
+    fn shutdown_wakes_an_accept_loop_waiting_at_the_cap() {
+        let config = ServerConfig {
+            max_connections: 1,
+            shutdown_grace: Duration::from_millis(200),
+            ..ServerConfig::default()
+        };
+        let (url, stop, serving) = serve(router(), config);
+        let holder = Client::new(&url).expect("client");
+        holder
+            .call_value("echo", vec![Value::Int(1)])
+            .expect("echo");
+        stop.shutdown();
+        let start = Instant::now();
+        serving.join().expect("serve thread").expect("serve");
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+
+    /// A unix socket, bound over a stale socket file left behind.
+    #[test]
+    fn unix_sockets_round_trip_and_stale_files_are_replaced() {
+        let dir = std::env::temp_dir().join(format!("transport-std-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("s.sock");
+        drop(std::os::unix::net::UnixListener::bind(&path)); // left behind, stale
+        let server = Server::builder(Arc::new(router()))
+            .bind_unix(&path)
+            .expect("bind");
+        let stop = server.shutdown_handle();
+        let serving = thread::spawn(move || server.serve());
+        let client = Client::new(&format!("unix://{}", path.display())).expect("client");
+        for n in 0..2 {
+            assert_eq!(
+                client
+                    .call_value("twice", vec![Value::Int(n)])
+                    .expect("twice"),
+                Value::Int(2 * n)
+            );
+        }
+        stop.shutdown();
+        serving.join().expect("serve thread").expect("serve");
+        assert!(!path.exists(), "the socket file outlived the server");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
