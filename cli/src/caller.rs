@@ -68,7 +68,7 @@ impl Caller {
     /// Makes one call; returns the response and the raw body.
     pub fn call(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
         match self {
-            Caller::Std(client) => client.call_raw(call),
+            Caller::Std(client) => client.call_response(call),
             Caller::Tokio(rt, client) => rt.block_on(client.call_raw(call)),
             Caller::Smol(client) => smol::block_on(client.call_raw(call)),
         }

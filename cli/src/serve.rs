@@ -27,10 +27,12 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
 
     match args.runtime {
         Runtime::Std => {
-            let builder = transport_std::Server::builder(router)
-                .config(config)
-                .max_connections(args.max_connections)
-                .shutdown_grace(grace);
+            let config = ServerConfig {
+                max_connections: args.max_connections,
+                shutdown_grace: grace,
+                ..config
+            };
+            let builder = transport_std::Server::builder(router).config(config);
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),
