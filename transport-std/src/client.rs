@@ -1,141 +1,68 @@
-//! [`Client`]: blocking calls, keep-alive reuse and one retry on a stale
-//! connection.
+//! [`Client`]: connect, then one drain loop per call around the core's
+//! `ClientConnection`; the pool, the retry rule and the errors are the core's.
 
-use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use xmlrpc_proto::http::{
-    Address, AddressError, CallError, ClientConfig, ClientConnection, ClientEvent, Input, Output,
-    Scheme,
+use xmlrpc_proto::client::{
+    may_retry, multicall, ClientConfig, ConfigError, FromClientConfig, Pool, TimeoutKind,
 };
-use xmlrpc_proto::multicall;
+use xmlrpc_proto::http::{
+    Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure,
+};
 use xmlrpc_proto::serde::{from_value, to_params};
-use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
+use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
-use crate::stream::{is_timeout, set_read_timeout_near, Stream};
+use crate::stream::{Io, Socket};
 use crate::Error;
-
-/// Idle connections kept for reuse unless set otherwise.
-pub const DEFAULT_MAX_IDLE: usize = 8;
-/// Connect deadline when no timeout was set.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A blocking XML-RPC client for `http://`, `https://` (feature `tls`) and
 /// `unix://` URLs. `Send + Sync`: threads may share one client; each call
-/// takes an idle connection or opens one.
+/// takes an idle keep-alive connection or opens one.
 pub struct Client {
     config: Arc<ClientConfig>,
-    connect_timeout: Duration,
-    idle: Mutex<Vec<Conn>>,
-    max_idle: usize,
+    /// The same, keeping raw bodies: [`Client::call_response`]'s connections.
+    raw_config: Arc<ClientConfig>,
+    pool: Pool<Conn>,
     #[cfg(feature = "tls")]
-    tls: Option<Arc<rustls::ClientConfig>>,
+    tls: Option<transport_driver::tls::ClientTls>,
 }
 
-/// Builds a [`Client`]; see [`Client::builder`].
-pub struct ClientBuilder {
-    url: String,
-    timeout: Option<Duration>,
-    max_idle: usize,
-    headers: Vec<(String, String)>,
-    limits: Option<Limits>,
-    #[cfg(feature = "tls")]
-    roots: Vec<Vec<u8>>,
-}
+/// [`Client::builder`]'s type: the core's one builder, making a [`Client`].
+pub type ClientBuilder = xmlrpc_proto::client::ClientBuilder<Client>;
 
 /// One open connection and the machine that speaks HTTP on it.
 struct Conn {
-    stream: Stream,
+    socket: Socket,
     machine: ClientConnection,
-    /// Read buffer, kept with the connection so calls do not reallocate it.
-    buf: Box<[u8]>,
-    /// The socket's read timeout now (saves a system call per read).
-    read_timeout: Option<Duration>,
 }
 
-fn invalid(message: String) -> Error {
-    Error::Io(io::Error::new(io::ErrorKind::InvalidInput, message))
-}
-
-impl ClientBuilder {
-    /// Deadline for connecting, for the first response byte and for the
-    /// whole response.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// A header sent with every call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Most idle keep-alive connections kept for reuse (default
-    /// [`DEFAULT_MAX_IDLE`]); 0 closes each connection after its call.
-    pub fn max_idle_connections(mut self, max: usize) -> Self {
-        self.max_idle = max;
-        self
-    }
-
-    /// Decoder limits for responses (default [`Limits::client`]).
-    pub fn limits(mut self, limits: Limits) -> Self {
-        self.limits = Some(limits);
-        self
-    }
-
-    /// Trusts this root certificate (DER) besides the web PKI roots.
-    #[cfg(feature = "tls")]
-    pub fn tls_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
-        self.roots.push(der.into());
-        self
-    }
-
-    /// Parses the URL and checks the settings. Refuses a bad URL, an
-    /// `https://` URL without the `tls` feature, and invalid header names
-    /// or values (as `Error::Io` with `InvalidInput`).
-    pub fn build(self) -> Result<Client, Error> {
-        let address = Address::parse(&self.url)?;
-        if address.scheme == Scheme::Https && !cfg!(feature = "tls") {
-            return Err(Error::Address(AddressError {
-                message: "https:// needs transport-std's `tls` feature".into(),
-            }));
-        }
-        #[cfg(feature = "tls")]
-        let address_is_https = address.scheme == Scheme::Https;
-        let mut config = ClientConfig::new(address);
-        if let Some(timeout) = self.timeout {
-            config.first_byte_timeout = timeout;
-            config.response_timeout = timeout;
-        }
-        if let Some(limits) = self.limits {
-            config.limits = limits;
-        }
-        for (name, value) in &self.headers {
-            let name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid(format!("invalid header name {name:?}")))?;
-            let value = http::HeaderValue::from_str(value)
-                .map_err(|_| invalid(format!("invalid value for header {name}")))?;
-            config.headers.append(name, value);
+impl FromClientConfig for Client {
+    /// Refuses `https://` without the `tls` feature
+    /// ([`ConfigError::Unsupported`]) and unusable TLS roots.
+    fn from_client_config(config: ClientConfig) -> Result<Client, Error> {
+        let https = config.address.scheme == Scheme::Https;
+        #[cfg(not(feature = "tls"))]
+        if https {
+            let why = "https:// needs transport-std's `tls` feature";
+            return Err(ConfigError::Unsupported(why.into()).into());
         }
         Ok(Client {
-            config: Arc::new(config),
-            connect_timeout: self.timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            idle: Mutex::new(Vec::new()),
-            max_idle: self.max_idle,
             #[cfg(feature = "tls")]
-            // The scheme is case-insensitive (`HTTPS://` parses as https).
-            tls: if address_is_https || !self.roots.is_empty() {
-                Some(crate::tls::client_config(&self.roots)?)
-            } else {
-                None
-            },
+            tls: https
+                .then(|| transport_driver::tls::ClientTls::new(&config))
+                .transpose()?,
+            pool: Pool::new(&config),
+            raw_config: Arc::new(ClientConfig {
+                keep_raw_body: true,
+                ..config.clone()
+            }),
+            config: Arc::new(config),
         })
     }
 }
@@ -146,18 +73,11 @@ impl Client {
         Client::builder(url).build()
     }
 
-    /// A builder for `url` (`http://user:pass@host:port/path`,
-    /// `https://...`, `unix:///path/to.sock`).
+    /// A builder for `url` (`http://user:pass@host:port/path`, `https://...`,
+    /// `unix:///path/to.sock`); a bad URL or header is reported by `build`
+    /// as [`Error::Config`].
     pub fn builder(url: &str) -> ClientBuilder {
-        ClientBuilder {
-            url: url.to_string(),
-            timeout: None,
-            max_idle: DEFAULT_MAX_IDLE,
-            headers: Vec::new(),
-            limits: None,
-            #[cfg(feature = "tls")]
-            roots: Vec::new(),
-        }
+        ClientBuilder::new(url)
     }
 
     /// Calls `method` with typed params (a tuple is the param list, `()` is
@@ -167,36 +87,24 @@ impl Client {
         method: &str,
         params: impl Serialize,
     ) -> Result<R, Error> {
-        let params = to_params(&params)?;
-        let value = self.call_value(method, params)?;
+        let value = self.call_value(method, to_params(&params)?)?;
         Ok(from_value(value)?)
     }
 
     /// Calls `method` with `params` as values. A fault is `Err(Error::Fault)`.
     pub fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
-        let call = MethodCall::new(method, params);
-        match self.exchange(&call, false)?.0 {
+        match self.exchange(&MethodCall::new(method, params), false)?.0 {
             MethodResponse::Success(value) => Ok(value),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
     }
 
-    /// Sends `call` and returns the response (fault or not) with the raw
-    /// response body. Runs on a connection of its own (closed afterwards),
-    /// since keeping the body is a setting of the connection.
-    pub fn call_raw(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
+    /// Sends `call` and returns the response (a fault is `Ok` here) with the
+    /// raw response body. Runs on a connection of its own, closed
+    /// afterwards: keeping the body is a setting of the connection.
+    pub fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
         let (response, raw) = self.exchange(call, true)?;
         Ok((response, raw.unwrap_or_default()))
-    }
-
-    /// The parsed server address the client calls.
-    pub fn address(&self) -> &Address {
-        &self.config.address
-    }
-
-    /// Idle keep-alive connections held right now (for tests and metrics).
-    pub fn idle_connections(&self) -> usize {
-        self.idle.lock().map_or(0, |idle| idle.len())
     }
 
     /// Sends `calls` in one `system.multicall`; each entry is its result or
@@ -208,186 +116,136 @@ impl Client {
         Ok(multicall::unpack(result, count)?)
     }
 
-    /// One request and response, on an idle connection when there is one.
-    /// Retries once on a fresh connection only when the core says the
-    /// stale one is safe to resend on.
+    /// The parsed server address the client calls.
+    pub fn address(&self) -> &Address {
+        &self.config.address
+    }
+
+    /// Idle keep-alive connections held right now (for tests and metrics).
+    pub fn idle_connections(&self) -> usize {
+        self.pool.len()
+    }
+
+    /// One call on an idle connection when the pool has one, sent once more
+    /// on a fresh connection when the core's [`may_retry`] allows.
     fn exchange(
         &self,
         call: &MethodCall,
-        keep_raw: bool,
+        raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), Error> {
-        let config = if keep_raw {
-            let mut config = (*self.config).clone();
-            config.keep_raw_body = true;
-            Arc::new(config)
-        } else {
-            Arc::clone(&self.config)
-        };
-        let pooled = if keep_raw { None } else { self.take_idle() };
-        let reused = pooled.is_some();
+        let config = if raw { &self.raw_config } else { &self.config };
+        let pooled = (!raw).then(|| self.pool.take(Instant::now())).flatten();
         let mut conn = match pooled {
             Some(conn) => conn,
-            None => self.connect(&config)?,
+            None => self.connect(config)?,
         };
-        let mut outcome = drive(&mut conn, call);
-        if reused
-            && matches!(
-                outcome,
-                Err(Error::Call(CallError::Closed { retryable: true }))
-            )
-        {
-            tracing::debug!(method = %call.method, "stale keep-alive connection, retrying once");
-            conn = self.connect(&config)?;
-            outcome = drive(&mut conn, call);
-        }
-        if outcome.is_ok() && !keep_raw && conn.machine.is_reusable() {
-            self.put_idle(conn);
-        } else {
-            conn.stream.close();
-        }
-        outcome
-    }
-
-    fn take_idle(&self) -> Option<Conn> {
-        self.idle.lock().ok()?.pop()
-    }
-
-    fn put_idle(&self, mut conn: Conn) {
-        match self.idle.lock() {
-            Ok(mut idle) if idle.len() < self.max_idle => idle.push(conn),
-            _ => conn.stream.close(),
+        let mut attempts = 1;
+        loop {
+            match conn.drive(call) {
+                Err(e) if may_retry(&e, attempts) => {
+                    tracing::debug!(method = %call.method, "stale keep-alive connection, sending again");
+                    attempts += 1;
+                    conn = self.connect(config)?;
+                }
+                outcome => {
+                    if !raw && conn.machine.is_reusable() {
+                        self.pool.put(conn, Instant::now());
+                    }
+                    return outcome;
+                }
+            }
         }
     }
 
+    /// Opens a connection, TLS handshake included, within `connect_timeout`.
     fn connect(&self, config: &Arc<ClientConfig>) -> Result<Conn, Error> {
         let address = &config.address;
-        let stream = match address.scheme {
-            Scheme::Unix => {
-                let path = address.socket_path.as_deref().unwrap_or_default();
-                Stream::Unix(UnixStream::connect(path)?)
-            }
-            Scheme::Http => Stream::Tcp(self.connect_tcp(address)?),
-            Scheme::Https => self.connect_tls(address)?,
+        let deadline = Instant::now() + config.connect_timeout;
+        let io: Box<dyn Io> = match address.scheme {
+            Scheme::Unix => Box::new(
+                UnixStream::connect(address.socket_path.as_deref().unwrap_or_default())
+                    .map_err(|e| Error::from_io(e, TimeoutKind::Connect))?,
+            ),
+            Scheme::Http | Scheme::Https => Box::new(connect_tcp(address, deadline)?),
         };
-        // A server that stops reading must not stall the call forever.
-        stream.set_write_timeout(Some(config.response_timeout))?;
-        Ok(Conn {
-            stream,
-            machine: ClientConnection::new(Arc::clone(config)),
-            buf: vec![0u8; 16 * 1024].into_boxed_slice(),
-            read_timeout: None,
-        })
-    }
-
-    fn connect_tcp(&self, address: &Address) -> Result<TcpStream, Error> {
-        let mut last = None;
-        for addr in (address.host.as_str(), address.port).to_socket_addrs()? {
-            match TcpStream::connect_timeout(&addr, self.connect_timeout) {
-                Ok(tcp) => {
-                    // Requests are written whole; do not wait for ACKs.
-                    let _ = tcp.set_nodelay(true);
-                    return Ok(tcp);
-                }
-                Err(e) => last = Some(e),
-            }
+        #[cfg(feature = "tls")]
+        if let Some(tls) = &self.tls {
+            let session = rustls::ClientConnection::new(Arc::clone(&tls.config), tls.name.clone())
+                .map_err(|e| ConfigError::Tls(e.to_string()))?;
+            let mut socket = Socket::new(Box::new(rustls::StreamOwned::new(session, io)));
+            // Handshake now, so a bad certificate fails the connect.
+            socket
+                .handshake(deadline)
+                .map_err(|e| Error::from_io(e, TimeoutKind::TlsHandshake))?;
+            return Ok(Conn::new(socket, config));
         }
-        match last {
-            Some(e) if is_timeout(&e) => Err(Error::Timeout("connect")),
-            Some(e) => Err(Error::Io(e)),
-            None => Err(invalid(format!("{} resolves to no address", address.host))),
-        }
-    }
-
-    #[cfg(feature = "tls")]
-    fn connect_tls(&self, address: &Address) -> Result<Stream, Error> {
-        let tcp = self.connect_tcp(address)?;
-        tcp.set_read_timeout(Some(self.connect_timeout))?;
-        let config = match &self.tls {
-            Some(config) => config,
-            None => return Err(invalid("no TLS configuration".into())),
-        };
-        crate::tls::connect(config, &address.host, tcp).map_err(|e| {
-            if is_timeout(&e) {
-                Error::Timeout("TLS handshake")
-            } else {
-                Error::Io(e)
-            }
-        })
-    }
-
-    #[cfg(not(feature = "tls"))]
-    fn connect_tls(&self, _address: &Address) -> Result<Stream, Error> {
-        Err(invalid("https:// needs the `tls` feature".into()))
+        Ok(Conn::new(Socket::new(io), config))
     }
 }
 
-/// The adapter loop for one call: write what the machine transmits, read
-/// with the machine's deadline, until it reports the response.
-fn drive(conn: &mut Conn, call: &MethodCall) -> Result<(MethodResponse, Option<Bytes>), Error> {
-    conn.machine.send_call(call, Instant::now())?;
-    let mut outcome = None;
-    loop {
-        match conn.machine.poll_output() {
-            Output::Transmit(bytes) => {
-                let written = conn
-                    .stream
-                    .write_all(&bytes)
-                    .and_then(|()| conn.stream.flush());
-                match written {
-                    Ok(()) => {}
-                    Err(e) if is_timeout(&e) => return Err(Error::Timeout("sending the request")),
-                    // The server may have answered already (a 413 before
-                    // the body) and closed: read on, the machine decides.
-                    Err(e) => tracing::debug!(error = %e, "write failed, reading the answer"),
-                }
+/// Connects to the first of the host's addresses that answers by `deadline`.
+fn connect_tcp(address: &Address, deadline: Instant) -> Result<TcpStream, Error> {
+    let mut last = std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        format!("{} resolves to no address", address.host),
+    );
+    for addr in (address.host.as_str(), address.port).to_socket_addrs()? {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            last = std::io::ErrorKind::TimedOut.into();
+            break;
+        }
+        match TcpStream::connect_timeout(&addr, left) {
+            Ok(tcp) => {
+                // Requests are written whole: do not wait for ACKs.
+                let _ = tcp.set_nodelay(true);
+                return Ok(tcp);
             }
-            Output::Event(ClientEvent::Response { result, raw_body }) => {
-                outcome = Some(result.map(|r| (r, raw_body)).map_err(Error::from));
-            }
-            Output::Wait { read, deadline } => {
-                if let Some(done) = outcome {
-                    return done;
-                }
-                wait(conn, read, deadline)?;
-            }
-            Output::Closed => {
-                return outcome.unwrap_or(Err(Error::Call(CallError::Closed { retryable: false })));
-            }
+            Err(e) => last = e,
         }
     }
+    Err(Error::from_io(last, TimeoutKind::Connect))
 }
 
-/// Waits as the machine asked and hands it what happened.
-fn wait(conn: &mut Conn, read: bool, deadline: Option<Instant>) -> Result<(), Error> {
-    let now = Instant::now();
-    let left = deadline.map(|d| d.saturating_duration_since(now));
-    if left == Some(Duration::ZERO) {
-        conn.machine.handle_input(Input::Tick(now));
-        return Ok(());
+impl Conn {
+    fn new(socket: Socket, config: &Arc<ClientConfig>) -> Conn {
+        let machine = ClientConnection::new(Arc::clone(config));
+        Conn { socket, machine }
     }
-    if !read {
-        match left {
-            Some(left) => std::thread::sleep(left),
-            // Neither input nor a deadline: the machine is stuck; fail, not hang.
-            None => return Err(Error::Call(CallError::Closed { retryable: false })),
+
+    /// The drain loop for one call: write what the machine hands out, read
+    /// until its deadline, feed it what happened, until it reports.
+    fn drive(&mut self, call: &MethodCall) -> Result<(MethodResponse, Option<Bytes>), Error> {
+        self.machine.send_call(call, Instant::now())?;
+        let mut outcome = None;
+        loop {
+            match self.machine.poll_output() {
+                Output::Transmit(bytes) => {
+                    let deadline = self.machine.write_deadline();
+                    if let Err(e) = self.socket.send(&bytes, deadline) {
+                        let failure = SendFailure::of(&e);
+                        self.machine
+                            .handle_input(Input::SendFailed(Instant::now(), failure));
+                    }
+                }
+                Output::Event(ClientEvent::Response { result, raw_body }) => {
+                    outcome = Some(result.map(|response| (response, raw_body)));
+                }
+                Output::Wait {
+                    read: true,
+                    deadline,
+                } if outcome.is_none() => {
+                    let input = self.socket.receive(deadline)?;
+                    self.machine.handle_input(input);
+                }
+                // The machine is done with this call (or, with nothing to
+                // wait for, can never be): report.
+                Output::Wait { .. } | Output::Closed => {
+                    return outcome.unwrap_or(Err(Error::Closed { retryable: false }));
+                }
+            }
         }
-        conn.machine.handle_input(Input::Tick(Instant::now()));
-        return Ok(());
     }
-    set_read_timeout_near(&conn.stream, &mut conn.read_timeout, left)?;
-    match conn.stream.read(&mut conn.buf) {
-        Ok(0) => conn.machine.handle_input(Input::Eof(Instant::now())),
-        Ok(n) => conn
-            .machine
-            .handle_input(Input::Data(Instant::now(), &conn.buf[..n])),
-        Err(e) if is_timeout(&e) => conn.machine.handle_input(Input::Tick(Instant::now())),
-        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
-            conn.machine.handle_input(Input::Eof(Instant::now()))
-        }
-        Err(e) => return Err(Error::Io(e)),
-    }
-    Ok(())
 }
 
 impl std::fmt::Debug for Client {
@@ -395,7 +253,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("address", &self.config.address)
-            .field("max_idle", &self.max_idle)
+            .field("idle_connections", &self.pool.len())
             .finish_non_exhaustive()
     }
 }

@@ -1,160 +1,190 @@
-//! [`Stream`]: the one byte pipe both sides use, whatever the socket.
+//! [`Socket`]: a connected stream (TCP or unix, maybe under TLS) with the
+//! steps every drain loop needs: write by a deadline, read until one.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
-/// A connected socket: TCP, unix, or TLS over TCP.
-pub(crate) enum Stream {
-    Tcp(TcpStream),
-    Unix(UnixStream),
+use socket2::SockRef;
+use xmlrpc_proto::http::Input;
+
+/// A connected stream: a TCP or unix socket, or TLS over one.
+pub(crate) trait Io: Read + Write + Send {
+    /// The socket underneath, for its timeouts.
+    fn fd(&self) -> BorrowedFd<'_>;
+    /// One step of a TLS handshake under way; `None` once there is none.
     #[cfg(feature = "tls")]
-    TlsClient(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
-    #[cfg(feature = "tls")]
-    TlsServer(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+    fn handshake_step(&mut self) -> Option<io::Result<()>> {
+        None
+    }
 }
 
-impl Stream {
-    /// Bounds the next blocking reads; `None` blocks forever.
-    pub(crate) fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        // A zero timeout means "forever" to std; never pass one.
-        let timeout = timeout.map(|t| t.max(Duration::from_millis(1)));
-        match self {
-            Stream::Tcp(s) => s.set_read_timeout(timeout),
-            Stream::Unix(s) => s.set_read_timeout(timeout),
-            #[cfg(feature = "tls")]
-            Stream::TlsClient(s) => s.sock.set_read_timeout(timeout),
-            #[cfg(feature = "tls")]
-            Stream::TlsServer(s) => s.sock.set_read_timeout(timeout),
+/// A connection's stream, its read buffer and the socket timeouts in force.
+pub(crate) struct Socket {
+    io: Box<dyn Io>,
+    buf: Box<[u8]>,
+    read_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
+}
+
+impl Io for TcpStream {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.as_fd()
+    }
+}
+
+impl Io for UnixStream {
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.as_fd()
+    }
+}
+
+#[cfg(feature = "tls")]
+impl<C, S> Io for rustls::StreamOwned<C, Box<dyn Io>>
+where
+    Self: Read + Write + Send,
+    C: std::ops::DerefMut + std::ops::Deref<Target = rustls::ConnectionCommon<S>>,
+    S: rustls::SideData,
+{
+    fn fd(&self) -> BorrowedFd<'_> {
+        self.sock.fd()
+    }
+
+    fn handshake_step(&mut self) -> Option<io::Result<()>> {
+        let handshaking = self.conn.is_handshaking();
+        handshaking.then(|| self.conn.complete_io(&mut self.sock).map(drop))
+    }
+}
+
+/// Shuts a socket down; a thread blocked reading it wakes.
+pub(crate) fn shutdown(socket: &impl AsFd, how: Shutdown) {
+    let _ = SockRef::from(socket).shutdown(how);
+}
+
+impl Socket {
+    pub(crate) fn new(io: Box<dyn Io>) -> Socket {
+        Socket {
+            io,
+            buf: vec![0; 16 * 1024].into_boxed_slice(),
+            read_timeout: None,
+            write_timeout: None,
         }
     }
 
-    /// Bounds every blocking write.
-    pub(crate) fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        let timeout = timeout.map(|t| t.max(Duration::from_millis(1)));
-        match self {
-            Stream::Tcp(s) => s.set_write_timeout(timeout),
-            Stream::Unix(s) => s.set_write_timeout(timeout),
-            #[cfg(feature = "tls")]
-            Stream::TlsClient(s) => s.sock.set_write_timeout(timeout),
-            #[cfg(feature = "tls")]
-            Stream::TlsServer(s) => s.sock.set_write_timeout(timeout),
-        }
-    }
-
-    /// Closes both directions (TLS sends its close_notify first).
-    pub(crate) fn close(&mut self) {
-        self.shutdown(Shutdown::Both);
-    }
-
-    /// Closes our sending side, then reads and drops what the peer still
-    /// sends for up to `linger`, so that closing with unread input (a 413
-    /// before the body) does not reset the connection and destroy the
-    /// answer on its way.
-    pub(crate) fn close_lingering(&mut self, linger: Duration) {
-        self.shutdown(Shutdown::Write);
-        let end = Instant::now() + linger;
-        let mut sink = [0u8; 4096];
+    /// Writes `bytes` whole, or fails with `TimedOut` once `deadline` passed.
+    pub(crate) fn send(&mut self, mut bytes: &[u8], deadline: Option<Instant>) -> io::Result<()> {
         loop {
-            let left = end.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.set_read_timeout(Some(left)).is_err() {
-                break;
-            }
-            match self.read(&mut sink) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
+            let left = time_left(deadline)?;
+            set_near(self.io.fd(), false, &mut self.write_timeout, left)?;
+            let step = match bytes {
+                [] => self.io.flush().map(|()| 0),
+                _ => self.io.write(bytes),
+            };
+            match step {
+                Ok(0) if bytes.is_empty() => return Ok(()),
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => bytes = &bytes[n..],
+                // Early (a reused timeout) or interrupted: the deadline decides.
+                Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
-        self.shutdown(Shutdown::Both);
     }
 
-    fn shutdown(&mut self, how: Shutdown) {
-        let _ = self.flush();
-        let _ = match self {
-            Stream::Tcp(s) => s.shutdown(how),
-            Stream::Unix(s) => s.shutdown(how),
-            #[cfg(feature = "tls")]
-            Stream::TlsClient(s) => {
-                s.conn.send_close_notify();
-                let _ = s.flush();
-                s.sock.shutdown(how)
-            }
-            #[cfg(feature = "tls")]
-            Stream::TlsServer(s) => {
-                s.conn.send_close_notify();
-                let _ = s.flush();
-                s.sock.shutdown(how)
-            }
+    /// Reads once, until `deadline` at most, and gives what happened as the
+    /// machine's next input: bytes, the end of input (a reset is one too),
+    /// or a tick. Other failures are errors.
+    pub(crate) fn receive(&mut self, deadline: Option<Instant>) -> io::Result<Input<'_>> {
+        let left = match time_left(deadline) {
+            Ok(left) => left,
+            Err(_) => return Ok(Input::Tick(Instant::now())),
         };
+        set_near(self.io.fd(), true, &mut self.read_timeout, left)?;
+        let read = self.io.read(&mut self.buf);
+        let now = Instant::now();
+        match read {
+            Ok(0) => Ok(Input::Eof(now)),
+            Ok(n) => Ok(Input::Data(now, &self.buf[..n])),
+            Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {
+                Ok(Input::Tick(now))
+            }
+            Err(e) if is_gone(&e) => Ok(Input::Eof(now)),
+            Err(e) => Err(e),
+        }
     }
-}
 
-impl Read for Stream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.read(buf),
-            Stream::Unix(s) => s.read(buf),
-            #[cfg(feature = "tls")]
-            Stream::TlsClient(s) => s.read(buf),
-            #[cfg(feature = "tls")]
-            Stream::TlsServer(s) => s.read(buf),
+    /// Completes a TLS handshake (nothing on a plain socket), failing with
+    /// `TimedOut` once `deadline` passed.
+    #[cfg(feature = "tls")]
+    pub(crate) fn handshake(&mut self, deadline: Instant) -> io::Result<()> {
+        loop {
+            let left = time_left(Some(deadline))?;
+            set_near(self.io.fd(), true, &mut self.read_timeout, left)?;
+            set_near(self.io.fd(), false, &mut self.write_timeout, left)?;
+            match self.io.handshake_step() {
+                None => return Ok(()),
+                Some(Err(e)) if !is_timeout(&e) && e.kind() != io::ErrorKind::Interrupted => {
+                    return Err(e)
+                }
+                Some(_) => {}
+            }
         }
     }
 }
 
-impl Write for Stream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.write(buf),
-            Stream::Unix(s) => s.write(buf),
-            #[cfg(feature = "tls")]
-            Stream::TlsClient(s) => s.write(buf),
-            #[cfg(feature = "tls")]
-            Stream::TlsServer(s) => s.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Stream::Tcp(s) => s.flush(),
-            Stream::Unix(s) => s.flush(),
-            #[cfg(feature = "tls")]
-            Stream::TlsClient(s) => s.flush(),
-            #[cfg(feature = "tls")]
-            Stream::TlsServer(s) => s.flush(),
-        }
+/// Time left until `deadline` (`None`: no deadline); `TimedOut` when none is.
+fn time_left(deadline: Option<Instant>) -> io::Result<Option<Duration>> {
+    match deadline.map(|d| d.saturating_duration_since(Instant::now())) {
+        Some(Duration::ZERO) => Err(io::ErrorKind::TimedOut.into()),
+        left => Ok(left),
     }
 }
 
-/// True for the errors a read or write timeout produces.
-pub(crate) fn is_timeout(e: &io::Error) -> bool {
+/// Sets a socket timeout to about `want`, skipping the system call when the
+/// one in force (`have`) is close enough: at most 5 ms past it (a deadline
+/// is never overshot by more) and at least half of it (an early wake-up is
+/// retried by the caller, never taken for the deadline).
+fn set_near(
+    socket: BorrowedFd<'_>,
+    read: bool,
+    have: &mut Option<Duration>,
+    want: Option<Duration>,
+) -> io::Result<()> {
+    let close_enough = match (*have, want) {
+        (None, None) => true,
+        (Some(have), Some(want)) => {
+            have <= want.saturating_add(Duration::from_millis(5)) && have >= want / 2
+        }
+        _ => false,
+    };
+    if !close_enough {
+        // A zero timeout means "forever" to std: never pass one.
+        let want = want.map(|t| t.max(Duration::from_millis(1)));
+        let socket = SockRef::from(&socket);
+        match read {
+            true => socket.set_read_timeout(want)?,
+            false => socket.set_write_timeout(want)?,
+        }
+        *have = want;
+    }
+    Ok(())
+}
+
+/// True for the errors a socket timeout produces.
+fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
     )
 }
 
-/// How far past a deadline a reused read timeout may reach.
-const TIMEOUT_SLACK: Duration = Duration::from_millis(5);
-
-/// Sets `stream`'s read timeout to about `want`, skipping the system call
-/// when the one in force (`current`) is close enough: at most `want` plus
-/// a few milliseconds (a deadline is never overshot by more) and at least
-/// half of it (so waits do not turn into a busy loop).
-pub(crate) fn set_read_timeout_near(
-    stream: &Stream,
-    current: &mut Option<Duration>,
-    want: Option<Duration>,
-) -> io::Result<()> {
-    let close_enough = match (*current, want) {
-        (None, None) => true,
-        (Some(have), Some(want)) => have <= want + TIMEOUT_SLACK && have >= want / 2,
-        _ => false,
-    };
-    if !close_enough {
-        stream.set_read_timeout(want)?;
-        *current = want;
-    }
-    Ok(())
+/// True for the errors that mean the peer is gone: the end of its input.
+fn is_gone(e: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+    )
 }
