@@ -36,7 +36,7 @@ fn router(c: &mut Criterion) {
             match router.dispatch(call, Context::default()) {
                 Dispatch::Blocking(call) => call.run(),
                 Dispatch::Ready(response) => response,
-                Dispatch::Async(_) => MethodResponse::Success(Value::Nil),
+                Dispatch::Async(_) | Dispatch::Multicall(_) => MethodResponse::Success(Value::Nil),
             }
         })
     });

@@ -25,8 +25,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
 
     match args.runtime {
         Runtime::Std => {
-            let builder = transport_std::Server::builder(router)
-                .config(config);
+            let builder = transport_std::Server::builder(router).config(config);
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),
@@ -43,8 +42,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .build()
                 .map_err(|e| format!("cannot start tokio: {e}"))?;
             rt.block_on(async {
-                let builder = transport_tokio::Server::builder(router)
-                    .config(config);
+                let builder = transport_tokio::Server::builder(router).config(config);
                 let server = match &args.unix {
                     Some(path) => builder.bind_unix(path),
                     None => builder.bind(args.bind.as_str()),
@@ -60,8 +58,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             })
         }
         Runtime::Smol => smol::block_on(async {
-            let builder = transport_smol::Server::builder(router)
-                .config(config);
+            let builder = transport_smol::Server::builder(router).config(config);
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),

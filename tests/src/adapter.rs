@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use xmlrpc_proto::http::{ClientError, ServerConfig};
+use xmlrpc_proto::client::ClientError;
+use xmlrpc_proto::http::ServerConfig;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
 

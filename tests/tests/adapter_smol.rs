@@ -19,8 +19,7 @@ impl Adapter for SmolAdapter {
     const NAME: &'static str = "smol";
 
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
-        let mut builder = Server::builder(router)
-            .config(opts.config.clone());
+        let mut builder = Server::builder(router).config(opts.config.clone());
         if let Some(identity) = &opts.tls {
             let config = transport_smol::tls::server_config(
                 vec![identity.cert_der.clone()],

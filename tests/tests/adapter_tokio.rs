@@ -31,8 +31,7 @@ impl Adapter for Tokio {
     const NAME: &'static str = "tokio";
 
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
-        let mut builder = Server::builder(router)
-            .config(opts.config.clone());
+        let mut builder = Server::builder(router).config(opts.config.clone());
         if let Some(id) = &opts.tls {
             let config =
                 transport_tokio::tls::server_config(vec![id.cert_der.clone()], id.key_der.clone())

@@ -18,8 +18,7 @@ impl Adapter for StdAdapter {
     const NAME: &'static str = "std";
 
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer {
-        let mut builder = Server::builder(router)
-            .config(opts.config.clone());
+        let mut builder = Server::builder(router).config(opts.config.clone());
         if let Some(identity) = &opts.tls {
             let config = transport_std::tls::server_config(
                 vec![identity.cert_der.clone()],

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use xmlrpc_proto::http::{ClientError};
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::Value;
 
 use super::{client, serve};

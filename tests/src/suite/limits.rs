@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use xmlrpc_proto::http::{ClientError};
+use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::{Limits, MethodCall, Value};
 
 use super::{assert_echo, client, serve};

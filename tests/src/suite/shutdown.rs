@@ -13,10 +13,8 @@ use crate::{Adapter, ClientOpts, ServerOpts};
 /// an idle keep-alive connection does not hold the server up, and the
 /// listener is gone afterwards.
 pub fn graceful_shutdown_loses_no_call<A: Adapter>() {
-    let opts = ServerOpts {
-        shutdown_grace: Duration::from_secs(10),
-        ..ServerOpts::default()
-    };
+    let mut opts = ServerOpts::default();
+    opts.config.shutdown_grace = Duration::from_secs(10);
     let mut fx = serve::<A>(opts);
     let url = fx.server.url.clone();
     let addr = fx.server.local_addr.clone();
@@ -61,10 +59,8 @@ pub fn graceful_shutdown_loses_no_call<A: Adapter>() {
 /// A handler that outlives the grace period does not keep `serve` running
 /// much past it.
 pub fn shutdown_grace_is_bounded<A: Adapter>() {
-    let opts = ServerOpts {
-        shutdown_grace: Duration::from_millis(300),
-        ..ServerOpts::default()
-    };
+    let mut opts = ServerOpts::default();
+    opts.config.shutdown_grace = Duration::from_millis(300);
     let mut fx = serve::<A>(opts);
     let url = fx.server.url.clone();
     let stuck = thread::spawn(move || {
@@ -90,10 +86,8 @@ pub fn shutdown_grace_is_bounded<A: Adapter>() {
 /// finishes once a slot frees up, or is refused politely - never hangs -
 /// and the server serves normally afterwards.
 pub fn connection_cap_is_enforced<A: Adapter>() {
-    let opts = ServerOpts {
-        max_connections: 2,
-        ..ServerOpts::default()
-    };
+    let mut opts = ServerOpts::default();
+    opts.config.max_connections = 2;
     let fx = serve::<A>(opts);
     let url = fx.server.url.clone();
     let holders: Vec<_> = (0..2)
