@@ -21,7 +21,7 @@
 //! use xmlrpc_proto::{MethodResponse, Value};
 //!
 //! let now = Instant::now(); // the adapter's clock, never the machine's
-//! let mut conn = ServerConnection::new(Arc::new(ServerConfig::default()), now);
+//! let mut conn = ServerConnection::new(Arc::new(ServerConfig::default()), None, now);
 //! let body = "<methodCall><methodName>add</methodName><params>\
 //!     <param><value><int>2</int></value></param></params></methodCall>";
 //! let request = format!(
@@ -37,6 +37,7 @@
 //!             assert_eq!(call.method, "add");
 //!             conn.respond(id, MethodResponse::Success(Value::Int(4)), now);
 //!         }
+//!         Output::Event(ServerEvent::Answered(record)) => println!("{record}"), // the log line
 //!         Output::Wait { .. } => break, // read with the deadline, then handle_input
 //!         Output::Closed => break,      // close the socket
 //!     }
