@@ -44,13 +44,7 @@ impl ClientTls {
     /// Trusts the standard (webpki) roots **and** `config.tls_roots`, and
     /// checks certificates against the address's host.
     pub fn new(config: &ClientConfig) -> Result<ClientTls, ConfigError> {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        for (i, der) in config.tls_roots.iter().enumerate() {
-            roots
-                .add(CertificateDer::from(der.clone()))
-                .map_err(|e| ConfigError::Tls(format!("root certificate #{}: {e}", i + 1)))?;
-        }
+        let roots = root_store(config)?;
         let tls = rustls::ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| ConfigError::Tls(e.to_string()))?
@@ -64,6 +58,18 @@ impl ClientTls {
             name,
         })
     }
+}
+
+/// The standard (webpki) roots and, besides them, `config.tls_roots`.
+fn root_store(config: &ClientConfig) -> Result<rustls::RootCertStore, ConfigError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for (i, der) in config.tls_roots.iter().enumerate() {
+        roots
+            .add(CertificateDer::from(der.clone()))
+            .map_err(|e| ConfigError::Tls(format!("root certificate #{}: {e}", i + 1)))?;
+    }
+    Ok(roots)
 }
 
 #[cfg(test)]
@@ -85,6 +91,19 @@ mod tests {
             Err(ConfigError::Tls(why)) => assert!(why.contains("root certificate #1"), "{why}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_extra_root_adds_to_the_standard_roots_and_replaces_none() {
+        let cert =
+            rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
+        let config = ClientConfig::builder("https://localhost/RPC2")
+            .tls_root_certificate(cert.cert.der().to_vec())
+            .build()
+            .expect("config");
+        let standard = webpki_roots::TLS_SERVER_ROOTS.len();
+        assert!(standard > 100, "the webpki set is there");
+        assert_eq!(root_store(&config).expect("roots").len(), standard + 1);
     }
 
     #[test]

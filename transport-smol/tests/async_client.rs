@@ -85,7 +85,7 @@ fn raw_call_returns_body_and_faults_are_errors() {
     let client = Client::new(&server.url).expect("client");
     block_on(async {
         let call = MethodCall::new("echo", vec![Value::String("raw".into())]);
-        let (response, body) = client.call_response(&call).await.expect("call_raw");
+        let (response, body) = client.call_response(&call).await.expect("call_response");
         assert_eq!(
             response,
             MethodResponse::Success(Value::String("raw".into()))

@@ -1,6 +1,7 @@
 //! The shared adapter suite: each function is one test, generic over the
 //! transport. [`adapter_suite!`](crate::adapter_suite) turns them into `#[test]`s.
 
+mod agree;
 mod calls;
 mod concurrency;
 mod deadline;
@@ -11,6 +12,7 @@ mod peer;
 mod secure;
 mod shutdown;
 
+pub use agree::*;
 pub use calls::*;
 pub use concurrency::*;
 pub use deadline::*;

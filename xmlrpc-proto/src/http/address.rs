@@ -6,7 +6,8 @@
 //! credentials, and IPv6 literals in brackets (`http://[::1]:8080/`).
 
 use std::fmt;
-use std::net::Ipv6Addr;
+// core::net: an address is a value; the core touches no socket.
+use core::net::Ipv6Addr;
 
 use super::redact::Secret;
 
