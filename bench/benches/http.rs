@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use xmlrpc_demo as demo;
 use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
 use xmlrpc_proto::service::{Dispatch, Router};
-use xmlrpc_proto::{demo, MethodResponse};
+use xmlrpc_proto::MethodResponse;
 
 const REQUEST: &[u8] = b"POST /RPC2 HTTP/1.1\r\nHost: localhost:8080\r\n\
 User-Agent: bench\r\nContent-Type: text/xml\r\nContent-Length: 140\r\n\r\n\

@@ -6,8 +6,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use xmlrpc_demo as demo;
 use xmlrpc_proto::service::{Context, Dispatch};
-use xmlrpc_proto::{demo, MethodCall, MethodResponse, Value};
+use xmlrpc_proto::{MethodCall, MethodResponse, Value};
 
 const FACTORIAL_10: &[u8] =
     b"<?xml version=\"1.0\"?><methodCall><methodName>factorial</methodName>\

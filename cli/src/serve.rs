@@ -14,7 +14,7 @@ use crate::caller::seconds;
 /// Runs the demo server until a signal asks it to stop.
 pub fn serve(args: &ServeArgs) -> Result<(), String> {
     let config = server_config(args)?;
-    let router = Arc::new(xmlrpc_proto::demo::router());
+    let router = Arc::new(xmlrpc_demo::router());
     // Register the signals before binding, so none arrives unhandled in between.
     let signals =
         Signals::new([SIGINT, SIGTERM]).map_err(|e| format!("cannot catch signals: {e}"))?;

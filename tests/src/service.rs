@@ -61,7 +61,7 @@ pub fn suite_service() -> SuiteService {
     let state = Arc::new(SuiteState::default());
     let mut router = Router::new();
     // echo, factorial and validator1 come from the core's demo service.
-    xmlrpc_proto::demo::register(&mut router);
+    xmlrpc_demo::register(&mut router);
     let sleeper = Arc::clone(&state);
     router
         .register_raw("suite.sleep", move |params: Vec<Value>| {

@@ -114,7 +114,7 @@ mod tests {
     /// The demo router plus `sleep(ms)` (blocks, returns `ms`) and the
     /// async `twice(n)`.
     fn router() -> Router {
-        let mut router = xmlrpc_proto::demo::router();
+        let mut router = xmlrpc_demo::router();
         router.register("sleep", |ms: i32| -> Result<i32, Fault> {
             thread::sleep(Duration::from_millis(ms as u64));
             Ok(ms)
@@ -225,7 +225,7 @@ mod tests {
             shown.contains("alice") && shown.contains("/RPC2") && shown.contains("<redacted>"),
             "{shown}"
         );
-        let builder = Server::builder(Arc::new(xmlrpc_proto::demo::router()));
+        let builder = Server::builder(Arc::new(xmlrpc_demo::router()));
         assert!(format!("{builder:?}").contains("max_connections"));
     }
 

@@ -68,7 +68,6 @@ mod datetime;
 #[cfg(any(feature = "chrono", feature = "time"))]
 mod datetime_conv;
 pub mod decode;
-pub mod demo;
 pub mod encode;
 pub mod http;
 mod message;

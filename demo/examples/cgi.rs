@@ -25,7 +25,7 @@ fn main() -> io::Result<()> {
         method: var("REQUEST_METHOD"),
         content_length: var("CONTENT_LENGTH"),
     };
-    let router = xmlrpc_proto::demo::router();
+    let router = xmlrpc_demo::router();
     serve(
         &router,
         &request,

@@ -1,12 +1,17 @@
 //! A demo service: `factorial`, `echo` and the classic validator1 suite.
 //!
-//! Used by `xrpc serve` and by tests; every method is a typed handler with
-//! help text.
+//! Used by `xrpc serve`, the benches and the tests; every method is a typed
+//! handler with help text.
+//!
+//! # What this is not
+//! Not part of the core's API and not published: an application registers
+//! its own methods on an `xmlrpc_proto::service::Router`. `examples/cgi.rs`
+//! serves this router as a CGI program (bytes in, bytes out, no transport).
 //!
 //! ```
 //! use xmlrpc_proto::{decode_response, service::Context, MethodResponse, Value};
 //!
-//! let router = xmlrpc_proto::demo::router();
+//! let router = xmlrpc_demo::router();
 //! let request = b"<?xml version=\"1.0\"?><methodCall><methodName>factorial</methodName>\
 //!     <params><param><value><int>5</int></value></param></params></methodCall>";
 //! let response = router.handle_body(request, Context::default());
@@ -18,8 +23,8 @@
 
 mod validator1;
 
-use crate::service::Router;
-use crate::{fault_code, Fault, Value};
+use xmlrpc_proto::service::Router;
+use xmlrpc_proto::{fault_code, Fault, Value};
 
 /// Largest `n` whose factorial fits in an `i8` (64-bit) result.
 pub const MAX_FACTORIAL: i64 = 20;

@@ -4,10 +4,11 @@
 
 use bytes::{Bytes, BytesMut};
 use futures_lite::future::block_on;
+use xmlrpc_demo as demo;
 use xmlrpc_proto::service::{Context, Router};
 use xmlrpc_proto::{
-    decode_response, demo, encode_call, fault_code, Array, DateTime, Fault, MethodCall,
-    MethodResponse, Struct, Value,
+    decode_response, encode_call, fault_code, Array, DateTime, Fault, MethodCall, MethodResponse,
+    Struct, Value,
 };
 
 #[allow(dead_code)] // `main` is the example's, not the test's

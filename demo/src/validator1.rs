@@ -7,8 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::service::Router;
-use crate::{fault_code, DateTime, Fault, Struct};
+use xmlrpc_proto::service::Router;
+use xmlrpc_proto::{fault_code, DateTime, Fault, Struct};
 
 /// Registers every `validator1.*` method.
 pub(super) fn register(router: &mut Router) {
