@@ -3,7 +3,9 @@
 //! Every vector runs three ways: whole, in chunks of 7 bytes, and one byte
 //! at a time; all three must give the same events or the same error kind.
 
-use xmlrpc_proto::decode::{DecodeErrorKind as K, Decoder, Event, LimitKind, MessageKind};
+use xmlrpc_proto::decode::{
+    DecodeErrorKind as K, DecodeOptions, Decoder, Event, LimitKind, MessageKind,
+};
 use xmlrpc_proto::{Array, DateTime, Fault, Limits, Struct, Value};
 
 /// What a vector must decode to.
@@ -26,6 +28,7 @@ struct Vector {
     input: Vec<u8>,
     expect: Expect,
     limits: Limits,
+    options: DecodeOptions,
     charset: Option<&'static str>,
 }
 
@@ -64,7 +67,7 @@ fn dt(text: &str) -> Value {
 }
 
 fn run(v: &Vector, chunk: usize) -> Result<Vec<Event>, K> {
-    let mut decoder = Decoder::new(v.kind, v.limits);
+    let mut decoder = Decoder::with_options(v.kind, v.limits, v.options);
     if let Some(charset) = v.charset {
         decoder
             .set_transport_charset(charset)
@@ -160,6 +163,7 @@ macro_rules! vectors {
             input: Vec::from(AsRef::<[u8]>::as_ref(&$input)),
             expect: $expect,
             limits: Limits::default(),
+            options: DecodeOptions::strict(),
             charset: None,
         } ),*]
     };
@@ -509,6 +513,7 @@ fn limits_name_the_field() {
             input: input.into_bytes(),
             expect: E(K::LimitExceeded(kind)),
             limits,
+            options: DecodeOptions::strict(),
             charset: None,
         });
     }
@@ -523,6 +528,7 @@ fn limits_name_the_field() {
             max_depth: 3,
             ..Limits::default()
         },
+        options: DecodeOptions::strict(),
         charset: None,
     });
     // Lenient responses accept an empty <params/> as nil (rule 3).
@@ -532,10 +538,8 @@ fn limits_name_the_field() {
         kind: MessageKind::Response,
         input: b"<methodResponse><params/></methodResponse>".to_vec(),
         expect: R(Value::Nil),
-        limits: Limits {
-            lenient_empty_response: true,
-            ..Limits::client()
-        },
+        limits: Limits::client(),
+        options: DecodeOptions::strict().lenient_empty_response(true),
         charset: None,
     });
     check(rows);

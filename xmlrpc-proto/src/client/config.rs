@@ -9,6 +9,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::error::{ClientError, ConfigError};
+use crate::decode::DecodeOptions;
 use crate::http::redact::Headers;
 use crate::http::Address;
 use crate::Limits;
@@ -25,6 +26,8 @@ pub struct ClientConfig {
     pub address: Address,
     /// Decoder limits for response bodies (`max_message_size` caps the body).
     pub limits: Limits,
+    /// Leniencies for reading this server's responses (strict by default).
+    pub decode_options: DecodeOptions,
     /// `User-Agent` header.
     pub user_agent: String,
     /// Extra headers sent with every call.
@@ -79,6 +82,7 @@ impl ClientConfig {
         ClientConfig {
             address,
             limits: Limits::client(),
+            decode_options: DecodeOptions::strict(),
             user_agent: concat!("xmlrpc-proto/", env!("CARGO_PKG_VERSION")).to_string(),
             headers: HeaderMap::new(),
             gzip_threshold: None,
@@ -105,6 +109,7 @@ impl fmt::Debug for ClientConfig {
         f.debug_struct("ClientConfig")
             .field("address", &self.address)
             .field("limits", &self.limits)
+            .field("decode_options", &self.decode_options)
             .field("user_agent", &self.user_agent)
             .field("headers", &Headers(&self.headers))
             .field("gzip_threshold", &self.gzip_threshold)
@@ -250,6 +255,11 @@ impl<T: FromClientConfig> ClientBuilder<T> {
     /// Decoder limits for responses (default [`Limits::client`]).
     pub fn limits(self, limits: Limits) -> Self {
         self.with(|c| c.limits = limits)
+    }
+
+    /// Leniencies for reading responses (default: strict).
+    pub fn decode_options(self, options: DecodeOptions) -> Self {
+        self.with(|c| c.decode_options = options)
     }
 
     /// Gzip request bodies at least `threshold` bytes long (only for

@@ -17,7 +17,7 @@ use super::fault::fault_from;
 use super::lexer::Token;
 use super::tag::{Kind, Tag};
 use super::text::{all_ws, append_text, is_ws, scalar, Scalar};
-use super::{Event, Limits, MessageKind};
+use super::{DecodeOptions, Event, Limits, MessageKind};
 use crate::Value;
 
 /// Text buffers larger than this are moved into the value, not copied.
@@ -107,6 +107,7 @@ enum Phase {
 pub(crate) struct Grammar {
     kind: MessageKind,
     limits: Limits,
+    options: DecodeOptions,
     phase: Phase,
     frames: Vec<Frame>,
     /// Arrays and structs being filled.
@@ -147,10 +148,11 @@ fn limit(kind: LimitKind, at: usize) -> Fail {
 }
 
 impl Grammar {
-    pub(crate) fn new(kind: MessageKind, limits: Limits) -> Self {
+    pub(crate) fn new(kind: MessageKind, limits: Limits, options: DecodeOptions) -> Self {
         Grammar {
             kind,
             limits,
+            options,
             phase: Phase::Prolog,
             frames: Vec::with_capacity(16),
             open: Builder::default(),
@@ -462,10 +464,10 @@ impl Grammar {
             }
             Frame::Params { count } => {
                 if self.kind == MessageKind::Response && count == 0 {
-                    if !self.limits.lenient_empty_response {
+                    if !self.options.lenient_empty_response {
                         return Err(structure(
                             at,
-                            "response <params> without a <param> (SPEC rule 3; see Limits::lenient_empty_response)",
+                            "response <params> without a <param> (SPEC rule 3; see DecodeOptions::lenient_empty_response)",
                         ));
                     }
                     self.events.push_back(Event::Param(Value::Nil));

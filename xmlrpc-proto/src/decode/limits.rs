@@ -29,8 +29,6 @@ pub struct Limits {
     pub max_params: usize,
     /// Most XML elements in one message.
     pub max_elements: usize,
-    /// Accept `<params/>` with no `<param>` in a response as `Nil` (SPEC rule 3).
-    pub lenient_empty_response: bool,
 }
 
 impl Limits {
@@ -42,7 +40,6 @@ impl Limits {
             max_text_size: 16 << 20,
             max_params: 10_000,
             max_elements: 4_000_000,
-            lenient_empty_response: false,
         }
     }
 

@@ -58,11 +58,13 @@ mod fault;
 mod grammar;
 mod lexer;
 mod limits;
+mod options;
 mod tag;
 mod text;
 
 pub use error::{DecodeError, DecodeErrorKind, LimitKind};
 pub use limits::Limits;
+pub use options::DecodeOptions;
 
 use encoding::{sniff, Charset, Sniff, Transcoder};
 use error::Fail;
@@ -134,14 +136,19 @@ pub struct Decoder {
 }
 
 impl Decoder {
-    /// A decoder for one message of `kind`.
+    /// A decoder for one message of `kind`, strict (default options).
     pub fn new(kind: MessageKind, limits: Limits) -> Self {
+        Decoder::with_options(kind, limits, DecodeOptions::default())
+    }
+
+    /// A decoder for one message of `kind` with the leniencies of `options`.
+    pub fn with_options(kind: MessageKind, limits: Limits, options: DecodeOptions) -> Self {
         Decoder {
             limits,
             stage: Stage::Sniffing(Vec::new()),
             transport: None,
             lexer: Lexer::new(MAX_TAG),
-            grammar: Grammar::new(kind, limits),
+            grammar: Grammar::new(kind, limits, options),
             buf: Vec::new(),
             base: 0,
             fed: 0,

@@ -6,7 +6,7 @@ use bytes::{Bytes, BytesMut};
 use super::chunked::{ChunkError, ChunkedDecoder};
 use super::gzip::{InflateError, Inflater};
 use super::head::Framing;
-use crate::decode::{Event, MessageKind};
+use crate::decode::{DecodeOptions, Event, MessageKind};
 use crate::{DecodeError, Decoder, Fault, Limits, MethodCall, MethodResponse, Value};
 
 /// Why a body could not be read.
@@ -137,11 +137,12 @@ impl BodyDecoder {
     pub(crate) fn new(
         kind: MessageKind,
         limits: Limits,
+        options: DecodeOptions,
         gzip: bool,
         charset: Option<&str>,
         keep_raw: bool,
     ) -> Self {
-        let mut decoder = Decoder::new(kind, limits);
+        let mut decoder = Decoder::with_options(kind, limits, options);
         let error = charset.and_then(|c| decoder.set_transport_charset(c).err());
         BodyDecoder {
             inflater: gzip.then(|| Inflater::new(limits.max_message_size)),

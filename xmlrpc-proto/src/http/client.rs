@@ -528,6 +528,7 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
         BodyKind::Ok(Box::new(BodyDecoder::new(
             MessageKind::Response,
             config.limits,
+            config.decode_options,
             gzip,
             charset.as_deref(),
             config.keep_raw_body,

@@ -18,7 +18,7 @@ use super::head::{self, RequestHead, MAX_REQUEST_LINE};
 use super::response::{write_response, ResponseMeta};
 use super::status::Reject;
 use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
-use crate::decode::MessageKind;
+use crate::decode::{DecodeOptions, MessageKind};
 use crate::service::Context;
 use crate::{MethodCall, MethodResponse};
 
@@ -444,6 +444,7 @@ impl ServerConnection {
         let decoder = BodyDecoder::new(
             MessageKind::Call,
             config.limits,
+            DecodeOptions::strict(),
             head.gzip_body,
             head.charset.as_deref(),
             false,

@@ -231,3 +231,39 @@ fn every_answer_has_one_record() {
         assert_eq!(bad.records[0].fault, Some(fault_code::PARSE_ERROR));
     }
 }
+
+#[test]
+fn the_client_reads_with_its_decode_options_and_is_strict_by_default() {
+    use xmlrpc_proto::decode::DecodeOptions;
+    let body = "<methodResponse><params/></methodResponse>";
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    for (options, lenient) in [
+        (DecodeOptions::strict(), false),
+        (DecodeOptions::strict().lenient_empty_response(true), true),
+    ] {
+        let clock = Clock::new();
+        let mut config = client_config("http://localhost/RPC2");
+        config.decode_options = options;
+        let mut client = ClientConnection::new(Arc::new(config));
+        client.send_call(&echo(1), clock.now()).expect("send");
+        let _ = drain_client(&mut client);
+        client.handle_input(Input::Data(clock.now(), answer.as_bytes()));
+        let (_, event, _) = drain_client(&mut client);
+        match (event, lenient) {
+            (Some(ClientEvent::Response { result: Ok(r), .. }), true) => {
+                assert_eq!(r, MethodResponse::Success(Value::Nil))
+            }
+            (
+                Some(ClientEvent::Response {
+                    result: Err(ClientError::Decode(_)),
+                    ..
+                }),
+                false,
+            ) => {}
+            (other, _) => panic!("lenient {lenient}: {other:?}"),
+        }
+    }
+}
