@@ -188,6 +188,17 @@ fn response_documents() {
              </struct></value></fault></methodResponse>"
         )
     );
+    // encode_fault writes the same document without a MethodResponse, and
+    // refuses what XML cannot carry, leaving the buffer as it was.
+    let MethodResponse::Fault(bare) = &fault else {
+        unreachable!()
+    };
+    let mut out = bytes::BytesMut::from(&b"kept"[..]);
+    xmlrpc_proto::encode::encode_fault(bare, &mut out).expect("encodes");
+    assert_eq!(&out[4..], response_xml(&fault).unwrap().as_bytes());
+    let bad = Fault::new(1, "bell \u{7}");
+    assert!(xmlrpc_proto::encode::encode_fault(&bad, &mut out).is_err());
+    assert!(out.starts_with(b"kept") && out.len() == 4 + response_xml(&fault).unwrap().len());
 }
 
 /// Rule 11: an uncarriable character is an error naming where it sits.

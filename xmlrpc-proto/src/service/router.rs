@@ -27,6 +27,7 @@ use super::panic::{guarded, panic_fault, CatchPanic};
 use super::registry::{AsyncFn, Callable, Method, MethodBuilder, Registry, SyncFn};
 use super::system::{System, SystemMethods};
 use super::Context;
+use crate::encode::encode_fault;
 use crate::{decode_call, encode_response, fault_code, EncodeError, Fault, Value};
 use crate::{MethodCall, MethodResponse};
 
@@ -454,7 +455,7 @@ pub(crate) fn encode(response: &MethodResponse) -> Bytes {
                     describe(&e)
                 ),
             );
-            match encode_response(&MethodResponse::Fault(fault), &mut out) {
+            match encode_fault(&fault, &mut out) {
                 Ok(()) => out.freeze(),
                 // The message above is plain text; this cannot happen, but a
                 // fixed document beats a panic.
