@@ -276,7 +276,9 @@ fn tagged(members: Struct) -> Result<Value, String> {
     if members.len() != 1 {
         return Ok(Value::Struct(members));
     }
-    let (key, value) = members.iter().next().expect("one member");
+    let Some((key, value)) = members.iter().next() else {
+        return Ok(Value::Struct(Struct::new())); // len 1 above: not reached
+    };
     let (is_date, is_base64) = (key == DATETIME_KEY, key == BASE64_KEY);
     if !is_date && !is_base64 {
         return Ok(Value::Struct(members));

@@ -4,6 +4,9 @@
 //! serde_json would change it (`\b` and `\f` instead of `\u0008` and `\u000c`,
 //! its own float formatting), while a custom `Formatter` plus a `Serialize`
 //! for the tagged dateTime/base64 forms would be no shorter than this.
+//!
+//! `write!` into a `String` cannot fail; its `Result` is dropped with
+//! `unwrap_or_default`.
 
 use std::fmt::Write;
 
@@ -24,11 +27,11 @@ pub fn to_json(value: &Value, pretty: bool) -> String {
 
 fn write_value(out: &mut String, value: &Value, pretty: bool, level: usize) {
     match value {
-        Value::Int(i) => write!(out, "{i}").expect("write to String"),
-        Value::I8(i) => write!(out, "{i}").expect("write to String"),
+        Value::Int(i) => write!(out, "{i}").unwrap_or_default(),
+        Value::I8(i) => write!(out, "{i}").unwrap_or_default(),
         // `{:?}` keeps `.0` on integral doubles and uses exponents for extreme
         // magnitudes; both are valid JSON numbers that read back as doubles.
-        Value::Double(d) => write!(out, "{d:?}").expect("write to String"),
+        Value::Double(d) => write!(out, "{d:?}").unwrap_or_default(),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Nil => out.push_str("null"),
         Value::String(s) => write_string(out, s),
@@ -105,7 +108,7 @@ fn write_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32).expect("write to String"),
+            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32).unwrap_or_default(),
             c => out.push(c),
         }
     }

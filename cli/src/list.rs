@@ -41,10 +41,10 @@ pub fn list(caller: &Caller) -> Result<String, Failure> {
             "system.methodHelp",
             vec![Value::String(name.clone())],
         )?;
-        writeln!(out, "{name} {}", describe_signatures(signatures.ok())).expect("write to String");
+        writeln!(out, "{name} {}", describe_signatures(signatures.ok())).unwrap_or_default();
         if let Ok(Value::String(help)) = help {
             for line in help.lines().filter(|l| !l.trim().is_empty()) {
-                writeln!(out, "    {}", line.trim_end()).expect("write to String");
+                writeln!(out, "    {}", line.trim_end()).unwrap_or_default();
             }
         }
     }

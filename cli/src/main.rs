@@ -22,7 +22,12 @@ use caller::Caller;
 /// Why a command did not succeed; decides the exit status.
 pub enum Failure {
     /// The server answered with a fault: exit status 1.
-    Fault { code: i32, message: String },
+    Fault {
+        /// The fault code.
+        code: i32,
+        /// The fault string.
+        message: String,
+    },
     /// Anything else: exit status 2.
     Other(String),
 }

@@ -2,6 +2,8 @@
 //! `echo`, faults and exit statuses, `list` against our server and Python's,
 //! `serve` on each runtime answering Python's client, and SIGTERM shutdown.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -2,6 +2,8 @@
 //! multicall mixing good and faulting calls, introspection of every method,
 //! and the CGI example.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use bytes::{Bytes, BytesMut};
 use futures_lite::future::block_on;
 use xmlrpc_demo as demo;

@@ -1,6 +1,8 @@
 //! The async client: concurrency on one task, its small pool, and errors
 //! that tell their kind.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod support;
 
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! Every call is logged through `tracing` with its peer, method and outcome.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod support;
 
 use std::io::Write;

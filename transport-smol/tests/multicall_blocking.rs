@@ -2,6 +2,8 @@
 //! handlers on the blocking pool, never on the executor: a slow one must
 //! not hold up other connections.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod support;
 
 use std::time::{Duration, Instant};

@@ -1,5 +1,7 @@
 //! Server lifecycle: shutdown before and during serving, unix socket files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod support;
 
 use std::os::unix::net::UnixListener;

@@ -1,6 +1,7 @@
 //! TLS specifics of this crate (run with `--features tls`): IP and name
 //! certificates, and a handshake that never starts.
 #![cfg(feature = "tls")]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
 
 mod support;
 

@@ -1,6 +1,8 @@
 //! `Debug` of the client and its builder never shows the URL password or a
 //! header value (which may be a token).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use transport_tokio::Client;
 
 #[test]

@@ -1,6 +1,8 @@
 //! Every call is logged through `tracing` with peer, method and fault code.
 //! A file of its own: it installs the process-wide subscriber.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 

@@ -2,6 +2,8 @@
 //! crate (the pool, spawn_blocking, the connection cap, shutdown). The
 //! shared suite in `tests/` covers the protocol behaviour for every adapter.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

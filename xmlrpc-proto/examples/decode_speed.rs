@@ -3,6 +3,8 @@
 //!
 //! `cargo run --release -p xmlrpc-proto --example decode_speed`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -1,5 +1,7 @@
 //! The encoder's output, byte for byte, and what it refuses (SPEC rules 2, 7-17).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use bytes::{Bytes, BytesMut};
 use xmlrpc_proto::encode::encode_value;
 use xmlrpc_proto::{

@@ -3,6 +3,8 @@
 //! runs with input delivered whole and byte by byte. The tests live in
 //! `tests/http/`, one file per area.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 #[path = "http/mod.rs"]
 mod harness;
 

@@ -10,6 +10,8 @@
 //!
 //! Every file is decoded whole and byte by byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -5,6 +5,8 @@
 //! tagged JSON; each value is then compared with the `Value` we encoded.
 //! Skipped, with a printed reason, only when python3 is not installed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 

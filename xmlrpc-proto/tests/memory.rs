@@ -7,12 +7,11 @@
 //!   40 bytes of `Value` each), peaks at no more than [`WORST_FACTOR`] (16)
 //!   times its size: memory stays proportional to input.
 //!
-//! A reallocation is counted as a new block plus the old one until it is
-//! freed, the true transient peak when the block moves. One test function
-//! only, so no other test thread allocates while it measures.
+//! The allocator is `heap-counter`'s (a moving reallocation counts its
+//! transient peak). One test function only, so no other test thread
+//! allocates while it measures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
 
 use bytes::BytesMut;
 use xmlrpc_proto::decode::{decode_call_with, decode_response_with};
@@ -23,60 +22,13 @@ const TYPICAL_FACTOR: f64 = 2.5;
 /// Peak heap / payload size for the densest values XML-RPC can write.
 const WORST_FACTOR: f64 = 16.0;
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-fn shrank(bytes: usize) {
-    LIVE.fetch_sub(bytes, Ordering::Relaxed);
-}
-
-// SAFETY: every call goes to the system allocator unchanged; the wrapper
-// only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        shrank(layout.size());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        grew(new_size);
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if new.is_null() {
-            shrank(new_size);
-        } else {
-            shrank(layout.size());
-        }
-        new
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: heap_counter::Counting = heap_counter::Counting;
 
 /// Peak heap above what was live before `f` ran, with `f`'s result kept
 /// alive until measured.
 fn peak_of<T>(f: impl FnOnce() -> T) -> usize {
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let kept = f();
-    let peak = PEAK.load(Ordering::Relaxed) - base;
-    drop(kept);
-    peak
+    heap_counter::measure(f).1
 }
 
 /// The benchmark's record: int, string, double, boolean and dateTime.

@@ -1,5 +1,7 @@
 //! decode(encode(v)) == v for arbitrary nested values, calls, responses and faults.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use bytes::{Bytes, BytesMut};
 use proptest::collection::vec;
 use proptest::prelude::*;

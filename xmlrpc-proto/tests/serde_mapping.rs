@@ -2,6 +2,8 @@
 //! error path with its exact wording. Param lists and type names are in
 //! `serde_params.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod serde_support;
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,6 +1,8 @@
 //! Param lists (`to_params`, `from_params`: arity, trailing options, paths
 //! rooted at `params`) and the type names derived for method signatures.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod serde_support;
 
 use std::collections::{BTreeMap, HashMap};

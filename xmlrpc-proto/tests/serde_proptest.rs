@@ -3,6 +3,8 @@
 //! options, bytes, dates and enums; `Value` maps to itself; and no `Value`,
 //! however mistyped, makes reading a typed value panic.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;

@@ -2,6 +2,8 @@
 //! serde_json) and the paths where serde buffers values: `flatten`,
 //! untagged and internally tagged enums.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 mod serde_support;
 
 use bytes::Bytes;

@@ -3,6 +3,8 @@
 //! Every vector runs three ways: whole, in chunks of 7 bytes, and one byte
 //! at a time; all three must give the same events or the same error kind.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use xmlrpc_proto::decode::{
     DecodeErrorKind as K, DecodeOptions, Decoder, Event, LimitKind, MessageKind,
 };

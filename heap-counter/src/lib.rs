@@ -1,0 +1,90 @@
+//! A counting global allocator for the memory tests and benches: how much
+//! heap is live, and its peak since a mark.
+//!
+//! # What this is not
+//! Not an allocator of its own (every call goes to `System` unchanged) and
+//! not for production: it counts with relaxed atomics shared by all
+//! threads, so measure with one thread allocating.
+//!
+//! A reallocation counts as the new block plus the old one until the old
+//! is freed: the true transient peak when the block moves.
+//!
+//! ```
+//! #[global_allocator]
+//! static ALLOCATOR: heap_counter::Counting = heap_counter::Counting;
+//!
+//! let (v, peak, retained) = heap_counter::measure(|| vec![0u8; 1 << 20]);
+//! assert!(peak >= 1 << 20 && retained >= 1 << 20);
+//! drop(v);
+//! ```
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The counting allocator; install it with `#[global_allocator]`.
+#[derive(Debug)]
+pub struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+fn shrank(bytes: usize) {
+    LIVE.fetch_sub(bytes, Ordering::Relaxed);
+}
+
+// SAFETY: every call goes to the system allocator unchanged; the wrapper
+// only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        shrank(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        grew(new_size);
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if new.is_null() {
+            shrank(new_size);
+        } else {
+            shrank(layout.size());
+        }
+        new
+    }
+}
+
+/// Heap live now, in bytes (only while [`Counting`] is the global allocator).
+pub fn live() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// Runs `f`; returns its result with the heap it used at peak and the heap
+/// it still holds afterwards (its result's), both above the starting level.
+pub fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let result = f();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let retained = LIVE.load(Ordering::Relaxed).saturating_sub(base);
+    (result, peak, retained)
+}
