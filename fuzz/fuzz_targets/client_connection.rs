@@ -28,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
     config.gzip_threshold = Some(16);
     let mut conn = ClientConnection::new(Arc::new(config));
     let mut now = Instant::now();
-    let call = MethodCall::new("sample.add", vec![Value::Int(1), Value::String("x".repeat(40))]);
+    let call = MethodCall::new(
+        "sample.add",
+        vec![Value::Int(1), Value::String("x".repeat(40))],
+    );
     let mut in_flight = conn.send_call(&call, now).is_ok();
     assert!(in_flight);
     let mut rest = input;

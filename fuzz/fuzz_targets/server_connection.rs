@@ -58,7 +58,10 @@ fuzz_target!(|data: &[u8]| {
     // refusal of an unfinished head (408/413/414/431), after which it closes.
     let head_ends = input.windows(2).filter(|w| w == b"\n\n").count()
         + input.windows(3).filter(|w| w == b"\n\r\n").count();
-    assert!(answers <= head_ends + 1, "{answers} answers for {head_ends} heads");
+    assert!(
+        answers <= head_ends + 1,
+        "{answers} answers for {head_ends} heads"
+    );
 });
 
 /// Polls until the connection waits; answers calls, and checks a second

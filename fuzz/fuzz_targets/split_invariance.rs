@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use xmlrpc_fuzz::decode_split;
-use xmlrpc_proto::decode::MessageKind;
+use xmlrpc_proto::decode::{DecodeOptions, MessageKind};
 use xmlrpc_proto::Limits;
 
 fuzz_target!(|data: &[u8]| {
@@ -28,9 +28,10 @@ fuzz_target!(|data: &[u8]| {
             max_text_size: 16,
             max_params: 3,
             max_elements: 40,
-            lenient_empty_response: flags & 4 != 0,
         }
     };
+    let options = DecodeOptions::strict().lenient_empty_response(flags & 4 != 0);
+    let limits = (limits, options);
     let whole = decode_split(input, kind, limits, &[]);
     // Chunks of 1..=16 bytes, sized by a tiny generator seeded from `seed`.
     let mut cuts = Vec::new();

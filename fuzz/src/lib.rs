@@ -1,15 +1,20 @@
 //! Helpers shared by the fuzz targets.
 
 use bytes::BytesMut;
-use xmlrpc_proto::decode::{Decoder, Event, MessageKind};
+use xmlrpc_proto::decode::{DecodeOptions, Decoder, Event, MessageKind};
 use xmlrpc_proto::{encode_call, encode_response, Limits, MethodCall, MethodResponse, Value};
 
 /// What decoding gave: the events, or the error's kind and offset.
 pub type Outcome = Result<Vec<Event>, (String, u64)>;
 
 /// Decodes `input` fed in pieces ending at `cuts` (sorted, in range).
-pub fn decode_split(input: &[u8], kind: MessageKind, limits: Limits, cuts: &[usize]) -> Outcome {
-    let mut decoder = Decoder::new(kind, limits);
+pub fn decode_split(
+    input: &[u8],
+    kind: MessageKind,
+    (limits, options): (Limits, DecodeOptions),
+    cuts: &[usize],
+) -> Outcome {
+    let mut decoder = Decoder::with_options(kind, limits, options);
     let mut events = Vec::new();
     let err = |e: xmlrpc_proto::DecodeError| (format!("{:?}", e.kind()), e.offset());
     let mut from = 0;

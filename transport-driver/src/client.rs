@@ -63,19 +63,19 @@ impl<R: Runtime> std::fmt::Debug for Client<R> {
 impl<R: Runtime> FromClientConfig for Client<R> {
     fn from_client_config(config: ClientConfig) -> Result<Self, ClientError> {
         #[cfg(not(unix))]
-        if config.address.scheme == Scheme::Unix {
+        if config.address.scheme() == Scheme::Unix {
             return Err(xmlrpc_proto::client::ConfigError::Unsupported(
                 "unix:// needs a unix platform".into(),
             )
             .into());
         }
         #[cfg(feature = "tls")]
-        let tls = match config.address.scheme {
+        let tls = match config.address.scheme() {
             Scheme::Https => Some(crate::tls::ClientTls::new(&config)?),
             _ => None,
         };
         #[cfg(not(feature = "tls"))]
-        if config.address.scheme == Scheme::Https {
+        if config.address.scheme() == Scheme::Https {
             return Err(xmlrpc_proto::client::ConfigError::Unsupported(
                 "https:// needs the transport's `tls` feature".into(),
             )
@@ -211,12 +211,9 @@ impl<R: Runtime> Client<R> {
         let address = &config.address;
         let deadline = Instant::now() + config.connect_timeout;
         let open = async {
-            match address.scheme {
-                Scheme::Unix => {
-                    let path = address.socket_path.as_deref().unwrap_or_default();
-                    inner.rt.connect_unix(path.as_ref()).await
-                }
-                _ => inner.rt.connect_tcp(&address.host, address.port).await,
+            match address {
+                Address::Unix(unix) => inner.rt.connect_unix(unix.socket_path.as_ref()).await,
+                Address::Tcp(tcp) => inner.rt.connect_tcp(&tcp.host, tcp.port).await,
             }
         };
         let io = until(&inner.rt, deadline, open)

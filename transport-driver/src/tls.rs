@@ -50,7 +50,13 @@ impl ClientTls {
             .map_err(|e| ConfigError::Tls(e.to_string()))?
             .with_root_certificates(roots)
             .with_no_client_auth();
-        let host = config.address.host.clone();
+        let host = match &config.address {
+            xmlrpc_proto::http::Address::Tcp(tcp) => tcp.host.clone(),
+            other => {
+                let why = format!("TLS needs a TCP address, not {}", other.scheme().name());
+                return Err(ConfigError::Tls(why));
+            }
+        };
         let name = ServerName::try_from(host)
             .map_err(|e| ConfigError::Tls(format!("server name: {e}")))?;
         Ok(ClientTls {

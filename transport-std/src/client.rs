@@ -13,7 +13,7 @@ use xmlrpc_proto::client::{
     may_retry, multicall, ClientConfig, ConfigError, FromClientConfig, Pool, TimeoutKind,
 };
 use xmlrpc_proto::http::{
-    Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure,
+    Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure, TcpAddress,
 };
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
@@ -46,7 +46,7 @@ impl FromClientConfig for Client {
     /// Refuses `https://` without the `tls` feature
     /// ([`ConfigError::Unsupported`]) and unusable TLS roots.
     fn from_client_config(config: ClientConfig) -> Result<Client, Error> {
-        let https = config.address.scheme == Scheme::Https;
+        let https = config.address.scheme() == Scheme::Https;
         #[cfg(not(feature = "tls"))]
         if https {
             let why = "https:// needs transport-std's `tls` feature";
@@ -161,12 +161,12 @@ impl Client {
     fn connect(&self, config: &Arc<ClientConfig>) -> Result<Conn, Error> {
         let address = &config.address;
         let deadline = Instant::now() + config.connect_timeout;
-        let io: Box<dyn Io> = match address.scheme {
-            Scheme::Unix => Box::new(
-                UnixStream::connect(address.socket_path.as_deref().unwrap_or_default())
+        let io: Box<dyn Io> = match address {
+            Address::Unix(unix) => Box::new(
+                UnixStream::connect(&unix.socket_path)
                     .map_err(|e| Error::from_io(e, TimeoutKind::Connect))?,
             ),
-            Scheme::Http | Scheme::Https => Box::new(connect_tcp(address, deadline)?),
+            Address::Tcp(tcp) => Box::new(connect_tcp(tcp, deadline)?),
         };
         #[cfg(feature = "tls")]
         if let Some(tls) = &self.tls {
@@ -184,7 +184,7 @@ impl Client {
 }
 
 /// Connects to the first of the host's addresses that answers by `deadline`.
-fn connect_tcp(address: &Address, deadline: Instant) -> Result<TcpStream, Error> {
+fn connect_tcp(address: &TcpAddress, deadline: Instant) -> Result<TcpStream, Error> {
     let mut last = std::io::Error::new(
         std::io::ErrorKind::NotFound,
         format!("{} resolves to no address", address.host),

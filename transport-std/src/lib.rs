@@ -238,7 +238,7 @@ mod tests {
                 .max_idle_connections(max)
                 .build()
                 .expect("client");
-            assert_eq!(client.address().path, "/RPC2");
+            assert_eq!(client.address().path(), "/RPC2");
             let v = client.call_value("echo", vec![Value::Int(3)]);
             assert_eq!(v.expect("echo"), Value::Int(3));
             assert_eq!(client.idle_connections(), pooled, "max {max}");

@@ -155,7 +155,7 @@ impl FromClientConfig for ClientConfig {
 ///     .header("X-Trace", "1")
 ///     .build()?;
 /// assert_eq!(config.write_timeout, Duration::from_secs(5));
-/// assert_eq!(config.address.user.as_deref(), Some("alice"));
+/// assert_eq!(config.address.credentials(), Some(("alice", "pw")));
 /// # Ok::<(), xmlrpc_proto::client::ClientError>(())
 /// ```
 #[must_use = "a builder does nothing until built"]

@@ -23,6 +23,15 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// `http`, `https` or `unix`, as written in URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+            Scheme::Unix => "unix",
+        }
+    }
+
     /// The port used when the address names none (0 for unix sockets).
     pub fn default_port(self) -> u16 {
         match self {
@@ -33,20 +42,29 @@ impl Scheme {
     }
 }
 
-/// A parsed server address.
+/// A parsed server address: where to connect, and what to ask for there.
+/// One variant per way of reaching a server, so impossible states (a unix
+/// address with a port, a TCP address without a host) cannot be built.
 ///
 /// `Debug` shows the password as `<redacted>`, so logging an address (or a
 /// client holding one) never leaks it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Address {
+    /// `http://` or `https://`: HTTP over TCP, under TLS when `tls`.
+    Tcp(TcpAddress),
+    /// `unix:///path/to.sock`: HTTP over a unix domain socket.
+    Unix(UnixAddress),
+}
+
+/// An `http://` or `https://` address.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Address {
-    /// `http`, `https` or `unix`.
-    pub scheme: Scheme,
-    /// Host name or IP literal (without brackets) for TCP; `localhost` for unix.
+pub struct TcpAddress {
+    /// `https://`: TLS over the TCP connection.
+    pub tls: bool,
+    /// Host name or IP literal (without brackets).
     pub host: String,
-    /// Port for TCP (80/443 when not given); 0 for unix.
+    /// The port (80 or 443 when the URL names none).
     pub port: u16,
-    /// The socket path for `unix://`.
-    pub socket_path: Option<String>,
     /// Request target, `/RPC2` when not given.
     pub path: String,
     /// Basic-auth user from `user:pass@`, percent-decoded.
@@ -55,13 +73,21 @@ pub struct Address {
     pub password: Option<String>,
 }
 
-impl fmt::Debug for Address {
+/// A `unix:///path/to.sock` address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnixAddress {
+    /// The socket's path in the file system (absolute).
+    pub socket_path: String,
+    /// Request target: `/RPC2`, or `?path=/other`.
+    pub path: String,
+}
+
+impl fmt::Debug for TcpAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Address")
-            .field("scheme", &self.scheme)
+        f.debug_struct("TcpAddress")
+            .field("tls", &self.tls)
             .field("host", &self.host)
             .field("port", &self.port)
-            .field("socket_path", &self.socket_path)
             .field("path", &self.path)
             .field("user", &self.user)
             .field("password", &Secret(&self.password))
@@ -130,17 +156,51 @@ impl Address {
         }
     }
 
-    /// The `Host` header value (`host:port`, port omitted when default).
+    /// The `Host` header value (`host:port`, port omitted when default;
+    /// `localhost` for a unix socket).
     pub fn host_header(&self) -> String {
-        let host = if self.host.contains(':') {
-            format!("[{}]", self.host)
-        } else {
-            self.host.clone()
+        let Address::Tcp(tcp) = self else {
+            return "localhost".to_owned();
         };
-        if self.scheme == Scheme::Unix || self.port == self.scheme.default_port() {
+        let host = if tcp.host.contains(':') {
+            format!("[{}]", tcp.host)
+        } else {
+            tcp.host.clone()
+        };
+        if tcp.port == self.scheme().default_port() {
             host
         } else {
-            format!("{host}:{}", self.port)
+            format!("{host}:{}", tcp.port)
+        }
+    }
+
+    /// The scheme the address was written with.
+    pub fn scheme(&self) -> Scheme {
+        match self {
+            Address::Tcp(tcp) if tcp.tls => Scheme::Https,
+            Address::Tcp(_) => Scheme::Http,
+            Address::Unix(_) => Scheme::Unix,
+        }
+    }
+
+    /// The request target (`/RPC2` when the URL names none).
+    pub fn path(&self) -> &str {
+        match self {
+            Address::Tcp(tcp) => &tcp.path,
+            Address::Unix(unix) => &unix.path,
+        }
+    }
+
+    /// Basic-auth credentials from the URL: the user, and the password
+    /// (empty when the URL has none).
+    pub fn credentials(&self) -> Option<(&str, &str)> {
+        match self {
+            Address::Tcp(TcpAddress {
+                user: Some(user),
+                password,
+                ..
+            }) => Some((user, password.as_deref().unwrap_or(""))),
+            _ => None,
         }
     }
 }
@@ -175,15 +235,7 @@ fn parse_unix(rest: &str) -> Result<Address, AddressError> {
             }
         }
     }
-    Ok(Address {
-        scheme: Scheme::Unix,
-        host: "localhost".to_string(),
-        port: 0,
-        socket_path: Some(socket_path),
-        path,
-        user: None,
-        password: None,
-    })
+    Ok(Address::Unix(UnixAddress { socket_path, path }))
 }
 
 fn parse_tcp(scheme: Scheme, rest: &str) -> Result<Address, AddressError> {
@@ -220,15 +272,14 @@ fn parse_tcp(scheme: Scheme, rest: &str) -> Result<Address, AddressError> {
         None | Some("") => scheme.default_port(),
         Some(p) => parse_port(p)?,
     };
-    Ok(Address {
-        scheme,
+    Ok(Address::Tcp(TcpAddress {
+        tls: scheme == Scheme::Https,
         host: host.to_string(),
         port,
-        socket_path: None,
         path,
         user,
         password,
-    })
+    }))
 }
 
 /// Splits `host:port` or `[v6]:port`; the port text is `None` when absent.
@@ -321,6 +372,13 @@ mod tests {
         }
     }
 
+    fn tcp(text: &str) -> TcpAddress {
+        match parse(text) {
+            Address::Tcp(tcp) => tcp,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
     #[test]
     fn debug_redacts_the_password_only() {
         let a = parse("http://alice:s3cret@example.com:8080/x");
@@ -337,40 +395,44 @@ mod tests {
     #[test]
     fn http_defaults() {
         let a = parse("http://example.com");
-        assert_eq!(a.scheme, Scheme::Http);
-        assert_eq!((a.host.as_str(), a.port), ("example.com", 80));
-        assert_eq!(a.path, "/RPC2");
+        assert_eq!(a.scheme(), Scheme::Http);
+        let t = tcp("http://example.com");
+        assert_eq!((t.host.as_str(), t.port, t.tls), ("example.com", 80, false));
+        assert_eq!(a.path(), "/RPC2");
         assert_eq!(a.host_header(), "example.com");
-        assert_eq!(parse("https://example.com/").port, 443);
-        assert_eq!(parse("https://example.com/").path, "/");
+        assert_eq!(tcp("https://example.com/").port, 443);
+        assert!(tcp("https://example.com/").tls);
+        assert_eq!(parse("https://example.com/").path(), "/");
     }
 
     #[test]
     fn port_path_and_query() {
         let a = parse("HTTP://h:8080/xmlrpc/api?x=1#frag");
-        assert_eq!(a.port, 8080);
-        assert_eq!(a.path, "/xmlrpc/api?x=1");
+        assert_eq!(tcp("HTTP://h:8080/").port, 8080);
+        assert_eq!(a.path(), "/xmlrpc/api?x=1");
         assert_eq!(a.host_header(), "h:8080");
-        assert_eq!(parse("http://h?x=1").path, "/?x=1");
+        assert_eq!(parse("http://h?x=1").path(), "/?x=1");
         assert_eq!(parse("http://h:443").host_header(), "h:443");
     }
 
     #[test]
     fn credentials_are_percent_decoded() {
         let a = parse("http://us%40er:p%3Ass:w@h/");
-        assert_eq!(a.user.as_deref(), Some("us@er"));
-        assert_eq!(a.password.as_deref(), Some("p:ss:w"));
-        let b = parse("http://alice@h/");
+        assert_eq!(a.credentials(), Some(("us@er", "p:ss:w")));
+        let b = tcp("http://alice@h/");
         assert_eq!((b.user.as_deref(), b.password), (Some("alice"), None));
-        let c = parse("http://a:p@ss@h/");
+        assert_eq!(parse("http://alice@h/").credentials(), Some(("alice", "")));
+        let c = tcp("http://a:p@ss@h/");
         assert_eq!(c.password.as_deref(), Some("p@ss"));
         assert_eq!(c.host, "h");
+        assert_eq!(parse("http://h/").credentials(), None);
     }
 
     #[test]
     fn ipv6_literals() {
         let a = parse("http://[::1]:8080/RPC2");
-        assert_eq!((a.host.as_str(), a.port), ("::1", 8080));
+        let t = tcp("http://[::1]:8080/RPC2");
+        assert_eq!((t.host.as_str(), t.port), ("::1", 8080));
         assert_eq!(a.host_header(), "[::1]:8080");
         assert_eq!(parse("http://[fe80::1]").host_header(), "[fe80::1]");
     }
@@ -378,12 +440,15 @@ mod tests {
     #[test]
     fn unix_sockets() {
         let a = parse("unix:///run/x.sock");
-        assert_eq!(a.scheme, Scheme::Unix);
-        assert_eq!(a.socket_path.as_deref(), Some("/run/x.sock"));
-        assert_eq!((a.path.as_str(), a.port), ("/RPC2", 0));
+        assert_eq!(a.scheme(), Scheme::Unix);
+        let Address::Unix(unix) = &a else {
+            panic!("{a:?}")
+        };
+        assert_eq!(unix.socket_path, "/run/x.sock");
+        assert_eq!((a.path(), a.credentials()), ("/RPC2", None));
         assert_eq!(a.host_header(), "localhost");
         let b = parse("unix:///run/x.sock?path=/api");
-        assert_eq!(b.path, "/api");
+        assert_eq!(b.path(), "/api");
     }
 
     #[test]
@@ -403,6 +468,7 @@ mod tests {
             ("http://a%ff:b@h/", "not UTF-8"),
             ("http://h /", "spaces"),
             ("unix://relative.sock", "absolute"),
+            ("unix://", "absolute"),
             ("unix:///s.sock?mode=1", "unknown unix address option"),
             ("unix:///s.sock?path=rel", "must start"),
         ];

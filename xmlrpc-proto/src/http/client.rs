@@ -237,7 +237,7 @@ impl ClientConnection {
         let out = &mut self.out;
         out.reserve(256 + payload.len());
         out.put_slice(b"POST ");
-        out.put_slice(config.address.path.as_bytes());
+        out.put_slice(config.address.path().as_bytes());
         out.put_slice(b" HTTP/1.1\r\n");
         put_header(out, "Host", &config.address.host_header());
         if !custom.contains_key(http::header::USER_AGENT) {
@@ -257,11 +257,10 @@ impl ClientConnection {
         if gzipped.is_some() {
             put_header(out, "Content-Encoding", "gzip");
         }
-        if let (Some(user), false) = (
-            &config.address.user,
+        if let (Some((user, password)), false) = (
+            config.address.credentials(),
             custom.contains_key(http::header::AUTHORIZATION),
         ) {
-            let password = config.address.password.as_deref().unwrap_or("");
             put_header(out, "Authorization", &auth::basic_header(user, password));
         }
         for (name, value) in custom {

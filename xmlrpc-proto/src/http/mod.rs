@@ -97,7 +97,7 @@ mod server;
 mod server_config;
 mod status;
 
-pub use address::{Address, AddressError, Scheme};
+pub use address::{Address, AddressError, Scheme, TcpAddress, UnixAddress};
 pub use client::{ClientConnection, ClientEvent};
 pub use record::CallRecord;
 pub use server::{RequestId, ServerConnection, ServerEvent};
