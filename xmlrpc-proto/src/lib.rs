@@ -48,19 +48,10 @@
 //!
 //! # Limits
 //!
-//! | limit | default | error |
-//! |---|---|---|
-//! | nesting depth | 64 | [`decode::LimitKind::Depth`] (fault -32600) |
-//! | message size | 16 MiB server, 64 MiB client | [`decode::LimitKind::MessageSize`]; HTTP 413 on a server |
-//! | one text, name or base64 value | 16 MiB / 64 MiB | [`decode::LimitKind::TextSize`] |
-//! | params in a message | 10,000 | [`decode::LimitKind::Params`] |
-//! | elements in a message | 4,000,000 / 16,000,000 | [`decode::LimitKind::Elements`] |
-//! | multicall entries | 1,000 | fault -32600 for that call |
-//!
-//! The HTTP limits and deadlines, with their statuses, are tabled in [`http`].
-
+#![doc = include_str!("../LIMITS.md")]
+// LIMITS.md is the one source of the limits table: the README copies it,
+// and `tests/limits_table.rs` checks the copy and the defaults.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
 
 pub mod client;
 mod convert;

@@ -47,24 +47,8 @@
 //!
 //! # Limits
 //!
-//! | limit | default | when hit | server status |
-//! |---|---|---|---|
-//! | [`ServerConfig::max_head_size`] | 16 KiB | head not ended within it | 431, close |
-//! | [`ServerConfig::max_headers`] | 100 | more header lines | 431, close |
-//! | request line | 8 KiB (fixed) | longer method + target + version | 414, close |
-//! | `limits.max_message_size` (server) | 16 MiB | Content-Length, chunk sizes, or inflated gzip over it | 413 before the rest is read, close |
-//! | chunk size line / trailers | 4 KiB / `max_head_size` | longer | 400, close |
-//! | [`ServerConfig::head_timeout`] | 30 s from the head's first byte | head incomplete | 408, close |
-//! | [`ServerConfig::body_timeout`] | 60 s from the end of the head | body incomplete | 408, close |
-//! | [`ServerConfig::idle_timeout`] | 75 s | no new request on a kept-alive connection | closed, no answer |
-//! | pipelined bytes buffered while a call is in flight | `max_head_size` (then `read: false`), dropped past `max_head_size` + 64 KiB | the adapter keeps feeding | answer, then close |
-//! | [`ServerConfig::gzip_threshold`] | 1 KiB | response at least this large, client accepts gzip | gzipped |
-//! | `limits.*` (decoder) | see [`crate::Limits`] | depth, text, params, elements | 200 with fault -32600 |
-//! | client `limits.max_message_size` | 64 MiB | response body (on the wire or inflated) over it | [`ClientError::Protocol`](crate::client::ClientError::Protocol) |
-//! | client response head | 64 KiB, 100 headers | larger | [`ClientError::Protocol`](crate::client::ClientError::Protocol) |
-//! | [`ClientConfig::first_byte_timeout`](crate::client::ClientConfig::first_byte_timeout) | 30 s from `send_call` | no response byte | [`ClientError::Timeout`](crate::client::ClientError::Timeout) |
-//! | [`ClientConfig::response_timeout`](crate::client::ClientConfig::response_timeout) | 120 s from `send_call` | response incomplete | [`ClientError::Timeout`](crate::client::ClientError::Timeout) |
-//! | [`ClientConfig::gzip_threshold`](crate::client::ClientConfig::gzip_threshold) | off | request body at least this large | gzipped request |
+//! Every limit and deadline, with its default, error and status, is in the
+//! one table of the [crate documentation](crate#limits).
 //!
 //! # Statuses
 //!
