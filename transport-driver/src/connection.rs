@@ -49,6 +49,11 @@ pub(crate) async fn serve<R: Runtime>(
     let mut buf = vec![0u8; READ_CHUNK];
     let mut sending: Vec<Bytes> = Vec::new();
     let mut stopping = false;
+    // Registered once for the connection's life, not once per wait: every
+    // connection listening on the one shutdown event would contend for it
+    // on every request. The flag is checked before each wait, so a
+    // notification that came before this listener is not missed.
+    let mut on_stop = stop.stopping.listen();
     loop {
         match conn.poll_output() {
             Output::Transmit(bytes) => sending.push(bytes),
@@ -79,7 +84,7 @@ pub(crate) async fn serve<R: Runtime>(
                         if stopping {
                             pending::<()>().await;
                         }
-                        stop.stopping.wait().await;
+                        (&mut on_stop).await;
                         Woke::Shutdown
                     },
                 )

@@ -4,7 +4,9 @@
 use std::io;
 use std::marker::PhantomData;
 use std::net::ToSocketAddrs;
-use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -90,6 +92,12 @@ impl Signal {
 
     pub(crate) fn is_set(&self) -> bool {
         self.set.load(Ordering::SeqCst)
+    }
+
+    /// A listener that completes at the next [`set`](Self::set); check
+    /// [`is_set`](Self::is_set) after making it.
+    pub(crate) fn listen(&self) -> event_listener::EventListener {
+        self.event.listen()
     }
 
     /// Completes once the flag is set.

@@ -18,6 +18,7 @@ pub enum Listener {
     /// TCP.
     Tcp(async_std::net::TcpListener),
     /// A unix socket.
+    #[cfg(unix)]
     Unix(async_std::os::unix::net::UnixListener),
 }
 
@@ -49,6 +50,12 @@ impl Runtime for AsyncStd {
         Ok(Box::new(tcp))
     }
 
+    #[cfg(not(unix))]
+    async fn connect_unix(&self, _path: &Path) -> io::Result<BoxIo> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    #[cfg(unix)]
     async fn connect_unix(&self, path: &Path) -> io::Result<BoxIo> {
         let unix = async_std::os::unix::net::UnixStream::connect(path).await?;
         Ok(Box::new(unix))
@@ -60,6 +67,7 @@ impl Runtime for AsyncStd {
                 l.set_nonblocking(true)?;
                 Listener::Tcp(async_std::net::TcpListener::from(l))
             }
+            #[cfg(unix)]
             StdListener::Unix(l) => {
                 l.set_nonblocking(true)?;
                 Listener::Unix(async_std::os::unix::net::UnixListener::from(l))
@@ -74,6 +82,7 @@ impl Runtime for AsyncStd {
                 tcp.set_nodelay(true)?;
                 Ok((Box::new(tcp), Some(peer.to_string())))
             }
+            #[cfg(unix)]
             Listener::Unix(l) => Ok((Box::new(l.accept().await?.0), None)),
         }
     }

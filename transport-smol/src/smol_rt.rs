@@ -17,6 +17,7 @@ pub enum Listener {
     /// TCP.
     Tcp(smol::net::TcpListener),
     /// A unix socket.
+    #[cfg(unix)]
     Unix(smol::net::unix::UnixListener),
 }
 
@@ -48,6 +49,12 @@ impl Runtime for Smol {
         Ok(Box::new(tcp))
     }
 
+    #[cfg(not(unix))]
+    async fn connect_unix(&self, _path: &Path) -> io::Result<BoxIo> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+
+    #[cfg(unix)]
     async fn connect_unix(&self, path: &Path) -> io::Result<BoxIo> {
         Ok(Box::new(smol::net::unix::UnixStream::connect(path).await?))
     }
@@ -55,6 +62,7 @@ impl Runtime for Smol {
     fn listen(&self, listener: StdListener) -> io::Result<Listener> {
         Ok(match listener {
             StdListener::Tcp(l) => Listener::Tcp(smol::net::TcpListener::try_from(l)?),
+            #[cfg(unix)]
             StdListener::Unix(l) => Listener::Unix(smol::net::unix::UnixListener::try_from(l)?),
         })
     }
@@ -66,6 +74,7 @@ impl Runtime for Smol {
                 tcp.set_nodelay(true)?;
                 Ok((Box::new(tcp), Some(peer.to_string())))
             }
+            #[cfg(unix)]
             Listener::Unix(l) => Ok((Box::new(l.accept().await?.0), None)),
         }
     }

@@ -2,7 +2,6 @@
 //! `ClientConnection`; the pool, the retry rule and the errors are the core's.
 
 use std::net::{TcpStream, ToSocketAddrs};
-use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -47,6 +46,11 @@ impl FromClientConfig for Client {
     /// ([`ConfigError::Unsupported`]) and unusable TLS roots.
     fn from_client_config(config: ClientConfig) -> Result<Client, Error> {
         let https = config.address.scheme() == Scheme::Https;
+        #[cfg(not(unix))]
+        if config.address.scheme() == Scheme::Unix {
+            let why = "unix:// sockets need a unix platform";
+            return Err(ConfigError::Unsupported(why.into()).into());
+        }
         #[cfg(not(feature = "tls"))]
         if https {
             let why = "https:// needs transport-std's `tls` feature";
@@ -162,10 +166,16 @@ impl Client {
         let address = &config.address;
         let deadline = Instant::now() + config.connect_timeout;
         let io: Box<dyn Io> = match address {
+            #[cfg(unix)]
             Address::Unix(unix) => Box::new(
-                UnixStream::connect(&unix.socket_path)
+                std::os::unix::net::UnixStream::connect(&unix.socket_path)
                     .map_err(|e| Error::from_io(e, TimeoutKind::Connect))?,
             ),
+            // Refused when the client was built.
+            #[cfg(not(unix))]
+            Address::Unix(_) => {
+                return Err(std::io::Error::from(std::io::ErrorKind::Unsupported).into())
+            }
             Address::Tcp(tcp) => Box::new(connect_tcp(tcp, deadline)?),
         };
         #[cfg(feature = "tls")]

@@ -403,6 +403,7 @@ mod tests {
     }
 
     /// A unix socket, bound over a stale socket file left behind.
+    #[cfg(unix)]
     #[test]
     fn unix_sockets_round_trip_and_stale_files_are_replaced() {
         let dir = std::env::temp_dir().join(format!("transport-std-{}", std::process::id()));

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
-use std::os::fd::OwnedFd;
+#[cfg(unix)]
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::{Path, PathBuf};
+#[cfg(unix)]
+use std::path::Path;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
@@ -17,7 +19,7 @@ use xmlrpc_proto::http::{Input, Output, SendFailure, ServerConfig, ServerConnect
 use xmlrpc_proto::service::{Dispatch, Router};
 use xmlrpc_proto::MethodResponse;
 
-use crate::stream::{shutdown, Io, Socket};
+use crate::stream::{shutdown, Io, OwnedSocket, Socket};
 
 /// A blocking XML-RPC server: one thread per connection, at most
 /// [`ServerConfig::max_connections`] of them; further connections wait in
@@ -47,6 +49,7 @@ pub struct ShutdownHandle {
 #[derive(Debug)]
 enum Listener {
     Tcp(TcpListener),
+    #[cfg(unix)]
     Unix(UnixListener, PathBuf),
 }
 
@@ -71,7 +74,7 @@ struct Shared {
 #[derive(Debug, Default)]
 struct Open {
     next: u64,
-    sockets: HashMap<u64, OwnedFd>,
+    sockets: HashMap<u64, OwnedSocket>,
 }
 
 /// One open connection, counted until dropped (even by a panic).
@@ -114,6 +117,7 @@ impl ServerBuilder {
 
     /// Binds a unix socket at `path`, replacing a stale socket file that a
     /// server which is gone left behind (`transport_driver::unix::bind`).
+    #[cfg(unix)]
     pub fn bind_unix(self, path: impl AsRef<Path>) -> io::Result<Server> {
         let path = path.as_ref().to_path_buf();
         let listener = transport_driver::unix::bind(&path)?;
@@ -186,12 +190,13 @@ impl Server {
                     (Box::new(tcp) as Box<dyn Io>, peer.to_string())
                 }),
                 // Unix peers are unnamed: the socket path says where they came in.
+                #[cfg(unix)]
                 Listener::Unix(l, path) => l
                     .accept()
                     .map(|(unix, _)| (Box::new(unix) as _, path.display().to_string())),
             };
             match accepted {
-                Ok((io, peer)) => match io.fd().try_clone_to_owned() {
+                Ok((io, peer)) => match io.socket().try_clone_to_owned() {
                     Ok(handle) => {
                         let registration = shared.register(handle);
                         let spawned = thread::Builder::new()
@@ -213,6 +218,7 @@ impl Server {
         }
         let deadline = Instant::now() + shared.config.shutdown_grace;
         // Closing the listener refuses new connections from here on.
+        #[cfg(unix)]
         if let Listener::Unix(_, path) = &self.listener {
             let _ = std::fs::remove_file(path);
         }
@@ -301,7 +307,10 @@ impl ShutdownHandle {
         // it to see the flag. Failing to connect means it is gone already.
         let _ = match &self.shared.wake {
             Ok(addr) => TcpStream::connect_timeout(addr, Duration::from_secs(1)).map(drop),
+            #[cfg(unix)]
             Err(path) => UnixStream::connect(path).map(drop),
+            #[cfg(not(unix))]
+            Err(_) => Ok(()),
         };
     }
 }
@@ -323,7 +332,7 @@ impl Shared {
 
     /// Counts a connection until the registration drops; `socket` is a
     /// handle on its socket, shut down to wake its thread when stopping.
-    fn register(self: &Arc<Self>, socket: OwnedFd) -> Registration {
+    fn register(self: &Arc<Self>, socket: OwnedSocket) -> Registration {
         let mut open = self.lock();
         if self.stopping.load(Ordering::SeqCst) {
             shutdown(&socket, Shutdown::Read);
@@ -372,7 +381,7 @@ impl Drop for Registration {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
@@ -390,7 +399,7 @@ mod tests {
             // Waking the accept loop fails: there is none, only the waiter.
             let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
             let (ours, peer) = UnixStream::pair().expect("socket pair");
-            let busy = server.shared.register(OwnedFd::from(ours));
+            let busy = server.shared.register(std::os::fd::OwnedFd::from(ours));
             let waiter = {
                 let shared = Arc::clone(&server.shared);
                 thread::spawn(move || shared.wait_for_slot())

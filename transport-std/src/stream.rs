@@ -3,17 +3,34 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::os::fd::{AsFd, BorrowedFd};
+#[cfg(unix)]
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 
 use socket2::SockRef;
-use xmlrpc_proto::http::Input;
+use xmlrpc_proto::http::{is_disconnect, Input};
+
+/// A socket handle by its platform name: a file descriptor on unix, a
+/// `SOCKET` on windows.
+#[cfg(unix)]
+pub(crate) use std::os::fd::{
+    AsFd as AsSocket, BorrowedFd as BorrowedSocket, OwnedFd as OwnedSocket,
+};
+#[cfg(windows)]
+pub(crate) use std::os::windows::io::{AsSocket, BorrowedSocket, OwnedSocket};
+
+/// Borrows the socket handle of `s`, whatever the platform calls it.
+fn handle(s: &impl AsSocket) -> BorrowedSocket<'_> {
+    #[cfg(unix)]
+    return s.as_fd();
+    #[cfg(windows)]
+    return s.as_socket();
+}
 
 /// A connected stream: a TCP or unix socket, or TLS over one.
 pub(crate) trait Io: Read + Write + Send {
-    /// The socket underneath, for its timeouts.
-    fn fd(&self) -> BorrowedFd<'_>;
+    /// The socket underneath, for its timeouts and shutdown.
+    fn socket(&self) -> BorrowedSocket<'_>;
     /// One step of a TLS handshake under way; `None` once there is none.
     #[cfg(feature = "tls")]
     fn handshake_step(&mut self) -> Option<io::Result<()>> {
@@ -30,14 +47,15 @@ pub(crate) struct Socket {
 }
 
 impl Io for TcpStream {
-    fn fd(&self) -> BorrowedFd<'_> {
-        self.as_fd()
+    fn socket(&self) -> BorrowedSocket<'_> {
+        handle(self)
     }
 }
 
+#[cfg(unix)]
 impl Io for UnixStream {
-    fn fd(&self) -> BorrowedFd<'_> {
-        self.as_fd()
+    fn socket(&self) -> BorrowedSocket<'_> {
+        handle(self)
     }
 }
 
@@ -48,8 +66,8 @@ where
     C: std::ops::DerefMut + std::ops::Deref<Target = rustls::ConnectionCommon<S>>,
     S: rustls::SideData,
 {
-    fn fd(&self) -> BorrowedFd<'_> {
-        self.sock.fd()
+    fn socket(&self) -> BorrowedSocket<'_> {
+        self.sock.socket()
     }
 
     fn handshake_step(&mut self) -> Option<io::Result<()>> {
@@ -59,7 +77,7 @@ where
 }
 
 /// Shuts a socket down; a thread blocked reading it wakes.
-pub(crate) fn shutdown(socket: &impl AsFd, how: Shutdown) {
+pub(crate) fn shutdown(socket: &impl AsSocket, how: Shutdown) {
     let _ = SockRef::from(socket).shutdown(how);
 }
 
@@ -77,7 +95,7 @@ impl Socket {
     pub(crate) fn send(&mut self, mut bytes: &[u8], deadline: Option<Instant>) -> io::Result<()> {
         loop {
             let left = time_left(deadline)?;
-            set_near(self.io.fd(), false, &mut self.write_timeout, left)?;
+            set_near(self.io.socket(), false, &mut self.write_timeout, left)?;
             let step = match bytes {
                 [] => self.io.flush().map(|()| 0),
                 _ => self.io.write(bytes),
@@ -101,7 +119,7 @@ impl Socket {
             Ok(left) => left,
             Err(_) => return Ok(Input::Tick(Instant::now())),
         };
-        set_near(self.io.fd(), true, &mut self.read_timeout, left)?;
+        set_near(self.io.socket(), true, &mut self.read_timeout, left)?;
         let read = self.io.read(&mut self.buf);
         let now = Instant::now();
         match read {
@@ -110,7 +128,7 @@ impl Socket {
             Err(e) if is_timeout(&e) || e.kind() == io::ErrorKind::Interrupted => {
                 Ok(Input::Tick(now))
             }
-            Err(e) if is_gone(&e) => Ok(Input::Eof(now)),
+            Err(e) if is_disconnect(&e) => Ok(Input::Eof(now)),
             Err(e) => Err(e),
         }
     }
@@ -121,8 +139,8 @@ impl Socket {
     pub(crate) fn handshake(&mut self, deadline: Instant) -> io::Result<()> {
         loop {
             let left = time_left(Some(deadline))?;
-            set_near(self.io.fd(), true, &mut self.read_timeout, left)?;
-            set_near(self.io.fd(), false, &mut self.write_timeout, left)?;
+            set_near(self.io.socket(), true, &mut self.read_timeout, left)?;
+            set_near(self.io.socket(), false, &mut self.write_timeout, left)?;
             match self.io.handshake_step() {
                 None => return Ok(()),
                 Some(Err(e)) if !is_timeout(&e) && e.kind() != io::ErrorKind::Interrupted => {
@@ -147,7 +165,7 @@ fn time_left(deadline: Option<Instant>) -> io::Result<Option<Duration>> {
 /// is never overshot by more) and at least half of it (an early wake-up is
 /// retried by the caller, never taken for the deadline).
 fn set_near(
-    socket: BorrowedFd<'_>,
+    socket: BorrowedSocket<'_>,
     read: bool,
     have: &mut Option<Duration>,
     want: Option<Duration>,
@@ -177,14 +195,5 @@ fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-/// True for the errors that mean the peer is gone: the end of its input.
-fn is_gone(e: &io::Error) -> bool {
-    use io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
     )
 }
