@@ -13,7 +13,7 @@ use xmlrpc_proto::client::{
 use xmlrpc_proto::http::{Address, ClientConnection, ClientEvent, Output, Scheme};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
-use crate::io::{read, send_failed, write_all, READ_CHUNK};
+use crate::io::{read, send_failed, write_all, Alarm, READ_CHUNK};
 use crate::runtime::until;
 use crate::{BoxIo, Runtime};
 
@@ -27,21 +27,22 @@ pub struct Client<R: Runtime> {
     inner: Arc<Inner<R>>,
 }
 
-struct Inner<R> {
+struct Inner<R: Runtime> {
     config: Arc<ClientConfig>,
     /// The same, keeping the raw body (for `call_response` only).
     raw_config: Arc<ClientConfig>,
-    pool: Pool<Conn>,
+    pool: Pool<Conn<R>>,
     rt: R,
     #[cfg(feature = "tls")]
     tls: Option<crate::tls::ClientTls>,
 }
 
-/// A connection: the socket and the machine that speaks on it.
-struct Conn {
+/// A connection: the socket, the machine that speaks on it, and its timer.
+struct Conn<R: Runtime> {
     io: BoxIo,
     machine: ClientConnection,
     buf: Box<[u8]>,
+    alarm: Alarm<R>,
 }
 
 impl<R: Runtime> Clone for Client<R> {
@@ -206,7 +207,7 @@ impl<R: Runtime> Client<R> {
 
     /// Opens a connection within the connect timeout (TLS handshake
     /// included).
-    async fn connect(&self, config: &Arc<ClientConfig>) -> Result<Conn, ClientError> {
+    async fn connect(&self, config: &Arc<ClientConfig>) -> Result<Conn<R>, ClientError> {
         let inner = &*self.inner;
         let address = &config.address;
         let deadline = Instant::now() + config.connect_timeout;
@@ -235,18 +236,19 @@ impl<R: Runtime> Client<R> {
             io,
             machine: ClientConnection::new(Arc::clone(config)),
             buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
+            alarm: Alarm::new(),
         })
     }
 }
 
-type Exchanged = (
+type Exchanged<R> = (
     Result<(MethodResponse, Option<Bytes>), ClientError>,
-    Option<Conn>,
+    Option<Conn<R>>,
 );
 
 /// Sends `call` on `conn` and drives the machine to its response (the
 /// drain rule); hands the connection back when it can carry another call.
-async fn exchange<R: Runtime>(rt: &R, mut conn: Conn, call: &MethodCall) -> Exchanged {
+async fn exchange<R: Runtime>(rt: &R, mut conn: Conn<R>, call: &MethodCall) -> Exchanged<R> {
     if let Err(e) = conn.machine.send_call(call, Instant::now()) {
         return (Err(e), None);
     }
@@ -273,8 +275,13 @@ async fn exchange<R: Runtime>(rt: &R, mut conn: Conn, call: &MethodCall) -> Exch
                     let reusable = conn.machine.is_reusable();
                     return (result, reusable.then_some(conn));
                 }
-                let Conn { io, machine, buf } = &mut conn;
-                match read(rt, io, buf, wants, deadline).await {
+                let Conn {
+                    io,
+                    machine,
+                    buf,
+                    alarm,
+                } = &mut conn;
+                match read(rt, io, buf, alarm, wants, deadline).await {
                     Ok(input) => machine.handle_input(input),
                     Err(e) => return (Err(ClientError::Io(e)), None),
                 }

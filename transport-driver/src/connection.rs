@@ -7,7 +7,7 @@ use futures_lite::future::{or, pending};
 use futures_lite::io::AsyncWriteExt;
 use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
 
-use crate::io::{read, send_failed, write_all, READ_CHUNK};
+use crate::io::{read, send_failed, write_all, Alarm, READ_CHUNK};
 use crate::server::{Shared, Stop};
 use crate::{jobs, log, BoxIo, Runtime};
 
@@ -49,6 +49,7 @@ pub(crate) async fn serve<R: Runtime>(
     let mut buf = vec![0u8; READ_CHUNK];
     let mut sending: Vec<Bytes> = Vec::new();
     let mut stopping = false;
+    let mut alarm = Alarm::new();
     // Registered once for the connection's life, not once per wait: every
     // connection listening on the one shutdown event would contend for it
     // on every request. The flag is checked before each wait, so a
@@ -79,7 +80,9 @@ pub(crate) async fn serve<R: Runtime>(
                     continue;
                 }
                 let woke = or(
-                    async { Woke::Input(read(rt, &mut io, &mut buf, wants, deadline).await) },
+                    async {
+                        Woke::Input(read(rt, &mut io, &mut buf, &mut alarm, wants, deadline).await)
+                    },
                     async {
                         if stopping {
                             pending::<()>().await;

@@ -4,6 +4,7 @@ use std::io;
 use std::time::Instant;
 
 use bytes::Bytes;
+use futures_lite::future::{or, pending};
 use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
 use xmlrpc_proto::http::{Input, SendFailure};
 
@@ -43,21 +44,74 @@ pub(crate) fn send_failed(e: &io::Error) -> Input<'static> {
     Input::SendFailed(Instant::now(), SendFailure::of(e))
 }
 
-/// Reads once, or waits for `deadline`; what happened as the machine's
-/// input (`Tick` when the deadline came first, `Eof` for a peer that hung
-/// up). An I/O error other than a disconnect is returned.
+/// A connection's one timer. The deadline a machine reports moves with
+/// every request; registering a timer for each would cost two timer
+/// operations per call, so the alarm is only ever moved earlier. Firing
+/// early is harmless: the machine checks its own deadlines on `Tick` and
+/// reports the real one, which the alarm then takes.
+pub(crate) struct Alarm<R: Runtime> {
+    timer: Option<R::Timer>,
+    /// Where the timer is set; `None` once it fired.
+    armed: Option<Instant>,
+}
+
+impl<R: Runtime> Alarm<R> {
+    pub(crate) fn new() -> Self {
+        Alarm {
+            timer: None,
+            armed: None,
+        }
+    }
+
+    /// Makes sure the alarm goes off no later than `at`.
+    fn arm(&mut self, rt: &R, at: Instant) {
+        if self.armed.is_some_and(|armed| armed <= at) {
+            return;
+        }
+        self.armed = Some(at);
+        match &mut self.timer {
+            Some(timer) => R::reset(timer, at),
+            None => self.timer = Some(rt.timer(at)),
+        }
+    }
+
+    /// Completes when the armed time passes.
+    async fn rings(&mut self) {
+        match (&mut self.timer, self.armed) {
+            (Some(timer), Some(_)) => {
+                timer.await;
+                self.armed = None;
+            }
+            _ => pending().await,
+        }
+    }
+}
+
+/// Reads once, or waits for `deadline` (on `alarm`); what happened as the
+/// machine's input (`Tick` when the alarm came first, `Eof` for a peer that
+/// hung up). An I/O error other than a disconnect is returned.
 pub(crate) async fn read<'b, R: Runtime>(
     rt: &R,
     io: &mut BoxIo,
     buf: &'b mut [u8],
+    alarm: &mut Alarm<R>,
     read: bool,
     deadline: Option<Instant>,
 ) -> io::Result<Input<'b>> {
+    if let Some(at) = deadline {
+        alarm.arm(rt, at);
+    }
     let outcome = match (read, deadline) {
-        (true, Some(at)) => until(rt, at, io.read(buf)).await,
+        (true, Some(_)) => {
+            or(async { Some(io.read(buf).await) }, async {
+                alarm.rings().await;
+                None
+            })
+            .await
+        }
         (true, None) => Some(io.read(buf).await),
-        (false, Some(at)) => {
-            rt.sleep_until(at).await;
+        (false, Some(_)) => {
+            alarm.rings().await;
             None
         }
         (false, None) => Some(Ok(0)),

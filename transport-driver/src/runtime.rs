@@ -46,8 +46,18 @@ pub trait Runtime: Clone + Default + Send + Sync + 'static {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> impl Future<Output = Option<T>> + Send;
 
+    /// A timer that can be moved: one per connection, so a request does
+    /// not register and drop a timer of its own.
+    type Timer: Future<Output = ()> + Send + Unpin;
+
     /// Completes at `deadline`.
     fn sleep_until(&self, deadline: Instant) -> impl Future<Output = ()> + Send;
+
+    /// A timer that completes at `deadline`.
+    fn timer(&self, deadline: Instant) -> Self::Timer;
+
+    /// Moves `timer` to complete at `deadline` instead (also after it fired).
+    fn reset(timer: &mut Self::Timer, deadline: Instant);
 
     /// Opens a TCP connection (Nagle off: requests and answers are written
     /// whole).

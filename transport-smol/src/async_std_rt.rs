@@ -3,6 +3,8 @@
 use std::future::Future;
 use std::io;
 use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use transport_driver::{BoxIo, Runtime, StdListener};
@@ -11,6 +13,18 @@ use transport_driver::{BoxIo, Runtime, StdListener};
 /// which async-std runs on).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AsyncStd;
+
+/// A movable timer that completes with `()` (async-io's yields the instant).
+#[derive(Debug)]
+pub struct Alarm(async_io::Timer);
+
+impl Future for Alarm {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(drop)
+    }
+}
 
 /// A listener in async-std's form.
 #[derive(Debug)]
@@ -24,6 +38,7 @@ pub enum Listener {
 
 impl Runtime for AsyncStd {
     type Listener = Listener;
+    type Timer = Alarm;
 
     fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
         drop(async_std::task::spawn(future));
@@ -42,6 +57,14 @@ impl Runtime for AsyncStd {
         async move {
             timer.await;
         }
+    }
+
+    fn timer(&self, deadline: Instant) -> Alarm {
+        Alarm(async_io::Timer::at(deadline))
+    }
+
+    fn reset(timer: &mut Alarm, deadline: Instant) {
+        timer.0.set_at(deadline);
     }
 
     async fn connect_tcp(&self, host: &str, port: u16) -> io::Result<BoxIo> {

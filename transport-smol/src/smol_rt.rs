@@ -3,6 +3,8 @@
 use std::future::Future;
 use std::io;
 use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use transport_driver::{BoxIo, Runtime, StdListener};
@@ -10,6 +12,18 @@ use transport_driver::{BoxIo, Runtime, StdListener};
 /// smol: its global executor, async-io timers and blocking's pool.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Smol;
+
+/// A movable timer that completes with `()` (async-io's yields the instant).
+#[derive(Debug)]
+pub struct Alarm(smol::Timer);
+
+impl Future for Alarm {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(drop)
+    }
+}
 
 /// A listener in smol's form.
 #[derive(Debug)]
@@ -23,6 +37,7 @@ pub enum Listener {
 
 impl Runtime for Smol {
     type Listener = Listener;
+    type Timer = Alarm;
 
     fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
         smol::spawn(future).detach();
@@ -41,6 +56,14 @@ impl Runtime for Smol {
         async move {
             timer.await;
         }
+    }
+
+    fn timer(&self, deadline: Instant) -> Alarm {
+        Alarm(smol::Timer::at(deadline))
+    }
+
+    fn reset(timer: &mut Alarm, deadline: Instant) {
+        timer.0.set_at(deadline);
     }
 
     async fn connect_tcp(&self, host: &str, port: u16) -> io::Result<BoxIo> {

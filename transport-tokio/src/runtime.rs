@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::io;
 use std::path::Path;
+use std::pin::Pin;
 use std::time::Instant;
 
 use tokio_util::compat::TokioAsyncReadCompatExt;
@@ -24,6 +25,7 @@ pub enum Listener {
 
 impl Runtime for Tokio {
     type Listener = Listener;
+    type Timer = Pin<Box<tokio::time::Sleep>>;
 
     fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
         tokio::spawn(future);
@@ -39,6 +41,14 @@ impl Runtime for Tokio {
 
     fn sleep_until(&self, deadline: Instant) -> impl Future<Output = ()> + Send {
         tokio::time::sleep_until(deadline.into())
+    }
+
+    fn timer(&self, deadline: Instant) -> Self::Timer {
+        Box::pin(tokio::time::sleep_until(deadline.into()))
+    }
+
+    fn reset(timer: &mut Self::Timer, deadline: Instant) {
+        timer.as_mut().reset(deadline.into());
     }
 
     async fn connect_tcp(&self, host: &str, port: u16) -> io::Result<BoxIo> {
