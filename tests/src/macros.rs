@@ -48,6 +48,7 @@ macro_rules! adapter_suite {
             the_same_failure_is_the_same_error,
             a_client_that_keeps_writing_reads_the_413,
             a_stale_unix_socket_file_is_replaced,
+            a_stale_pooled_connection_is_retried_exactly_once,
         );
     };
     (@tests $adapter:ty; $($name:ident),* $(,)?) => {

@@ -36,6 +36,31 @@ pub fn exchange(stream: &mut TcpStream, bytes: &[u8], limit: Duration) -> (Vec<u
     (read_until_close(stream, limit), start.elapsed())
 }
 
+/// Writes `bytes`, then reads until a whole response head arrived (or EOF,
+/// or `limit`); returns what arrived and how long that took. For answers
+/// the server sends before it closes (a refusal is followed by a linger).
+pub fn exchange_head(stream: &mut TcpStream, bytes: &[u8], limit: Duration) -> (Vec<u8>, Duration) {
+    let start = Instant::now();
+    let _ = stream.write_all(bytes);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while start.elapsed() < limit && !out.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::Interrupted
+                        | std::io::ErrorKind::WouldBlock
+                        | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
+    (out, start.elapsed())
+}
+
 /// Reads until EOF, an error, or `limit` elapsed.
 pub fn read_until_close(stream: &mut TcpStream, limit: Duration) -> Vec<u8> {
     let start = Instant::now();

@@ -73,3 +73,11 @@ pub type ServerBuilder = transport_driver::ServerBuilder<Rt>;
 pub type ClientBuilder = xmlrpc_proto::client::ClientBuilder<Client>;
 /// Everything a client call can fail with (the core's `ClientError`).
 pub type Error = xmlrpc_proto::client::ClientError;
+
+// Checked when the crate builds: clients and shutdown handles cross threads
+// and tasks, and clones share one pool.
+const _: fn() = || {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Client>();
+    shareable::<ShutdownHandle>();
+};

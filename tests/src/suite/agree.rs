@@ -149,3 +149,99 @@ pub fn a_stale_unix_socket_file_is_replaced<A: Adapter>() {
         A::NAME
     );
 }
+
+/// Reads one request (head and Content-Length body) from `stream`; `None`
+/// when the peer closed first.
+fn read_request(stream: &mut std::net::TcpStream) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if got.len() >= end + 4 + length {
+                return Some(got);
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A keep-alive `200 OK` answering `n`.
+fn answer(n: i32) -> Vec<u8> {
+    let body = format!(
+        "<?xml version=\"1.0\"?><methodResponse><params><param><value><int>{n}</int></value></param></params></methodResponse>"
+    );
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// A call on a pooled connection that the server closed while it was idle
+/// is sent again on a fresh connection, once: shown by a scripted server
+/// that counts connections and requests.
+pub fn a_stale_pooled_connection_is_retried_exactly_once<A: Adapter>() {
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/RPC2", listener.local_addr().expect("addr"));
+    let script = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        let accept = || listener.accept().map(|(s, _)| s).expect("accept");
+        // Connection 1: answer call 1, then close it while it sits idle.
+        let mut first = accept();
+        requests.push((1, read_request(&mut first).is_some()));
+        first.write_all(&answer(1)).expect("answer 1");
+        drop(first);
+        // Connection 2: the retry of call 2 is answered; then call 3 comes
+        // on it (pooled) and it closes without a byte of answer.
+        let mut second = accept();
+        requests.push((2, read_request(&mut second).is_some()));
+        second.write_all(&answer(2)).expect("answer 2");
+        requests.push((2, read_request(&mut second).is_some()));
+        drop(second);
+        // Connection 3: call 3's one retry, closed unanswered on a fresh
+        // connection: the call may have run, so it is not sent again.
+        let mut third = accept();
+        requests.push((3, read_request(&mut third).is_some()));
+        drop(third);
+        listener.set_nonblocking(true).expect("nonblocking");
+        std::thread::sleep(Duration::from_millis(300));
+        let fourth = listener.accept().is_ok();
+        (requests, fourth)
+    });
+    let client = client::<A>(&url, &ClientOpts::default());
+    assert_eq!(client.call_value("m", vec![]).ok(), Some(Value::Int(1)));
+    std::thread::sleep(Duration::from_millis(200)); // the close reaches us
+    assert_eq!(
+        client.call_value("m", vec![]).ok(),
+        Some(Value::Int(2)),
+        "[{}] the stale connection's call was not retried",
+        A::NAME
+    );
+    let third = client.call_value("m", vec![]);
+    assert!(
+        matches!(third, Err(ClientError::Closed { retryable: false })),
+        "[{}] {third:?}",
+        A::NAME
+    );
+    let (requests, fourth) = script.join().expect("script");
+    assert_eq!(
+        requests,
+        [(1, true), (2, true), (2, true), (3, true)],
+        "[{}] each call sent where expected",
+        A::NAME
+    );
+    assert!(!fourth, "[{}] a second retry", A::NAME);
+}

@@ -513,3 +513,14 @@ impl Default for Router {
         Router::new()
     }
 }
+
+// Checked when the crate builds: one router is shared by every connection,
+// and what it hands out moves to worker threads and tasks.
+const _: fn() = || {
+    fn shared<T: Send + Sync + 'static>() {}
+    fn movable<T: Send + 'static>() {}
+    shared::<Router>();
+    movable::<BlockingCall>();
+    movable::<AsyncCall>();
+    movable::<Dispatch>();
+};

@@ -108,15 +108,6 @@ fn router() -> Router {
 }
 
 #[test]
-fn router_is_send_and_sync() {
-    fn assert<T: Send + Sync + 'static>() {}
-    assert::<Router>();
-    fn assert_send<T: Send + 'static>() {}
-    assert_send::<xmlrpc_proto::service::BlockingCall>();
-    assert_send::<xmlrpc_proto::service::AsyncCall>();
-}
-
-#[test]
 fn sync_handler_is_a_blocking_call() {
     let router = router();
     let call = MethodCall::new("sum", vec![Value::Int(2), Value::Int(3)]);
