@@ -23,9 +23,11 @@ pub mod peers;
 pub mod python;
 pub mod raw;
 pub mod service;
+mod skip;
 pub mod suite;
 pub mod values;
 
 pub use adapter::{
     http_url, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient, TlsIdentity,
 };
+pub use skip::{skip, REQUIRE_PEERS};

@@ -15,7 +15,7 @@ pub fn python3() -> Option<&'static str> {
     if found {
         Some("python3")
     } else {
-        println!("SKIPPED: python3 is not installed, so the Python interop check cannot run");
+        crate::skip("python3 is not installed, so the Python interop check cannot run");
         None
     }
 }

@@ -2,7 +2,8 @@
 //! Perl's RPC::XML, Ruby's xmlrpc, the C library xmlrpc-c and Node's
 //! xmlrpc, each as client of our (std) server and as server of our std,
 //! smol and tokio clients. A check passes with a printed `SKIPPED:` line
-//! when its peer is missing; `tests/interop/README.md` says what to install.
+//! when its peer is missing (a failure where `XMLRPC_REQUIRE_PEERS` is set, as
+//! in CI); `tests/interop/README.md` says what to install.
 
 // `ClientError` is the contract's one error type; its size is not ours to change.
 #![allow(clippy::result_large_err)]

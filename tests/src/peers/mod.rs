@@ -3,7 +3,8 @@
 //! Their scripts and sources live in `tests/interop/` (see its README).
 //!
 //! Each check runs the peer program as a child process on 127.0.0.1 and
-//! passes with a printed `SKIPPED:` line only when that program is missing.
+//! passes with a printed `SKIPPED:` line only when that program is missing
+//! (and fails instead where `XMLRPC_REQUIRE_PEERS` is set, as in CI).
 //! Checks of our clients take a `make_client` function, so one check serves
 //! every transport.
 
@@ -35,10 +36,10 @@ pub fn available(command: &str, args: &[&str], what: &str) -> bool {
         .map(|s| s.success())
         .unwrap_or(false);
     if !ok {
-        println!(
-            "SKIPPED: `{command} {}` failed, so {what} cannot run",
+        crate::skip(&format!(
+            "`{command} {}` failed, so {what} cannot run",
             args.join(" ")
-        );
+        ));
     }
     ok
 }

@@ -21,9 +21,9 @@ pub fn node_xmlrpc() -> bool {
     }
     let installed = script("node_modules/xmlrpc/package.json").exists();
     if !installed {
-        println!(
-            "SKIPPED: the npm package xmlrpc is not installed \
-             (`npm install --prefix tests/interop`), so the Node check cannot run"
+        crate::skip(
+            "the npm package xmlrpc is not installed \
+             (`npm install --prefix tests/interop`), so the Node check cannot run",
         );
     }
     installed
