@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use transport_tokio::{Client, Error, Server, ShutdownHandle};
 use xmlrpc_proto::http::ServerConfig;
 use xmlrpc_proto::service::{Context, Router};
-use xmlrpc_proto::{fault_code, Fault, MethodCall, MethodResponse, Value};
+use xmlrpc_proto::{fault_code, Fault, MethodCall, Value};
 
 fn router() -> Arc<Router> {
     let mut router = Router::new();
@@ -83,60 +83,6 @@ fn serve_idle_timeout(idle: Duration) -> Running {
     };
     let server = Server::builder(router()).config(config);
     start(server.bind("127.0.0.1:0").unwrap())
-}
-
-#[test]
-fn client_and_handles_are_shareable() {
-    fn shareable<T: Clone + Send + Sync + 'static>() {}
-    shareable::<Client>();
-    shareable::<ShutdownHandle>();
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typed_calls_values_and_faults() {
-    let server = serve_default();
-    let client = Client::new(&server.url).unwrap();
-    let n: i64 = client.call("factorial", (10,)).await.unwrap();
-    assert_eq!(n, 3_628_800);
-    let big = client.call_value("factorial", vec![Value::Int(20)]).await;
-    assert_eq!(big.unwrap(), Value::I8(2_432_902_008_176_640_000));
-    match client.call::<i64>("factorial", (-1,)).await {
-        Err(Error::Fault(f)) => assert_eq!(f.code, fault_code::INVALID_PARAMS),
-        other => panic!("expected a fault, got {other:?}"),
-    }
-    let (response, raw) = client
-        .call_response(&MethodCall::new("factorial", vec![Value::Int(3)]))
-        .await
-        .unwrap();
-    assert_eq!(response, MethodResponse::Success(Value::Int(6)));
-    let raw = String::from_utf8_lossy(&raw);
-    assert!(raw.contains("<int>6</int>"), "raw body: {raw}");
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn multicall_gives_one_result_per_call() {
-    let server = serve_default();
-    let client = Client::new(&server.url).unwrap();
-    let results = client
-        .multicall(vec![
-            MethodCall::new("factorial", vec![Value::Int(4)]),
-            MethodCall::new("nope", vec![]),
-            MethodCall::new("factorial", vec![Value::Int(99)]),
-        ])
-        .await
-        .unwrap();
-    assert_eq!(results.len(), 3);
-    assert_eq!(results[0], Ok(Value::Int(24)));
-    assert_eq!(
-        results[1].as_ref().unwrap_err().code,
-        fault_code::METHOD_NOT_FOUND
-    );
-    assert_eq!(
-        results[2].as_ref().unwrap_err().code,
-        fault_code::INVALID_PARAMS
-    );
-    server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -274,67 +220,6 @@ fn mixed_sync_async_multicall_on_the_current_thread_runtime() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pooled_connection_closed_while_idle_is_retried_once() {
-    let server = serve_idle_timeout(Duration::from_millis(100));
-    let client = Client::new(&server.url).unwrap();
-    let _: i64 = client.call("factorial", (3,)).await.unwrap();
-    // The server closes the idle connection; the client only finds out on use.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let n: i64 = client.call("factorial", (4,)).await.unwrap();
-    assert_eq!(n, 24);
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_client_deadline_fires() {
-    let server = serve_default();
-    let client = Client::builder(&server.url)
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    let result = client.call::<i64>("async_sleep", (2000,)).await;
-    match result {
-        Err(e) => assert!(e.is_timeout(), "expected a timeout, got {e:?}"),
-        Ok(v) => panic!("expected a timeout, got {v}"),
-    }
-    assert!(started.elapsed() < Duration::from_millis(1500));
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn over_the_cap_connections_wait_for_a_slot() {
-    let server = start(
-        Server::builder(router())
-            .config(xmlrpc_proto::http::ServerConfig {
-                max_connections: 1,
-                ..Default::default()
-            })
-            .bind("127.0.0.1:0")
-            .unwrap(),
-    );
-    let first = Client::new(&server.url).unwrap();
-    let _: i64 = first.call("factorial", (3,)).await.unwrap();
-    // `first` keeps its connection open, so the only slot is taken.
-    let second = Client::builder(&server.url)
-        .timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
-    let waited = second.call::<i64>("factorial", (3,)).await;
-    assert!(
-        matches!(&waited, Err(e) if e.is_timeout()),
-        "expected the second connection to wait, got {waited:?}"
-    );
-    drop(first); // closes the pooled connection, freeing the slot
-    let patient = Client::new(&server.url).unwrap();
-    let n: i64 = patient.call("factorial", (4,)).await.unwrap();
-    assert_eq!(n, 24);
-    drop(second);
-    drop(patient);
-    server.shutdown().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_answers_calls_in_flight_then_stops_accepting() {
     let server = serve_default();
     let url = server.url.clone();
@@ -365,55 +250,6 @@ async fn shutdown_answers_calls_in_flight_then_stops_accepting() {
         .call::<i64>("factorial", (2,))
         .await;
     assert!(matches!(refused, Err(Error::Io(_))), "got {refused:?}");
-}
-
-#[cfg(unix)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unix_sockets_carry_calls() {
-    let dir = std::env::temp_dir().join(format!("xmlrpc-tokio-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("rpc.sock");
-    let _ = std::fs::remove_file(&path);
-    let server = Server::builder(router()).bind_unix(&path).unwrap();
-    assert_eq!(server.local_addr(), path.display().to_string());
-    let running = start(server);
-    let client = Client::new(&format!("unix://{}", path.display())).unwrap();
-    let n: i64 = client.call("factorial", (5,)).await.unwrap();
-    assert_eq!(n, 120);
-    let peer: String = client.call("peer", ()).await.unwrap();
-    assert_eq!(peer, path.display().to_string());
-    running.shutdown().await;
-    assert!(!path.exists(), "the socket file is removed after shutdown");
-    let _ = std::fs::remove_dir(&dir);
-}
-
-#[cfg(feature = "tls")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tls_with_a_self_signed_certificate() {
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
-    let cert_der = cert.cert.der().to_vec();
-    let key_der = cert.signing_key.serialize_der();
-    let tls = transport_tokio::tls::server_config(vec![cert_der.clone()], key_der).unwrap();
-    let server = Server::builder(router())
-        .tls(tls)
-        .bind("127.0.0.1:0")
-        .unwrap();
-    let port = server.local_addr().rsplit(':').next().unwrap().to_owned();
-    let running = start(server);
-    let url = format!("https://localhost:{port}/RPC2");
-    let client = Client::builder(&url)
-        .tls_root_certificate(cert_der)
-        .build()
-        .unwrap();
-    let n: i64 = client.call("factorial", (6,)).await.unwrap();
-    assert_eq!(n, 720);
-    // A client that does not trust the certificate fails the handshake.
-    let stranger = Client::new(&url).unwrap();
-    assert!(matches!(
-        stranger.call::<i64>("factorial", (6,)).await,
-        Err(Error::Io(_))
-    ));
-    running.shutdown().await;
 }
 
 /// One raw keep-alive request for `factorial(3)`.
