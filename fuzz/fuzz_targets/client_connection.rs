@@ -1,5 +1,6 @@
-//! ClientConnection on arbitrary response bytes in arbitrary splits: no
-//! panic, exactly one report per call, nothing reported without a call.
+//! ClientConnection on arbitrary response bytes in arbitrary splits, with
+//! time jumps and failed writes: no panic, exactly one report per call,
+//! nothing reported without a call.
 #![no_main]
 
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
 use xmlrpc_proto::client::ClientConfig;
-use xmlrpc_proto::http::{Address, ClientConnection, Input, Output};
+use xmlrpc_proto::http::{Address, ClientConnection, Input, Output, SendFailure};
 use xmlrpc_proto::{Limits, MethodCall, Value};
 
 fuzz_target!(|data: &[u8]| {
@@ -42,7 +43,15 @@ fuzz_target!(|data: &[u8]| {
         let (piece, tail) = rest.split_at(n);
         rest = tail;
         i += 1;
-        if seed[0] & 0x80 != 0 && i % 7 == 0 {
+        if seed[1] & 0x01 != 0 && i % 11 == 0 {
+            // Writing the request failed: the machine decides what it means.
+            let how = if seed[1] & 0x02 != 0 {
+                SendFailure::TimedOut
+            } else {
+                SendFailure::Disconnected
+            };
+            conn.handle_input(Input::SendFailed(now, how));
+        } else if seed[0] & 0x80 != 0 && i % 7 == 0 {
             now += Duration::from_secs(40);
             conn.handle_input(Input::Tick(now));
         } else {

@@ -1,12 +1,14 @@
-//! ServerConnection on arbitrary bytes in arbitrary splits: no panic, input
-//! buffering bounded by the limits, at most one answer per request head.
+//! ServerConnection on arbitrary bytes in arbitrary splits, with time jumps
+//! and failed writes: no panic, input buffering bounded by the limits (also
+//! while lingering after a refusal), at most one answer per request head,
+//! and a failed write always closes.
 #![no_main]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
+use xmlrpc_proto::http::{Input, Output, SendFailure, ServerConfig, ServerConnection, ServerEvent};
 use xmlrpc_proto::{Limits, MethodResponse, Value};
 
 const MAX_HEAD: usize = 1024;
@@ -40,13 +42,26 @@ fuzz_target!(|data: &[u8]| {
         let (piece, tail) = rest.split_at(n);
         rest = tail;
         i += 1;
-        if seed[0] & 0x80 != 0 && i % 5 == 0 {
+        let write_fails = seed[1] & 0x01 != 0 && i % 11 == 0;
+        if write_fails {
+            // The adapter could not write what the machine handed out.
+            let how = if seed[1] & 0x02 != 0 {
+                SendFailure::TimedOut
+            } else {
+                SendFailure::Disconnected
+            };
+            conn.handle_input(Input::SendFailed(now, how));
+        } else if seed[0] & 0x80 != 0 && i % 5 == 0 {
             now += Duration::from_secs(20);
             conn.handle_input(Input::Tick(now));
         } else {
             conn.handle_input(Input::Data(now, piece));
         }
         closed = drain(&mut conn, now, &mut answers);
+        assert!(
+            !write_fails || closed,
+            "a failed write closes the connection"
+        );
         assert!(conn.buffered_len() <= MAX_HEAD + 64 * 1024 + n);
     }
     if !closed {
