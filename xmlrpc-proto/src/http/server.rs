@@ -151,6 +151,10 @@ impl ServerConnection {
             // of the window closes.
             match input {
                 Input::Data(now, _) | Input::Tick(now) if now < until => {}
+                Input::SendFailed(..) => {
+                    self.out.clear();
+                    self.phase = Phase::Closed;
+                }
                 _ => self.phase = Phase::Closing,
             }
             return;
