@@ -3,28 +3,16 @@
 use std::future::Future;
 use std::io;
 use std::path::Path;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Instant;
 
 use transport_driver::{BoxIo, Runtime, StdListener};
+
+use crate::alarm::Alarm;
 
 /// async-std: its executor, sockets and blocking pool (timers from async-io,
 /// which async-std runs on).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AsyncStd;
-
-/// A movable timer that completes with `()` (async-io's yields the instant).
-#[derive(Debug)]
-pub struct Alarm(async_io::Timer);
-
-impl Future for Alarm {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        Pin::new(&mut self.0).poll(cx).map(drop)
-    }
-}
 
 /// A listener in async-std's form.
 #[derive(Debug)]
@@ -60,11 +48,11 @@ impl Runtime for AsyncStd {
     }
 
     fn timer(&self, deadline: Instant) -> Alarm {
-        Alarm(async_io::Timer::at(deadline))
+        Alarm::at(deadline)
     }
 
     fn reset(timer: &mut Alarm, deadline: Instant) {
-        timer.0.set_at(deadline);
+        timer.set_at(deadline);
     }
 
     async fn connect_tcp(&self, host: &str, port: u16) -> io::Result<BoxIo> {

@@ -45,6 +45,7 @@
 
 #![forbid(unsafe_code)]
 
+mod alarm;
 #[cfg(feature = "async-std")]
 mod async_std_rt;
 #[cfg(all(feature = "smol", not(feature = "async-std")))]
@@ -58,6 +59,7 @@ pub use smol_rt::{block_on, Smol as Rt};
 #[cfg(not(any(feature = "smol", feature = "async-std")))]
 compile_error!("transport-smol needs a runtime: enable the `smol` or the `async-std` feature");
 
+pub use alarm::Alarm;
 #[cfg(feature = "tls")]
 pub use transport_driver::tls;
 pub use transport_driver::ShutdownHandle;

@@ -3,27 +3,15 @@
 use std::future::Future;
 use std::io;
 use std::path::Path;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Instant;
 
 use transport_driver::{BoxIo, Runtime, StdListener};
 
+use crate::alarm::Alarm;
+
 /// smol: its global executor, async-io timers and blocking's pool.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Smol;
-
-/// A movable timer that completes with `()` (async-io's yields the instant).
-#[derive(Debug)]
-pub struct Alarm(smol::Timer);
-
-impl Future for Alarm {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        Pin::new(&mut self.0).poll(cx).map(drop)
-    }
-}
 
 /// A listener in smol's form.
 #[derive(Debug)]
@@ -59,11 +47,11 @@ impl Runtime for Smol {
     }
 
     fn timer(&self, deadline: Instant) -> Alarm {
-        Alarm(smol::Timer::at(deadline))
+        Alarm::at(deadline)
     }
 
     fn reset(timer: &mut Alarm, deadline: Instant) {
-        timer.0.set_at(deadline);
+        timer.set_at(deadline);
     }
 
     async fn connect_tcp(&self, host: &str, port: u16) -> io::Result<BoxIo> {
