@@ -118,9 +118,26 @@ pub struct ServeArgs {
     /// Deepest nesting of arrays and structs in a request.
     #[arg(long, value_name = "N")]
     pub max_depth: Option<usize>,
-    /// Most open connections at once.
-    #[arg(long, value_name = "N", default_value_t = 1024)]
-    pub max_connections: usize,
+    /// Most open connections at once [default: 1024 for std, 10000 for
+    /// tokio and smol, lowered to the file-descriptor limit]. At the cap a
+    /// newcomer evicts a slow or idle connection.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// At the connection cap, seconds a connection may take to send a
+    /// complete request head before a newcomer may evict it [default: 1].
+    #[arg(long, value_name = "SECS")]
+    pub first_head_window: Option<f64>,
+    /// Bytes of request bodies all connections together may hold; a body
+    /// that does not fit gets 503 [default: 268435456, 256 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub body_budget: Option<usize>,
+    /// Bytes of the body budget only small requests may use [default:
+    /// 16777216, 16 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub body_reserve: Option<usize>,
+    /// Largest request body that may use the reserve [default: 65536].
+    #[arg(long, value_name = "BYTES")]
+    pub small_body: Option<usize>,
     /// Seconds to receive a request head.
     #[arg(long, value_name = "SECS")]
     pub head_timeout: Option<f64>,

@@ -107,6 +107,24 @@ fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
     if let Some(secs) = args.idle_timeout {
         config.idle_timeout = seconds(secs)?;
     }
+    if let Some(secs) = args.first_head_window {
+        config.first_head_window = seconds(secs)?;
+    }
+    if let Some(bytes) = args.body_budget {
+        config.body_budget = bytes;
+    }
+    if let Some(bytes) = args.body_reserve {
+        config.body_reserve = bytes;
+    }
+    if let Some(bytes) = args.small_body {
+        config.small_body = bytes;
+    }
+    if config.body_budget < config.limits.max_message_size {
+        return Err(format!(
+            "--body-budget {} is below the largest request body ({} bytes): such a request could never be served",
+            config.body_budget, config.limits.max_message_size
+        ));
+    }
     Ok(config)
 }
 

@@ -450,3 +450,91 @@ fn usage_errors_exit_with_status_2_and_help_documents_the_interface() {
     stdin_check.stdin.take().unwrap().write_all(b"").ok();
     assert!(stdin_check.wait().unwrap().success());
 }
+
+/// The overload flags reach the server: with `--max-connections 1` a silent
+/// connection is evicted for a caller once `--first-head-window` passed,
+/// and with a body budget that holds one large body the second gets 503.
+#[test]
+fn serve_flags_set_eviction_and_the_body_budget() {
+    use std::io::Read;
+    use std::net::TcpStream;
+
+    let addr_of = |server: &Served| {
+        server
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches("/RPC2")
+            .to_owned()
+    };
+    for runtime in RUNTIMES {
+        let server = Served::start(
+            runtime,
+            &["--max-connections", "1", "--first-head-window", "0.2"],
+        );
+        let mut silent = TcpStream::connect(addr_of(&server)).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let out = xrpc(&["call", "--timeout", "5", &server.url, "echo", "1"]);
+        assert!(out.status.success(), "{runtime}: {}", stderr(&out));
+        silent
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut buf = [0u8; 16];
+        assert!(
+            matches!(silent.read(&mut buf), Ok(0)),
+            "{runtime}: the silent connection was evicted"
+        );
+        drop(server);
+
+        let server = Served::start(
+            runtime,
+            &[
+                "--max-body",
+                "150000",
+                "--body-budget",
+                "200000",
+                "--body-reserve",
+                "0",
+            ],
+        );
+        let head = "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 150000\r\n\r\n";
+        let mut holder = TcpStream::connect(addr_of(&server)).unwrap();
+        holder.write_all(head.as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let mut second = TcpStream::connect(addr_of(&server)).unwrap();
+        second.write_all(head.as_bytes()).unwrap();
+        second
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut reply = vec![0u8; 512];
+        let n = second.read(&mut reply).unwrap_or(0);
+        let reply = String::from_utf8_lossy(&reply[..n]).into_owned();
+        assert!(reply.starts_with("HTTP/1.1 503 "), "{runtime}: {reply}");
+        assert!(
+            reply.contains("\r\nRetry-After: 1\r\n"),
+            "{runtime}: {reply}"
+        );
+        drop(holder);
+    }
+}
+
+#[test]
+fn a_body_budget_below_the_largest_body_is_refused_at_start() {
+    let out = Command::new(XRPC)
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--max-body",
+            "1000",
+            "--body-budget",
+            "999",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--body-budget 999"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -67,7 +67,7 @@ impl Default for ServerOpts {
     fn default() -> Self {
         ServerOpts {
             config: ServerConfig {
-                max_connections: 256,
+                max_connections: Some(256),
                 ..ServerConfig::default()
             },
             unix_path: None,

@@ -40,6 +40,8 @@ macro_rules! adapter_suite {
             shutdown_under_load_answers_every_handled_call,
             shutdown_grace_is_bounded,
             connection_cap_is_enforced,
+            slow_connections_are_evicted_for_callers,
+            bodies_over_the_budget_get_503_and_small_calls_still_answer,
             peer_closing_mid_body,
             garbage_gets_400,
             raw_request_is_answered,

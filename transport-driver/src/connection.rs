@@ -5,32 +5,48 @@ use std::time::Instant;
 use bytes::Bytes;
 use futures_lite::future::{or, pending};
 use futures_lite::io::AsyncWriteExt;
-use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent};
+use xmlrpc_proto::http::{Input, Output, ServerConnection, ServerEvent, Ticket};
 
 use crate::io::{read, send_failed, write_all, Alarm, READ_CHUNK};
-use crate::server::{Shared, Stop};
+use crate::server::{Shared, Signal, Stop};
 use crate::{jobs, log, BoxIo, Runtime};
 
 /// What woke a waiting connection.
 enum Woke<'b> {
     Input(std::io::Result<Input<'b>>),
     Shutdown,
+    /// Evicted for a newcomer at the connection cap.
+    Evicted,
 }
 
 /// Serves one connection until the machine closes it. On shutdown the
-/// machine finishes the call in flight, then closes.
+/// machine finishes the call in flight, then closes; `kick` is set when
+/// the connection was evicted (the machine then closes at its next input).
 pub(crate) async fn serve<R: Runtime>(
     rt: &R,
     io: BoxIo,
     peer: Option<String>,
     shared: &Shared,
     stop: &Stop,
+    (ticket, kick): (Ticket, &Signal),
 ) {
+    let mut on_kick = kick.listen();
+    if kick.is_set() {
+        return;
+    }
     #[cfg(feature = "tls")]
     let io = match &shared.tls {
         Some(acceptor) => {
             let deadline = Instant::now() + shared.config.tls_handshake_timeout;
-            match crate::runtime::until(rt, deadline, acceptor.accept(io)).await {
+            // Evicted mid-handshake: nothing was asked yet, just drop it.
+            let handshake = or(
+                async { crate::runtime::until(rt, deadline, acceptor.accept(io)).await },
+                async {
+                    (&mut on_kick).await;
+                    None
+                },
+            );
+            match handshake.await {
                 Some(Ok(tls)) => Box::new(tls) as BoxIo,
                 Some(Err(e)) => {
                     tracing::debug!(?peer, error = %e, "TLS handshake failed");
@@ -45,10 +61,11 @@ pub(crate) async fn serve<R: Runtime>(
         None => io,
     };
     let mut io = io;
-    let mut conn = ServerConnection::new(shared.config.clone(), peer, Instant::now());
+    let mut conn = ServerConnection::admitted(shared.config.clone(), ticket, peer, Instant::now());
     let mut buf = vec![0u8; READ_CHUNK];
     let mut sending: Vec<Bytes> = Vec::new();
     let mut stopping = false;
+    let mut evicted = false;
     let mut alarm = Alarm::new();
     // Registered once for the connection's life, not once per wait: every
     // connection listening on the one shutdown event would contend for it
@@ -83,13 +100,22 @@ pub(crate) async fn serve<R: Runtime>(
                     async {
                         Woke::Input(read(rt, &mut io, &mut buf, &mut alarm, wants, deadline).await)
                     },
-                    async {
-                        if stopping {
-                            pending::<()>().await;
-                        }
-                        (&mut on_stop).await;
-                        Woke::Shutdown
-                    },
+                    or(
+                        async {
+                            if stopping {
+                                pending::<()>().await;
+                            }
+                            (&mut on_stop).await;
+                            Woke::Shutdown
+                        },
+                        async {
+                            if evicted {
+                                pending::<()>().await;
+                            }
+                            (&mut on_kick).await;
+                            Woke::Evicted
+                        },
+                    ),
                 )
                 .await;
                 match woke {
@@ -101,6 +127,10 @@ pub(crate) async fn serve<R: Runtime>(
                     Woke::Shutdown => {
                         stopping = true;
                         conn.shutdown(Instant::now());
+                    }
+                    Woke::Evicted => {
+                        evicted = true;
+                        conn.handle_input(Input::Tick(Instant::now()));
                     }
                 }
             }
@@ -126,7 +156,10 @@ async fn flush<R: Runtime>(
         return true;
     }
     match write_all(rt, io, sending, conn.write_deadline()).await {
-        Ok(()) => true,
+        Ok(()) => {
+            conn.transmitted(Instant::now());
+            true
+        }
         Err(e) => {
             sending.clear();
             tracing::debug!(error = %e, "write failed");

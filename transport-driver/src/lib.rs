@@ -28,6 +28,7 @@
 
 mod client;
 mod connection;
+mod fd_limit;
 mod io;
 mod jobs;
 pub mod log;
@@ -39,5 +40,6 @@ pub mod tls;
 pub mod unix;
 
 pub use client::Client;
+pub use fd_limit::fd_limit;
 pub use runtime::{BoxIo, Io, Runtime, StdListener};
 pub use server::{Server, ServerBuilder, ShutdownHandle};

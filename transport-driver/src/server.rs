@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use event_listener::Event;
 use futures_lite::future::or;
-use xmlrpc_proto::http::ServerConfig;
+use xmlrpc_proto::http::{Admission, Admitted, ConnectionModel, Full, ServerConfig};
 use xmlrpc_proto::service::Router;
 
 use crate::connection;
@@ -37,8 +37,11 @@ pub struct ServerBuilder<R> {
 /// handlers on the runtime's blocking pool, async handlers on the
 /// connection's task.
 ///
-/// At most [`ServerConfig::max_connections`] connections are open at once;
-/// further ones wait in the kernel's accept backlog. [`serve`](Self::serve)
+/// At most [`ServerConfig::connection_cap`] connections are open at once
+/// (10,000 by default, lowered to the file-descriptor limit); at the cap a
+/// newcomer evicts a slow or idle connection (see `xmlrpc_proto`'s
+/// `Admission`), or waits in the kernel's accept backlog while there is
+/// none to evict. [`serve`](Self::serve)
 /// returns after a graceful shutdown asked for through a [`ShutdownHandle`]:
 /// accepting stops, idle connections close, calls in flight are answered
 /// (within [`ServerConfig::shutdown_grace`], then their connections are
@@ -124,7 +127,10 @@ pub(crate) struct Stop {
     pub(crate) killed: Signal,
     /// Open connections.
     open: AtomicUsize,
+    /// Notified when the last connection closes.
     closed: Event,
+    /// Notified whenever a connection closes (a newcomer may fit now).
+    freed: Event,
 }
 
 /// Counts a connection as open while it lives.
@@ -135,6 +141,7 @@ impl Drop for OpenGuard {
         if self.0.open.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.0.closed.notify(usize::MAX);
         }
+        self.0.freed.notify(1);
     }
 }
 
@@ -197,19 +204,11 @@ impl<R: Runtime> Server<R> {
         } = self;
         let rt = R::default();
         let listener = rt.listen(listener)?;
-        let slots = Arc::new(async_lock::Semaphore::new(
-            shared.config.max_connections.max(1),
-        ));
+        let cap = shared
+            .config
+            .connection_cap(ConnectionModel::Tasks, crate::fd_limit());
+        let admission = Admission::new(&shared.config, cap, Instant::now());
         loop {
-            // Take a slot before accepting: over the cap, peers wait in the backlog.
-            let Some(permit) = or(async { Some(slots.acquire_arc().await) }, async {
-                stop.stopping.wait().await;
-                None
-            })
-            .await
-            else {
-                break;
-            };
             let Some(accepted) = or(async { Some(R::accept(&listener).await) }, async {
                 stop.stopping.wait().await;
                 None
@@ -230,13 +229,22 @@ impl<R: Runtime> Server<R> {
             };
             // Unix peers are usually unnamed: the socket path says more.
             let peer = peer.or_else(|| unix_path.as_ref().map(|p| p.display().to_string()));
+            let kick = Arc::new(Signal::default());
+            let admitted = admit(&rt, &admission, &stop, Arc::clone(&kick)).await;
+            let Some(Admitted { ticket, evicted }) = admitted else {
+                break;
+            };
+            if let Some(victim) = evicted {
+                tracing::debug!("connection cap reached: evicting a slow or idle connection");
+                victim.set();
+            }
             stop.open.fetch_add(1, Ordering::SeqCst);
             let guard = OpenGuard(Arc::clone(&stop));
             let (shared, stop, task_rt) = (Arc::clone(&shared), Arc::clone(&stop), rt.clone());
             rt.spawn(async move {
-                let _permit = permit;
                 let _guard = guard;
-                let serving = connection::serve(&task_rt, io, peer, &shared, &stop);
+                let serving =
+                    connection::serve(&task_rt, io, peer, &shared, &stop, (ticket, &kick));
                 or(serving, async {
                     stop.killed.wait().await;
                 })
@@ -260,6 +268,50 @@ impl<R: Runtime> Server<R> {
             let _ = std::fs::remove_file(path);
         }
         Ok(())
+    }
+}
+
+/// Admits the connection just accepted, waiting while the cap is reached
+/// and nobody can be evicted (until one closes or a slow one's window
+/// passes); `None` when the server stops meanwhile.
+async fn admit<R: Runtime>(
+    rt: &R,
+    admission: &Admission<Arc<Signal>>,
+    stop: &Stop,
+    mut kick: Arc<Signal>,
+) -> Option<Admitted<Arc<Signal>>> {
+    loop {
+        // Listen before trying, so a close in between is not missed.
+        let freed = stop.freed.listen();
+        match admission.admit(Instant::now(), kick) {
+            Ok(admitted) => return Some(admitted),
+            Err(Full {
+                retry_at,
+                kick: back,
+            }) => {
+                kick = back;
+                let woke = or(
+                    async {
+                        let window_passes = async {
+                            match retry_at {
+                                Some(at) => rt.sleep_until(at).await,
+                                None => futures_lite::future::pending().await,
+                            }
+                        };
+                        or(window_passes, freed).await;
+                        true
+                    },
+                    async {
+                        stop.stopping.wait().await;
+                        false
+                    },
+                )
+                .await;
+                if !woke {
+                    return None;
+                }
+            }
+        }
     }
 }
 

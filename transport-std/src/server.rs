@@ -1,7 +1,6 @@
 //! [`Server`]: the accept loop, a thread per connection running the drain
 //! loop around the core's `ServerConnection`, and graceful shutdown.
 
-use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
@@ -15,15 +14,20 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use xmlrpc_proto::http::{Input, Output, SendFailure, ServerConfig, ServerConnection, ServerEvent};
+use xmlrpc_proto::http::{
+    Admission, Admitted, ConnectionModel, Full, Input, Output, SendFailure, ServerConfig,
+    ServerConnection, ServerEvent, Ticket,
+};
 use xmlrpc_proto::service::{Dispatch, Router};
 use xmlrpc_proto::MethodResponse;
 
 use crate::stream::{shutdown, Io, OwnedSocket, Socket};
 
 /// A blocking XML-RPC server: one thread per connection, at most
-/// [`ServerConfig::max_connections`] of them; further connections wait in
-/// the listener's accept backlog until a thread frees up.
+/// [`ServerConfig::connection_cap`] of them (1,024 by default). At the cap
+/// a newcomer evicts a slow or idle connection (its socket is shut down,
+/// which wakes its thread; see `xmlrpc_proto`'s `Admission`), or waits in
+/// the listener's accept backlog while there is none to evict.
 #[derive(Debug)]
 pub struct Server {
     listener: Listener,
@@ -62,25 +66,22 @@ struct Shared {
     #[cfg(feature = "tls")]
     tls: Option<Arc<transport_driver::tls::TlsServerConfig>>,
     stopping: AtomicBool,
-    open: Mutex<Open>,
+    /// The open connections, each with a handle on its socket (shut down
+    /// to wake its thread: for an eviction, or to stop).
+    admission: Admission<OwnedSocket>,
+    /// Held while admitting and when a connection ends, so the accept loop
+    /// waiting for room cannot miss the end that makes it.
+    gate: Mutex<()>,
     changed: Condvar,
     /// Where to connect to wake an accept loop blocked in `accept`: a TCP
     /// address, or else a unix socket path.
     wake: Result<SocketAddr, PathBuf>,
 }
 
-/// The open connections, each with a handle on its socket (shut down to
-/// wake its thread).
-#[derive(Debug, Default)]
-struct Open {
-    next: u64,
-    sockets: HashMap<u64, OwnedSocket>,
-}
-
-/// One open connection, counted until dropped (even by a panic).
+/// Tells the accept loop that a connection ended, once its thread is done
+/// with it (even by a panic).
 struct Registration {
     shared: Arc<Shared>,
-    id: u64,
 }
 
 impl ServerBuilder {
@@ -135,13 +136,18 @@ impl ServerBuilder {
         local_addr: String,
         wake: Result<SocketAddr, PathBuf>,
     ) -> Server {
+        let cap = self
+            .config
+            .connection_cap(ConnectionModel::Threads, transport_driver::fd_limit());
+        let admission = Admission::new(&self.config, cap, Instant::now());
         let shared = Shared {
+            admission,
+            gate: Mutex::new(()),
             router: self.router,
             config: Arc::new(self.config),
             #[cfg(feature = "tls")]
             tls: self.tls,
             stopping: AtomicBool::new(false),
-            open: Mutex::default(),
             changed: Condvar::new(),
             wake,
         };
@@ -182,8 +188,7 @@ impl Server {
     pub fn serve(self) -> io::Result<()> {
         tracing::info!(addr = %self.local_addr, "serving");
         let shared = &self.shared;
-        // Connections past the cap wait in the kernel's accept backlog.
-        while shared.wait_for_slot() {
+        while !shared.stopping.load(Ordering::SeqCst) {
             let accepted = match &self.listener {
                 Listener::Tcp(l) => l.accept().map(|(tcp, peer)| {
                     let _ = tcp.set_nodelay(true);
@@ -198,10 +203,16 @@ impl Server {
             match accepted {
                 Ok((io, peer)) => match io.socket().try_clone_to_owned() {
                     Ok(handle) => {
-                        let registration = shared.register(handle);
+                        // Past the cap with nobody to evict, the newcomer
+                        // waits, and the next ones in the accept backlog.
+                        let Some((ticket, registration)) = shared.admit(handle) else {
+                            break;
+                        };
                         let spawned = thread::Builder::new()
                             .name(format!("xmlrpc-conn {peer}"))
-                            .spawn(move || serve_connection(&registration.shared, io, peer));
+                            .spawn(move || {
+                                serve_connection(&registration.shared, io, peer, ticket)
+                            });
                         // On failure the registration was dropped with the closure.
                         if let Err(e) = spawned {
                             tracing::warn!(error = %e, "cannot spawn a connection thread");
@@ -230,13 +241,13 @@ impl Server {
 }
 
 /// The drain loop of one connection, with its handlers run right here.
-fn serve_connection(shared: &Shared, io: Box<dyn Io>, peer: String) {
+fn serve_connection(shared: &Shared, io: Box<dyn Io>, peer: String, ticket: Ticket) {
     let now = Instant::now();
     let mut socket = match shared.open(io, now) {
         Ok(socket) => socket,
         Err(e) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
     };
-    let mut conn = ServerConnection::new(Arc::clone(&shared.config), Some(peer), now);
+    let mut conn = ServerConnection::admitted(Arc::clone(&shared.config), ticket, Some(peer), now);
     // Once stopping, the machine winds down (it may be told more than once).
     let notice_stop = |conn: &mut ServerConnection| {
         if shared.stopping.load(Ordering::SeqCst) {
@@ -246,11 +257,10 @@ fn serve_connection(shared: &Shared, io: Box<dyn Io>, peer: String) {
     loop {
         notice_stop(&mut conn);
         match conn.poll_output() {
-            Output::Transmit(bytes) => {
-                if let Err(e) = socket.send(&bytes, conn.write_deadline()) {
-                    conn.handle_input(Input::SendFailed(Instant::now(), SendFailure::of(&e)));
-                }
-            }
+            Output::Transmit(bytes) => match socket.send(&bytes, conn.write_deadline()) {
+                Ok(()) => conn.transmitted(Instant::now()),
+                Err(e) => conn.handle_input(Input::SendFailed(Instant::now(), SendFailure::of(&e))),
+            },
             Output::Event(ServerEvent::Call { id, call, context }) => {
                 let response = run(shared.router.dispatch(call, context));
                 // Stopping meanwhile: the answer says the connection closes.
@@ -293,15 +303,15 @@ impl ShutdownHandle {
     /// Asks the server to stop: it stops accepting at once, idle
     /// connections close, calls in flight finish within the grace period.
     pub fn shutdown(&self) {
-        let open = self.shared.lock();
-        // Set under the lock: `register` and `wait_for_slot` check it there.
+        let gate = self.shared.lock();
+        // Set under the gate: `admit` checks it there.
         self.shared.stopping.store(true, Ordering::SeqCst);
         // A thread blocked reading wakes to its end of input; one busy with
         // a call sees the flag when done.
-        for socket in open.sockets.values() {
-            shutdown(socket, Shutdown::Read);
-        }
-        drop(open);
+        self.shared
+            .admission
+            .for_each_kick(|socket| shutdown(socket, Shutdown::Read));
+        drop(gate);
         self.shared.changed.notify_all();
         // The accept loop blocks in `accept`: a connection of our own wakes
         // it to see the flag. Failing to connect means it is gone already.
@@ -316,46 +326,60 @@ impl ShutdownHandle {
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Open> {
-        // No panic can leave the map half-written: take a poisoned one over.
-        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, ()> {
+        // The gate guards no data: a poisoned one is as good.
+        self.gate.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Blocks while `max_connections` are open; false once stopping.
-    fn wait_for_slot(&self) -> bool {
-        let max = self.config.max_connections.max(1);
-        let stopping = || self.stopping.load(Ordering::SeqCst);
-        let full = |open: &mut Open| open.sockets.len() >= max && !stopping();
-        drop(self.changed.wait_while(self.lock(), full));
-        !stopping()
-    }
-
-    /// Counts a connection until the registration drops; `socket` is a
-    /// handle on its socket, shut down to wake its thread when stopping.
-    fn register(self: &Arc<Self>, socket: OwnedSocket) -> Registration {
-        let mut open = self.lock();
-        if self.stopping.load(Ordering::SeqCst) {
-            shutdown(&socket, Shutdown::Read);
+    /// Admits a connection whose socket `socket` is a handle on, evicting a
+    /// slow or idle one at the cap (its socket is shut down, which wakes its
+    /// thread), or waiting while there is none to evict: until a connection
+    /// ends or a slow one's window passes. `None` once stopping.
+    fn admit(self: &Arc<Self>, socket: OwnedSocket) -> Option<(Ticket, Registration)> {
+        let mut gate = self.lock();
+        let mut socket = socket;
+        loop {
+            if self.stopping.load(Ordering::SeqCst) {
+                return None;
+            }
+            let now = Instant::now();
+            match self.admission.admit(now, socket) {
+                Ok(Admitted { ticket, evicted }) => {
+                    if let Some(victim) = evicted {
+                        tracing::debug!(
+                            "connection cap reached: evicting a slow or idle connection"
+                        );
+                        shutdown(&victim, Shutdown::Both);
+                    }
+                    let shared = Arc::clone(self);
+                    return Some((ticket, Registration { shared }));
+                }
+                Err(Full { retry_at, kick }) => {
+                    socket = kick;
+                    // No deadline: a connection's end wakes us (and a stop).
+                    let wait = retry_at.map_or(Duration::from_secs(3600), |at| {
+                        at.saturating_duration_since(now)
+                    });
+                    gate = match self.changed.wait_timeout(gate, wait) {
+                        Ok((gate, _)) => gate,
+                        Err(e) => e.into_inner().0,
+                    };
+                }
+            }
         }
-        let id = open.next;
-        open.next += 1;
-        open.sockets.insert(id, socket);
-        let shared = Arc::clone(self);
-        Registration { shared, id }
     }
 
     /// Waits until every connection closed or `deadline`, then shuts down
     /// the sockets of those still open; returns how many they were.
     fn wait_closed(&self, deadline: Instant) -> usize {
         let left = deadline.saturating_duration_since(Instant::now());
-        let open = self
+        let waited = self
             .changed
-            .wait_timeout_while(self.lock(), left, |o| !o.sockets.is_empty());
-        let (open, _) = open.unwrap_or_else(|e| e.into_inner());
-        for socket in open.sockets.values() {
-            shutdown(socket, Shutdown::Both);
-        }
-        open.sockets.len()
+            .wait_timeout_while(self.lock(), left, |_| self.admission.open() > 0);
+        drop(waited.unwrap_or_else(|e| e.into_inner()));
+        self.admission
+            .for_each_kick(|socket| shutdown(socket, Shutdown::Both));
+        self.admission.open()
     }
 
     /// The connection's stream: TLS after a handshake bounded by
@@ -376,7 +400,9 @@ impl Shared {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        self.shared.lock().sockets.remove(&self.id);
+        // The ticket went with the connection's machine: under the gate, so
+        // an accept loop between its look and its wait cannot miss this.
+        drop(self.shared.lock());
         self.shared.changed.notify_all();
     }
 }
@@ -392,17 +418,32 @@ mod tests {
     fn shutdown_wakes_a_loop_waiting_at_the_cap() {
         for _ in 0..200 {
             let builder = Server::builder(Arc::new(Router::new())).config(ServerConfig {
-                max_connections: 1,
+                max_connections: Some(1),
                 ..ServerConfig::default()
             });
             let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
             // Waking the accept loop fails: there is none, only the waiter.
             let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
             let (ours, peer) = UnixStream::pair().expect("socket pair");
-            let busy = server.shared.register(std::os::fd::OwnedFd::from(ours));
+            let (busy, registration) = server
+                .shared
+                .admit(std::os::fd::OwnedFd::from(ours))
+                .expect("room for one");
+            // Busy: a request under way, never evicted.
+            let mut conn = ServerConnection::admitted(
+                Arc::clone(&server.shared.config),
+                busy,
+                None,
+                Instant::now(),
+            );
+            conn.handle_input(Input::Data(
+                Instant::now(),
+                b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n",
+            ));
+            let (theirs, _peer2) = UnixStream::pair().expect("socket pair");
             let waiter = {
                 let shared = Arc::clone(&server.shared);
-                thread::spawn(move || shared.wait_for_slot())
+                thread::spawn(move || shared.admit(std::os::fd::OwnedFd::from(theirs)).is_some())
             };
             server.shutdown_handle().shutdown();
             let deadline = Instant::now() + Duration::from_secs(2);
@@ -410,8 +451,47 @@ mod tests {
                 assert!(Instant::now() < deadline, "accept loop missed the shutdown");
                 thread::sleep(Duration::from_millis(1));
             }
-            assert!(!waiter.join().expect("waiter"), "a slot while stopping");
-            drop((busy, peer));
+            assert!(!waiter.join().expect("waiter"), "admitted while stopping");
+            drop((conn, registration, peer));
         }
+    }
+
+    /// A connection ending wakes an accept loop waiting at the cap, which
+    /// then admits its newcomer.
+    #[test]
+    fn a_connection_ending_lets_the_waiting_newcomer_in() {
+        let builder = Server::builder(Arc::new(Router::new())).config(ServerConfig {
+            max_connections: Some(1),
+            ..ServerConfig::default()
+        });
+        let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
+        let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
+        let (ours, _peer) = UnixStream::pair().expect("socket pair");
+        let (busy, registration) = server
+            .shared
+            .admit(std::os::fd::OwnedFd::from(ours))
+            .expect("room for one");
+        let mut conn = ServerConnection::admitted(
+            Arc::clone(&server.shared.config),
+            busy,
+            None,
+            Instant::now(),
+        );
+        conn.handle_input(Input::Data(
+            Instant::now(),
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n",
+        ));
+        let (theirs, _peer2) = UnixStream::pair().expect("socket pair");
+        let waiter = {
+            let shared = Arc::clone(&server.shared);
+            thread::spawn(move || shared.admit(std::os::fd::OwnedFd::from(theirs)).is_some())
+        };
+        thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "admitted past the cap");
+        drop((conn, registration));
+        assert!(
+            waiter.join().expect("waiter"),
+            "the newcomer got the freed place"
+        );
     }
 }

@@ -14,6 +14,8 @@ mod bodies;
 mod client;
 #[path = "http/connection.rs"]
 mod connection;
+#[path = "http/overload.rs"]
+mod overload;
 #[path = "http/policy.rs"]
 mod policy;
 #[path = "http/statuses.rs"]

@@ -27,7 +27,7 @@ fn the_readme_copies_the_one_limits_table() {
 #[test]
 fn every_default_in_the_table_is_the_code_default() {
     use xmlrpc_proto::client::{config_defaults, ClientConfig};
-    use xmlrpc_proto::http::ServerConfig;
+    use xmlrpc_proto::http::{server_defaults, ConnectionModel, ServerConfig};
     use xmlrpc_proto::Limits;
     let table = include_str!("../LIMITS.md");
     let row = |name: &str| {
@@ -64,8 +64,22 @@ fn every_default_in_the_table_is_the_code_default() {
             row(name)
         );
     }
-    assert!(row("ServerConfig::max_connections").contains("1,024"));
-    assert_eq!(server.max_connections, 1024);
+    let caps = row("ServerConfig::max_connections");
+    assert!(caps.contains("1,024 with a thread") && caps.contains("10,000 with tasks"));
+    assert!(caps.contains(&format!("minus {}", server_defaults::FD_RESERVE)));
+    assert_eq!(server.max_connections, None);
+    assert_eq!(server.connection_cap(ConnectionModel::Threads, None), 1024);
+    assert_eq!(server.connection_cap(ConnectionModel::Tasks, None), 10_000);
+    assert!(row("ServerConfig::first_head_window").contains("| 1 s:"));
+    assert_eq!(server.first_head_window.as_secs(), 1);
+    assert!(row("ServerConfig::body_budget").contains("| 256 MiB:"));
+    assert_eq!(server.body_budget, 256 << 20);
+    assert!(row("ServerConfig::body_reserve")
+        .contains("| 16 MiB of the budget, only for bodies of at most 64 KiB"));
+    assert_eq!(
+        (server.body_reserve, server.small_body),
+        (16 << 20, 64 << 10)
+    );
     assert_eq!(client.max_idle_connections, 8);
     assert!(row("ClientConfig::max_idle_connections").contains("8 connections, reused for 30 s"));
     assert_eq!(client.idle_connection_timeout.as_secs(), 30);

@@ -87,7 +87,7 @@ pub fn shutdown_grace_is_bounded<A: Adapter>() {
 /// before), and the server serves normally afterwards.
 pub fn connection_cap_is_enforced<A: Adapter>() {
     let mut opts = ServerOpts::default();
-    opts.config.max_connections = 2;
+    opts.config.max_connections = Some(2);
     let fx = serve::<A>(opts);
     let url = fx.server.url.clone();
     let holders: Vec<_> = (0..2)

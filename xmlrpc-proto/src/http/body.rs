@@ -129,6 +129,8 @@ pub(crate) struct BodyDecoder {
     collected: Collected,
     error: Option<DecodeError>,
     raw: Option<BytesMut>,
+    /// Bytes handed to the decoder: the body, inflated when gzip.
+    fed: u64,
 }
 
 impl BodyDecoder {
@@ -150,7 +152,13 @@ impl BodyDecoder {
             collected: Collected::default(),
             error,
             raw: keep_raw.then(BytesMut::new),
+            fed: 0,
         }
+    }
+
+    /// Bytes handed to the decoder so far: the body, inflated when gzip.
+    pub(crate) fn fed(&self) -> u64 {
+        self.fed
     }
 
     /// Takes the next piece of body data.
@@ -160,6 +168,7 @@ impl BodyDecoder {
         }
         match self.inflater.as_mut() {
             None => {
+                self.fed += data.len() as u64;
                 feed(
                     &mut self.decoder,
                     &mut self.collected,
@@ -170,14 +179,18 @@ impl BodyDecoder {
                 Ok(())
             }
             Some(inf) => {
-                let (decoder, collected, error, raw) = (
+                let (decoder, collected, error, raw, fed) = (
                     &mut self.decoder,
                     &mut self.collected,
                     &mut self.error,
                     &mut self.raw,
+                    &mut self.fed,
                 );
-                inf.push(data, &mut |d| feed(decoder, collected, error, raw, d))
-                    .map_err(inflate_error)
+                inf.push(data, &mut |d| {
+                    *fed += d.len() as u64;
+                    feed(decoder, collected, error, raw, d)
+                })
+                .map_err(inflate_error)
             }
         }
     }

@@ -66,10 +66,13 @@
 //! | Transfer-Encoding coding other than chunked | 501 |
 //! | HTTP version other than 1.0/1.1 | 505 |
 //! | head or body deadline passed | 408 |
+//! | the body does not fit the server's [`BodyBudget`] now | 503 with `Retry-After: 1` |
 
 mod address;
+mod admission;
 mod auth;
 mod body;
+mod budget;
 mod chunked;
 mod client;
 mod gzip;
@@ -82,10 +85,12 @@ mod server_config;
 mod status;
 
 pub use address::{Address, AddressError, Scheme, TcpAddress, UnixAddress};
+pub use admission::{Admission, Admitted, Full, Ticket};
+pub use budget::BodyBudget;
 pub use client::{ClientConnection, ClientEvent};
 pub use record::CallRecord;
 pub use server::{RequestId, ServerConnection, ServerEvent};
-pub use server_config::{AuthCheck, ServerConfig};
+pub use server_config::{defaults as server_defaults, AuthCheck, ConnectionModel, ServerConfig};
 
 use std::time::Instant;
 

@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use http::{Method, StatusCode, Version};
 
+use super::admission::{State, Ticket};
 use super::auth;
 use super::body::{BodyDecoder, BodyError, BodyFramer};
-use super::head::{self, RequestHead, MAX_REQUEST_LINE};
+use super::budget::Charge;
+use super::head::{self, Framing, RequestHead, MAX_REQUEST_LINE};
 use super::response::{write_response, ResponseMeta};
 use super::status::Reject;
 use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
@@ -76,6 +78,8 @@ struct InBody {
     parts: http::request::Parts,
     framer: BodyFramer,
     decoder: BodyDecoder,
+    /// Body bytes read off the wire so far (framing aside).
+    wire: u64,
     deadline: Instant,
     user: Option<String>,
     meta: Pending,
@@ -115,6 +119,13 @@ pub struct ServerConnection {
     peer: Option<String>,
     in_flight: Option<InFlight>,
     write_deadline: Option<Instant>,
+    /// The connection's place among the server's, when admitted.
+    ticket: Option<Ticket>,
+    /// What the request being read or run holds of the body budget.
+    charge: Option<Charge>,
+    /// The state eviction sees once the answer queued last is written
+    /// (see [`transmitted`](Self::transmitted)).
+    after_write: Option<State>,
 }
 
 impl ServerConnection {
@@ -138,12 +149,37 @@ impl ServerConnection {
             peer,
             in_flight: None,
             write_deadline: None,
+            ticket: None,
+            charge: None,
+            after_write: None,
         }
+    }
+
+    /// A fresh connection admitted by an [`Admission`](super::Admission):
+    /// it keeps `ticket` current, so that at the connection cap it can be
+    /// evicted while it is not in the middle of a request (it then closes
+    /// at its next input, without answering), and it charges request
+    /// bodies to the admission's [`BodyBudget`](super::BodyBudget).
+    pub fn admitted(
+        config: Arc<ServerConfig>,
+        ticket: Ticket,
+        peer: Option<String>,
+        now: Instant,
+    ) -> Self {
+        let mut conn = ServerConnection::new(config, peer, now);
+        conn.ticket = Some(ticket);
+        conn
     }
 
     /// Feeds bytes, end of input, or the passage of time.
     pub fn handle_input(&mut self, input: Input<'_>) {
         if matches!(self.phase, Phase::Closing | Phase::Closed) {
+            return;
+        }
+        if self.ticket.as_ref().is_some_and(Ticket::is_evicted) {
+            // Evicted for a newcomer: never in the middle of a request.
+            self.inbuf.clear();
+            self.phase = Phase::Closing;
             return;
         }
         if let Phase::Lingering { until } = self.phase {
@@ -227,6 +263,18 @@ impl ServerConnection {
         }
     }
 
+    /// Tells the machine that everything `poll_output` handed out so far
+    /// was written. A connection admitted by an `Admission` counts as busy
+    /// (never evicted) until its last answer was written: a client reading a
+    /// large answer slowly is in the middle of its request.
+    pub fn transmitted(&mut self, now: Instant) {
+        if self.out.is_empty() {
+            if let Some(state) = self.after_write.take() {
+                self.mark(state, now);
+            }
+        }
+    }
+
     /// The deadline for writing what `poll_output` handed out last: when
     /// it passes first, feed [`Input::SendFailed`].
     pub fn write_deadline(&self) -> Option<Instant> {
@@ -278,6 +326,17 @@ impl ServerConnection {
         self.inbuf.len()
     }
 
+    /// Records the connection's state for eviction; false when it was
+    /// evicted meanwhile (it then closes at once).
+    fn mark(&mut self, state: State, now: Instant) -> bool {
+        let kept = self.ticket.as_ref().is_none_or(|t| t.set(state, now));
+        if !kept {
+            self.inbuf.clear();
+            self.phase = Phase::Closing;
+        }
+        kept
+    }
+
     fn pipeline_cap(&self) -> usize {
         self.config.max_head_size.saturating_add(PIPELINE_SLACK)
     }
@@ -295,7 +354,10 @@ impl ServerConnection {
         }
         match self.phase {
             // An idle client gets no answer, only the close.
-            Phase::Idle => self.phase = Phase::Closing,
+            Phase::Idle => {
+                self.mark(State::Done, now);
+                self.phase = Phase::Closing;
+            }
             Phase::Head { .. } => self.reject(
                 Reject::new(
                     StatusCode::REQUEST_TIMEOUT,
@@ -329,6 +391,11 @@ impl ServerConnection {
                     if self.inbuf.is_empty() || self.shutting_down {
                         break;
                     }
+                    // A fresh connection's head counts from the accept.
+                    self.after_write = None;
+                    if self.next_id > 0 && !self.mark(State::Head, now) {
+                        break;
+                    }
                     self.scan_from = 0;
                     self.phase = Phase::Head {
                         deadline: now + self.config.head_timeout,
@@ -348,6 +415,10 @@ impl ServerConnection {
                     }
                     match head::find_head_end(&self.inbuf, self.scan_from) {
                         Some(end) if end <= self.config.max_head_size => {
+                            // From here the request is under way: never evicted.
+                            if !self.mark(State::Busy, now) {
+                                break;
+                            }
                             let head = self.inbuf.split_to(end).freeze();
                             self.start_request(&head, now);
                         }
@@ -368,12 +439,23 @@ impl ServerConnection {
                 }
                 Phase::Body(body) => {
                     while !self.inbuf.is_empty() && !body.framer.is_done() {
-                        let step = body
-                            .framer
-                            .read(&self.inbuf)
-                            .and_then(|(n, data)| body.decoder.push(data).map(|()| n));
+                        let step = body.framer.read(&self.inbuf).and_then(|(n, data)| {
+                            let len = data.len() as u64;
+                            body.decoder.push(data).map(|()| (n, len))
+                        });
                         match step {
-                            Ok(n) => self.inbuf.advance(n),
+                            Ok((n, len)) => {
+                                self.inbuf.advance(n);
+                                body.wire += len;
+                                // Chunked and inflated bytes are charged as they come.
+                                let held = body.wire.max(body.decoder.fed());
+                                if let Some(charge) = self.charge.as_mut() {
+                                    if !charge.grow_to(held) {
+                                        self.reject(over_budget(), now);
+                                        return;
+                                    }
+                                }
+                            }
                             Err(e) => {
                                 self.body_failed(e, now);
                                 return;
@@ -433,14 +515,23 @@ impl ServerConnection {
                 }
             },
         };
+        let framing = head.framing;
         let framer = match BodyFramer::new(
-            head.framing,
+            framing,
             config.limits.max_message_size,
             config.max_head_size,
         ) {
             Ok(f) => f,
             Err(e) => return self.body_failed(e, now),
         };
+        // A declared length is reserved before any body byte is read.
+        let mut charge = self.ticket.as_ref().map(|t| t.budget().charge());
+        if let (Some(charge), Framing::Length(n)) = (charge.as_mut(), framing) {
+            if !charge.grow_to(n) {
+                return self.reject(over_budget(), now);
+            }
+        }
+        self.charge = charge;
         if head.expect_continue && !framer.is_done() {
             self.out.put_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
             self.write_deadline = Some(now + config.write_timeout);
@@ -466,6 +557,7 @@ impl ServerConnection {
             parts,
             framer,
             decoder,
+            wire: 0,
             deadline: now + config.body_timeout,
             user,
             meta: Pending {
@@ -535,10 +627,13 @@ impl ServerConnection {
             &mut self.out,
         );
         self.write_deadline = Some(now + self.config.write_timeout);
+        self.charge = None;
         if close {
             self.inbuf.clear();
+            self.after_write = Some(State::Done);
             self.phase = Phase::Closing;
         } else {
+            self.after_write = Some(State::Idle);
             self.idle_since = now;
             self.phase = Phase::Idle;
         }
@@ -565,6 +660,8 @@ impl ServerConnection {
         self.write_deadline = Some(now + self.config.write_timeout);
         self.record(None, reject.status.as_u16(), None, Duration::ZERO);
         self.inbuf.clear();
+        self.charge = None;
+        self.after_write = Some(State::Done);
         self.phase = if self.peer_eof {
             Phase::Closing
         } else {
@@ -589,6 +686,14 @@ impl ServerConnection {
             elapsed,
         }));
     }
+}
+
+/// The refusal of a body that does not fit the server's body budget.
+fn over_budget() -> Reject {
+    Reject::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "server busy: request bodies over the body budget, retry later",
+    )
 }
 
 /// The user whose Basic credentials `check` accepts, if any.

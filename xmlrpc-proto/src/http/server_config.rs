@@ -1,6 +1,7 @@
 //! [`ServerConfig`]: every server setting as plain data, with its defaults
-//! defined here once. The HTTP machine reads the protocol part; transports
-//! read the rest (connection cap, write and TLS deadlines, shutdown grace).
+//! defined here once. The HTTP machine reads the protocol part and the
+//! overload rules (with [`Admission`](super::Admission)); transports read
+//! the rest (write and TLS deadlines, shutdown grace).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,8 +70,28 @@ pub struct ServerConfig {
     pub linger_timeout: Duration,
     /// Deadline for a TLS handshake on an accepted connection (10 s).
     pub tls_handshake_timeout: Duration,
-    /// Most connections open at once (1024); more wait in the accept backlog.
-    pub max_connections: usize,
+    /// Most connections open at once; `None` (the default) takes the
+    /// transport's: 1,024 for a thread per connection, 10,000 for tasks,
+    /// either lowered to what the process may open (see
+    /// [`connection_cap`](Self::connection_cap)). At the cap a newcomer
+    /// evicts a connection that sent no complete head within
+    /// [`first_head_window`](Self::first_head_window), else the longest-idle
+    /// keep-alive one; with none to evict it waits in the accept backlog.
+    pub max_connections: Option<usize>,
+    /// At the connection cap, a connection whose request head is not
+    /// complete this long after it began (after the accept, for a fresh
+    /// connection) may be evicted for a newcomer (1 s).
+    pub first_head_window: Duration,
+    /// Bytes of request bodies all connections together may hold (256 MiB;
+    /// keep it at least `limits.max_message_size`). A request that does not
+    /// fit gets `503` with `Retry-After` and the connection closes.
+    pub body_budget: usize,
+    /// Part of [`body_budget`](Self::body_budget) that only requests of at
+    /// most [`small_body`](Self::small_body) bytes may use (16 MiB), so
+    /// small calls get through while large bodies hold the rest.
+    pub body_reserve: usize,
+    /// Largest body that may draw on the reserve (64 KiB).
+    pub small_body: usize,
     /// After a graceful shutdown starts, how long calls in flight may run
     /// on before their connections are dropped (10 s).
     pub shutdown_grace: Duration,
@@ -92,8 +113,23 @@ pub mod defaults {
     pub const LINGER_TIMEOUT: Duration = Duration::from_secs(2);
     /// [`ServerConfig::tls_handshake_timeout`](super::ServerConfig::tls_handshake_timeout).
     pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-    /// [`ServerConfig::max_connections`](super::ServerConfig::max_connections).
-    pub const MAX_CONNECTIONS: usize = 1024;
+    /// [`ServerConfig::max_connections`](super::ServerConfig::max_connections)
+    /// with a thread per connection.
+    pub const MAX_CONNECTIONS_THREADS: usize = 1024;
+    /// [`ServerConfig::max_connections`](super::ServerConfig::max_connections)
+    /// with a task per connection.
+    pub const MAX_CONNECTIONS_TASKS: usize = 10_000;
+    /// File descriptors kept free below the process's limit for
+    /// everything else (listeners, files, outgoing connections).
+    pub const FD_RESERVE: u64 = 64;
+    /// [`ServerConfig::first_head_window`](super::ServerConfig::first_head_window).
+    pub const FIRST_HEAD_WINDOW: Duration = Duration::from_secs(1);
+    /// [`ServerConfig::body_budget`](super::ServerConfig::body_budget).
+    pub const BODY_BUDGET: usize = 256 << 20;
+    /// [`ServerConfig::body_reserve`](super::ServerConfig::body_reserve).
+    pub const BODY_RESERVE: usize = 16 << 20;
+    /// [`ServerConfig::small_body`](super::ServerConfig::small_body).
+    pub const SMALL_BODY: usize = 64 << 10;
     /// [`ServerConfig::shutdown_grace`](super::ServerConfig::shutdown_grace).
     pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 }
@@ -115,9 +151,39 @@ impl Default for ServerConfig {
             write_timeout: defaults::WRITE_TIMEOUT,
             linger_timeout: defaults::LINGER_TIMEOUT,
             tls_handshake_timeout: defaults::TLS_HANDSHAKE_TIMEOUT,
-            max_connections: defaults::MAX_CONNECTIONS,
+            max_connections: None,
+            first_head_window: defaults::FIRST_HEAD_WINDOW,
+            body_budget: defaults::BODY_BUDGET,
+            body_reserve: defaults::BODY_RESERVE,
+            small_body: defaults::SMALL_BODY,
             shutdown_grace: defaults::SHUTDOWN_GRACE,
         }
+    }
+}
+
+/// How a transport runs its connections, which sets its default cap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectionModel {
+    /// A thread per connection: a modest cap, relying on eviction.
+    Threads,
+    /// A task per connection: a cap near what file descriptors allow.
+    Tasks,
+}
+
+impl ServerConfig {
+    /// The most connections open at once for a transport running them as
+    /// `model`, in a process that may open `fd_limit` descriptors (`None`
+    /// when unknown): [`max_connections`](Self::max_connections) or the
+    /// model's default, lowered to leave [`defaults::FD_RESERVE`] free.
+    pub fn connection_cap(&self, model: ConnectionModel, fd_limit: Option<u64>) -> usize {
+        let wanted = self.max_connections.unwrap_or(match model {
+            ConnectionModel::Threads => defaults::MAX_CONNECTIONS_THREADS,
+            ConnectionModel::Tasks => defaults::MAX_CONNECTIONS_TASKS,
+        });
+        let allowed = fd_limit.map_or(usize::MAX, |n| {
+            usize::try_from(n.saturating_sub(defaults::FD_RESERVE)).unwrap_or(usize::MAX)
+        });
+        wanted.min(allowed).max(1)
     }
 }
 
@@ -137,7 +203,36 @@ impl std::fmt::Debug for ServerConfig {
             .field("linger_timeout", &self.linger_timeout)
             .field("tls_handshake_timeout", &self.tls_handshake_timeout)
             .field("max_connections", &self.max_connections)
+            .field("first_head_window", &self.first_head_window)
+            .field("body_budget", &self.body_budget)
+            .field("body_reserve", &self.body_reserve)
+            .field("small_body", &self.small_body)
             .field("shutdown_grace", &self.shutdown_grace)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_follows_the_model_and_stays_below_the_descriptor_limit() {
+        let config = ServerConfig::default();
+        assert_eq!(config.connection_cap(ConnectionModel::Threads, None), 1024);
+        assert_eq!(config.connection_cap(ConnectionModel::Tasks, None), 10_000);
+        assert_eq!(
+            config.connection_cap(ConnectionModel::Tasks, Some(1024)),
+            960
+        );
+        assert_eq!(config.connection_cap(ConnectionModel::Tasks, Some(10)), 1);
+        let fixed = ServerConfig {
+            max_connections: Some(50),
+            ..ServerConfig::default()
+        };
+        assert_eq!(
+            fixed.connection_cap(ConnectionModel::Threads, Some(1 << 20)),
+            50
+        );
     }
 }

@@ -42,6 +42,8 @@ impl Reject {
             StatusCode::UNAUTHORIZED => {
                 put_header(out, "WWW-Authenticate", "Basic realm=\"xmlrpc\"")
             }
+            // Overload passes: the body budget frees as calls are answered.
+            StatusCode::SERVICE_UNAVAILABLE => put_header(out, "Retry-After", "1"),
             _ => {}
         }
         put_header(out, "Content-Type", "text/plain; charset=utf-8");

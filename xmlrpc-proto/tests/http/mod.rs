@@ -66,6 +66,14 @@ impl Clock {
         }
     }
 
+    /// A clock standing still at `now`.
+    pub fn at(now: Instant) -> Self {
+        Clock {
+            base: now,
+            offset: Duration::ZERO,
+        }
+    }
+
     pub fn now(&self) -> Instant {
         self.base + self.offset
     }
