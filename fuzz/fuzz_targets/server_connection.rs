@@ -1,14 +1,18 @@
 //! ServerConnection on arbitrary bytes in arbitrary splits, with time jumps
 //! and failed writes: no panic, input buffering bounded by the limits (also
 //! while lingering after a refusal), at most one answer per request head,
-//! and a failed write always closes.
+//! and a failed write always closes. Admitted connections (a seed bit) run
+//! under a small body budget and may be evicted: an evicted connection
+//! closes at its next input, and every byte it charged comes back.
 #![no_main]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_proto::http::{Input, Output, SendFailure, ServerConfig, ServerConnection, ServerEvent};
+use xmlrpc_proto::http::{
+    Admission, Input, Output, SendFailure, ServerConfig, ServerConnection, ServerEvent,
+};
 use xmlrpc_proto::{Limits, MethodResponse, Value};
 
 const MAX_HEAD: usize = 1024;
@@ -28,11 +32,20 @@ fuzz_target!(|data: &[u8]| {
         max_head_size: MAX_HEAD,
         max_headers: 16,
         gzip_threshold: Some(64),
+        body_budget: 6000,
+        body_reserve: 1000,
+        small_body: 500,
         ..ServerConfig::default()
     });
     let start = Instant::now();
     let mut now = start;
-    let mut conn = ServerConnection::new(config, None, now);
+    let admission = Admission::<u8>::new(&config, 1, start);
+    let admitted = seed[0] & 0x40 != 0;
+    let mut conn = match admission.admit(now, 0) {
+        Ok(a) if admitted => ServerConnection::admitted(Arc::clone(&config), a.ticket, None, now),
+        _ => ServerConnection::new(Arc::clone(&config), None, now),
+    };
+    let mut newcomers = Vec::new();
     let mut answers = 0usize;
     let mut closed = false;
     let mut rest = input;
@@ -54,10 +67,23 @@ fuzz_target!(|data: &[u8]| {
         } else if seed[0] & 0x80 != 0 && i % 5 == 0 {
             now += Duration::from_secs(20);
             conn.handle_input(Input::Tick(now));
+        } else if admitted && seed[0] & 0x20 != 0 && i % 13 == 0 {
+            // A newcomer at the cap: evicts this connection when it may.
+            if let Ok(a) = admission.admit(now, 1) {
+                let evicted = a.evicted.is_some();
+                newcomers.push(a.ticket);
+                if evicted {
+                    conn.handle_input(Input::Tick(now));
+                    assert!(drain(&mut conn, now, &mut answers), "evicted, not closed");
+                    break;
+                }
+            }
         } else {
             conn.handle_input(Input::Data(now, piece));
         }
         closed = drain(&mut conn, now, &mut answers);
+        // Everything handed out was written.
+        conn.transmitted(now);
         assert!(
             !write_fails || closed,
             "a failed write closes the connection"
@@ -69,6 +95,9 @@ fuzz_target!(|data: &[u8]| {
         closed = drain(&mut conn, now, &mut answers);
     }
     let _ = closed;
+    drop(conn);
+    assert_eq!(admission.budget().used(), 0, "a closed connection holds no budget");
+    drop(newcomers);
     // Each answer needs a head that ended (a blank line), except a single
     // refusal of an unfinished head (408/413/414/431), after which it closes.
     let head_ends = input.windows(2).filter(|w| w == b"\n\n").count()

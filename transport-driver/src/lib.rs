@@ -31,6 +31,7 @@ mod connection;
 mod fd_limit;
 mod io;
 mod jobs;
+mod listen;
 pub mod log;
 mod runtime;
 mod server;
@@ -41,5 +42,6 @@ pub mod unix;
 
 pub use client::Client;
 pub use fd_limit::fd_limit;
+pub use listen::bind_tcp;
 pub use runtime::{BoxIo, Io, Runtime, StdListener};
 pub use server::{Server, ServerBuilder, ShutdownHandle};

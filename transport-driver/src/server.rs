@@ -334,7 +334,7 @@ impl<R: Runtime> ServerBuilder<R> {
     /// Listens on TCP (`"127.0.0.1:0"` picks a free port). Works outside
     /// a runtime; [`Server::serve`] needs one.
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server<R>> {
-        let listener = std::net::TcpListener::bind(addr)?;
+        let listener = crate::bind_tcp(addr, self.config.listen_backlog)?;
         Ok(self.finish(StdListener::Tcp(listener), None))
     }
 

@@ -387,7 +387,7 @@ mod tests {
     #[test]
     fn shutdown_wakes_an_accept_loop_waiting_at_the_cap() {
         let config = ServerConfig {
-            max_connections: 1,
+            max_connections: Some(1),
             shutdown_grace: Duration::from_millis(200),
             ..ServerConfig::default()
         };

@@ -103,7 +103,7 @@ impl ServerBuilder {
 
     /// Binds a TCP listener (`"127.0.0.1:8000"`; port 0 picks one).
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
-        let listener = TcpListener::bind(addr)?;
+        let listener = transport_driver::bind_tcp(addr, self.config.listen_backlog)?;
         let bound = listener.local_addr()?;
         let mut wake = bound;
         // Bound to every interface: wake through the loopback one.

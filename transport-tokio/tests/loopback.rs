@@ -305,7 +305,7 @@ async fn a_peer_that_stops_reading_loses_its_slot_after_the_write_timeout() {
     let server = start(
         Server::builder(Arc::new(router))
             .config(xmlrpc_proto::http::ServerConfig {
-                max_connections: 1,
+                max_connections: Some(1),
                 write_timeout: Duration::from_millis(300),
                 ..Default::default()
             })

@@ -92,6 +92,10 @@ pub struct ServerConfig {
     pub body_reserve: usize,
     /// Largest body that may draw on the reserve (64 KiB).
     pub small_body: usize,
+    /// Connections the kernel may hold waiting to be accepted (1,024; the
+    /// kernel may lower it, to `net.core.somaxconn` on Linux). A client
+    /// that finds it full waits a second or more to retry.
+    pub listen_backlog: u32,
     /// After a graceful shutdown starts, how long calls in flight may run
     /// on before their connections are dropped (10 s).
     pub shutdown_grace: Duration,
@@ -130,6 +134,8 @@ pub mod defaults {
     pub const BODY_RESERVE: usize = 16 << 20;
     /// [`ServerConfig::small_body`](super::ServerConfig::small_body).
     pub const SMALL_BODY: usize = 64 << 10;
+    /// [`ServerConfig::listen_backlog`](super::ServerConfig::listen_backlog).
+    pub const LISTEN_BACKLOG: u32 = 1024;
     /// [`ServerConfig::shutdown_grace`](super::ServerConfig::shutdown_grace).
     pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 }
@@ -156,6 +162,7 @@ impl Default for ServerConfig {
             body_budget: defaults::BODY_BUDGET,
             body_reserve: defaults::BODY_RESERVE,
             small_body: defaults::SMALL_BODY,
+            listen_backlog: defaults::LISTEN_BACKLOG,
             shutdown_grace: defaults::SHUTDOWN_GRACE,
         }
     }
@@ -207,6 +214,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("body_budget", &self.body_budget)
             .field("body_reserve", &self.body_reserve)
             .field("small_body", &self.small_body)
+            .field("listen_backlog", &self.listen_backlog)
             .field("shutdown_grace", &self.shutdown_grace)
             .finish_non_exhaustive()
     }
