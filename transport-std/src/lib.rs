@@ -38,8 +38,12 @@
 //! Each accepted connection gets a thread that runs its handlers (sync ones
 //! directly, async ones under `futures_lite::future::block_on`, a
 //! multicall's entries one after another), so a slow handler holds up only
-//! its own connection. At most [`ServerConfig::max_connections`] threads run;
-//! further connections wait in the accept backlog. On
+//! its own connection. At most [`ServerConfig::connection_cap`] threads run
+//! (1,024 by default). At the cap a newcomer evicts a connection that sent
+//! no complete request head within
+//! [`ServerConfig::first_head_window`], else the longest-idle keep-alive
+//! one: its socket is shut down, which wakes its thread blocked in `read`.
+//! With none to evict, newcomers wait in the accept backlog. On
 //! [`ShutdownHandle::shutdown`] the listener closes, every connection's
 //! socket is shut for reading (a thread blocked in `read` wakes and its
 //! idle connection closes), and calls in flight finish within
@@ -49,7 +53,8 @@
 //! |---|---|
 //! | `tls` | `https://` clients and TLS servers (rustls with ring), and [`tls`] |
 //!
-//! [`ServerConfig::max_connections`]: xmlrpc_proto::http::ServerConfig::max_connections
+//! [`ServerConfig::connection_cap`]: xmlrpc_proto::http::ServerConfig::connection_cap
+//! [`ServerConfig::first_head_window`]: xmlrpc_proto::http::ServerConfig::first_head_window
 //! [`ServerConfig::shutdown_grace`]: xmlrpc_proto::http::ServerConfig::shutdown_grace
 
 #![forbid(unsafe_code)]

@@ -28,7 +28,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -201,27 +201,28 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
-/// Opens `count` connections (from 8 threads), each sending `prefix`.
-fn open_many(addr: SocketAddr, count: usize, prefix: &'static [u8]) -> Vec<TcpStream> {
+/// Opens `count` connections from 8 threads, each sending `prefix`, into
+/// `held`; the threads run on in the background and are returned.
+fn open_many(
+    addr: SocketAddr,
+    count: usize,
+    prefix: &'static [u8],
+    held: &Arc<Mutex<Vec<TcpStream>>>,
+) -> Vec<thread::JoinHandle<()>> {
     let per = count.div_ceil(8);
-    let handles: Vec<_> = (0..8)
+    (0..8)
         .map(|t| {
             let n = per.min(count.saturating_sub(t * per));
+            let held = Arc::clone(held);
             thread::spawn(move || {
-                let mut held = Vec::with_capacity(n);
                 for _ in 0..n {
                     if let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(10)) {
                         let _ = s.write_all(prefix);
-                        held.push(s);
+                        held.lock().unwrap_or_else(|e| e.into_inner()).push(s);
                     }
                 }
-                held
             })
         })
-        .collect();
-    handles
-        .into_iter()
-        .flat_map(|h| h.join().unwrap_or_default())
         .collect()
 }
 
@@ -241,16 +242,24 @@ fn closed_by_server(streams: &[TcpStream]) -> usize {
 fn slowloris(options: &Options, runtime: &str) -> bool {
     let server = Served::start(options, runtime);
     let started = Instant::now();
-    let mut held = open_many(server.addr, options.idle, b"");
-    held.extend(open_many(
+    let held = Arc::new(Mutex::new(Vec::new()));
+    let mut openers = open_many(server.addr, options.idle, b"", &held);
+    openers.extend(open_many(
         server.addr,
         options.half,
         b"POST /RPC2 HTTP/1.1\r\nHost: x\r\n",
+        &held,
     ));
+    // The calls start once every slow connection is open, or after 10 s
+    // with the rest still trying (a server that cannot accept them).
+    let total = options.idle + options.half;
+    let opened = || held.lock().unwrap_or_else(|e| e.into_inner()).len();
+    while opened() < total && started.elapsed() < Duration::from_secs(10) {
+        thread::sleep(Duration::from_millis(50));
+    }
     println!(
-        "slowloris: {} of {} slow connections opened in {:.1?}",
-        held.len(),
-        options.idle + options.half,
+        "slowloris: {} of {total} slow connections open after {:.1?}",
+        opened(),
         started.elapsed()
     );
     let mut latencies = Vec::new();
@@ -261,8 +270,12 @@ fn slowloris(options: &Options, runtime: &str) -> bool {
             Err(e) => failures.push(e),
         }
     }
+    for opener in openers {
+        let _ = opener.join();
+    }
     latencies.sort();
     let p95 = percentile(&latencies, 0.95);
+    let held = std::mem::take(&mut *held.lock().unwrap_or_else(|e| e.into_inner()));
     let closed = closed_by_server(&held);
     println!(
         "slowloris: {}/{} calls answered, p50 {:.1?}, p95 {:.1?}, max {:.1?}; server closed {} slow connections; server RSS {:.0} MiB",

@@ -45,6 +45,17 @@
 //! assert!(wire.starts_with(b"HTTP/1.1 200 OK\r\n"));
 //! ```
 //!
+//! # Overload
+//!
+//! A server with many connections shares one [`Admission`]: the driver
+//! calls [`Admission::admit`] for each accepted connection and makes its
+//! machine with [`ServerConnection::admitted`]. At the connection cap a
+//! newcomer evicts a connection that is slow to send its head, else the
+//! longest-idle one, never one in the middle of a request; every request
+//! body is charged to the admission's [`BodyBudget`] (503 when it is
+//! spent). Drivers call [`ServerConnection::transmitted`] after writing, so
+//! a connection counts as idle only once its answer is out.
+//!
 //! # Limits
 //!
 //! Every limit and deadline, with its default, error and status, is in the
