@@ -72,3 +72,12 @@ pub use decode::{decode_call, decode_response, DecodeError, Decoder, Limits};
 pub use encode::{encode_call, encode_response, EncodeError};
 pub use message::{fault_code, Fault, MethodCall, MethodResponse};
 pub use value::{Array, Struct, Value};
+
+/// Turns a trait into a typed server and typed clients; see the
+/// `xmlrpc-macros` crate for the whole story.
+#[cfg(feature = "macros")]
+pub use xmlrpc_macros::rpc;
+
+/// What `#[rpc]`'s generated code calls; not a public API.
+#[doc(hidden)]
+pub use service::macro_support as __private;
