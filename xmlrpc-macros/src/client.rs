@@ -75,7 +75,7 @@ fn stub_method(m: &Method, krate: &syn::Path, is_async: bool) -> TokenStream {
     let pushes = m.args.iter().map(|a| {
         let (name, ty) = (&a.name, &a.ty);
         quote_spanned! {ty.span()=>
-            __xmlrpc_params.push(#private::to_param::<#ty>(&#name)?);
+            __xmlrpc_params.push(<#ty as #private::Param>::to_param(&#name)?);
         }
     });
     // Trailing `None`s are left off, for servers with optional params.

@@ -157,8 +157,12 @@ fn method(f: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<Method> {
         errors.push(Error::new(v.span(), "an rpc method cannot be variadic"));
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        let span = match sig.generics.params.first() {
+            Some(param) => param.span(),
+            None => sig.generics.where_clause.span(),
+        };
         errors.push(Error::new(
-            sig.generics.span(),
+            span,
             format!(
                 "rpc method `{ident}` cannot be generic: a remote procedure has one signature, \
                  so use concrete types"
@@ -423,7 +427,7 @@ fn help_text(docs: &[Attribute]) -> String {
                 ..
             }) = &nv.value
             {
-                for line in s.value().lines() {
+                for line in s.value().split('\n') {
                     lines.push(line.strip_prefix(' ').unwrap_or(line).trim_end().to_owned());
                 }
             }

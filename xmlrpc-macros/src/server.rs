@@ -87,12 +87,12 @@ fn registration(m: &Method, trait_ident: &syn::Ident, krate: &syn::Path) -> Toke
     let converts = m.args.iter().zip(&vars).enumerate().map(|(i, (arg, var))| {
         let ty = &arg.ty;
         quote_spanned! {ty.span()=>
-            let #var = #private::next_arg::<#ty>(&mut __xmlrpc_params, #i, #n, __xmlrpc_found)?;
+            let #var = <#ty as #private::Param>::next_arg(&mut __xmlrpc_params, #i, #n, __xmlrpc_found)?;
         }
     });
     let types = m.args.iter().map(|arg| {
         let ty = &arg.ty;
-        quote_spanned!(ty.span()=> #private::param_type::<#ty>())
+        quote_spanned!(ty.span()=> <#ty as #private::Param>::type_name())
     });
     let ret = &m.ret;
     let help = &m.help;

@@ -17,20 +17,49 @@ pub fn check_arity(params: &[Value], expected: usize) -> Result<usize, Fault> {
     super::args::check_arity(params, expected)
 }
 
-/// Argument `index` of `expected` from `params` (of which there were
-/// `found`): a missing trailing `Option` reads `None`.
-pub fn next_arg<A: Serialize + DeserializeOwned + 'static>(
-    params: &mut impl Iterator<Item = Value>,
-    index: usize,
-    expected: usize,
-    found: usize,
-) -> Result<A, Fault> {
-    super::args::next_arg(params, index, expected, found)
+/// A type a method takes as an argument: both sides convert it, so it is
+/// `Serialize + DeserializeOwned`. The generated code goes through this one
+/// trait, spanned at the argument's type, so a type that cannot travel is
+/// reported there once for each missing serde trait.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an argument of an XML-RPC method",
+    label = "an argument must be `Serialize + DeserializeOwned`",
+    note = "for your own type, add `#[derive(serde::Serialize, serde::Deserialize)]`"
+)]
+pub trait Param: Sized {
+    /// Argument `index` of `expected` from `params` (of which there were
+    /// `found`): a missing trailing `Option` reads `None`.
+    fn next_arg(
+        params: &mut impl Iterator<Item = Value>,
+        index: usize,
+        expected: usize,
+        found: usize,
+    ) -> Result<Self, Fault>;
+
+    /// The XML-RPC type name, for the derived signature.
+    fn type_name() -> Option<&'static str>;
+
+    /// A client-side argument as a param value.
+    fn to_param(&self) -> Result<Value, Error>;
 }
 
-/// The XML-RPC type name of a param type, for the derived signature.
-pub fn param_type<A: Serialize + DeserializeOwned + 'static>() -> Option<&'static str> {
-    type_name_of::<A>()
+impl<A: Serialize + DeserializeOwned + 'static> Param for A {
+    fn next_arg(
+        params: &mut impl Iterator<Item = Value>,
+        index: usize,
+        expected: usize,
+        found: usize,
+    ) -> Result<Self, Fault> {
+        super::args::next_arg(params, index, expected, found)
+    }
+
+    fn type_name() -> Option<&'static str> {
+        type_name_of::<A>()
+    }
+
+    fn to_param(&self) -> Result<Value, Error> {
+        to_value(self)
+    }
 }
 
 /// A method's result as the router answers it: its value or its fault
@@ -49,11 +78,6 @@ pub fn describe<R: HandlerResult>(
     builder
         .help(help)
         .set_signature(Signature::derived(R::type_name(), params));
-}
-
-/// A client-side argument as a param value.
-pub fn to_param<A: Serialize + DeserializeOwned + 'static>(arg: &A) -> Result<Value, Error> {
-    to_value(arg)
 }
 
 /// A client-side result value as the method's success type.
