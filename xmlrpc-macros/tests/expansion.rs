@@ -1,6 +1,8 @@
 //! What `#[rpc]` generates, checked in process: wire names, aliases, help,
 //! signatures, optional params, faults, and the stubs against the server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
+
 use bytes::BytesMut;
 use futures_lite::future::block_on;
 use xmlrpc_proto::client::ClientError;
