@@ -401,6 +401,10 @@ fn check_unique(methods: &[Method], errors: &mut Errors) {
                 ));
             }
             match seen.get(w.name.as_str()) {
+                Some(first) if *first == &m.ident => errors.push(Error::new(
+                    w.span,
+                    format!("`{first}` has the wire name `{}` twice", w.name),
+                )),
                 Some(first) => errors.push(Error::new(
                     w.span,
                     format!(

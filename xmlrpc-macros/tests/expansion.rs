@@ -286,3 +286,34 @@ fn the_stub_leaves_trailing_nones_off() {
     assert_eq!(counter.count(1, None, Some(3)).expect("count"), 3);
     assert_eq!(counter.count(1, Some(2), Some(3)).expect("count"), 3);
 }
+
+/// Default bodies, sync and async, and unnamed arguments.
+#[rpc(namespace = "defaults")]
+pub trait Defaults {
+    /// Answers "pong".
+    async fn ping(&self) -> Result<String, Fault> {
+        Ok("pong".to_owned())
+    }
+    /// Ignores its argument.
+    fn ignore(&self, _: i32) -> Result<bool, Fault> {
+        Ok(true)
+    }
+}
+
+struct UsesDefaults;
+
+impl Defaults for UsesDefaults {}
+
+#[test]
+fn default_bodies_and_unnamed_arguments() {
+    let mut router = Router::new();
+    router.add_service(DefaultsServer::new(UsesDefaults));
+    assert_eq!(ok(raw(&router, "defaults.ping", vec![])), s("pong"));
+    assert_eq!(
+        ok(raw(&router, "defaults.ignore", vec![Value::Int(1)])),
+        Value::Bool(true)
+    );
+    let client = DefaultsAsyncClient(&router);
+    assert_eq!(block_on(client.ping()).expect("ping"), "pong");
+    assert!(block_on(client.ignore(5)).expect("ignore"));
+}

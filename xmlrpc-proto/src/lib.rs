@@ -39,6 +39,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Typed services
+//!
+//! [`rpc`] (feature `macros`, on by default) turns a trait into a typed
+//! server for the [`service::Router`] and typed client stubs over any
+//! transport's client ([`client::CallBlocking`], [`client::CallAsync`]);
+//! the `xmlrpc-macros` crate documents it. The generated code uses only
+//! this crate, so the core stays free of any runtime.
+//!
 //! # The drain rule
 //!
 //! **After every input (`feed`, `handle_input`), call the matching `poll_*`

@@ -8,3 +8,9 @@ pub trait Math {
 }
 
 fn main() {}
+
+#[rpc]
+pub trait Twice {
+    #[rpc(alias = "same")]
+    fn same(&self) -> Result<i32, Fault>;
+}
