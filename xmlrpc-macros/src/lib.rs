@@ -45,6 +45,10 @@
 //! let math = MathClient(&router);
 //! assert_eq!(math.factorial(5)?, 120);
 //! assert!(math.factorial(21).is_err());
+//!
+//! // The async stub, over any `CallAsync` client (tokio's, smol's, a router).
+//! let math = MathAsyncClient(&router);
+//! assert_eq!(futures_lite::future::block_on(math.add(2, 3))?, 5);
 //! # Ok::<(), xmlrpc_proto::client::ClientError>(())
 //! ```
 //!
