@@ -293,3 +293,17 @@ async fn exchange<R: Runtime>(rt: &R, mut conn: Conn<R>, call: &MethodCall) -> E
         }
     }
 }
+
+/// What `#[xmlrpc_proto::rpc]`'s async stubs (`<Trait>AsyncClient<C>`) call
+/// through: [`Client::call_value`].
+impl<R: Runtime> xmlrpc_proto::client::CallAsync for Client<R> {
+    type Error = ClientError;
+
+    fn call_value(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+    ) -> impl std::future::Future<Output = Result<Value, ClientError>> + Send {
+        Client::call_value(self, method, params)
+    }
+}

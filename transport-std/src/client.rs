@@ -267,3 +267,13 @@ impl std::fmt::Debug for Client {
             .finish_non_exhaustive()
     }
 }
+
+/// What `#[xmlrpc_proto::rpc]`'s blocking stubs (`<Trait>Client<C>`) call
+/// through: [`Client::call_value`].
+impl xmlrpc_proto::client::CallBlocking for Client {
+    type Error = Error;
+
+    fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
+        Client::call_value(self, method, params)
+    }
+}

@@ -39,6 +39,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Typed services
+//!
+//! [`rpc`] (feature `macros`, on by default) turns a trait into a typed
+//! server for the [`service::Router`] and typed client stubs over any
+//! transport's client ([`client::CallBlocking`], [`client::CallAsync`]);
+//! the `xmlrpc-macros` crate documents it. The generated code uses only
+//! this crate, so the core stays free of any runtime.
+//!
 //! # The drain rule
 //!
 //! **After every input (`feed`, `handle_input`), call the matching `poll_*`
@@ -72,3 +80,12 @@ pub use decode::{decode_call, decode_response, DecodeError, Decoder, Limits};
 pub use encode::{encode_call, encode_response, EncodeError};
 pub use message::{fault_code, Fault, MethodCall, MethodResponse};
 pub use value::{Array, Struct, Value};
+
+/// Turns a trait into a typed server and typed clients; see the
+/// `xmlrpc-macros` crate for the whole story.
+#[cfg(feature = "macros")]
+pub use xmlrpc_macros::rpc;
+
+/// What `#[rpc]`'s generated code calls; not a public API.
+#[doc(hidden)]
+pub use service::macro_support as __private;

@@ -12,12 +12,15 @@
 //! | which idle connection to use, when one is too old | [`Pool`] |
 //! | whether a failed call may be sent again | [`may_retry`] |
 //! | what a failure is called | [`ClientError`], [`TimeoutKind`], [`ConfigError`] |
+//! | what a typed stub (`#[rpc]`) calls through | [`CallBlocking`], [`CallAsync`] |
 
+mod call;
 mod config;
 mod error;
 pub mod multicall;
 mod pool;
 
+pub use call::{CallAsync, CallBlocking};
 pub use config::{defaults as config_defaults, ClientBuilder, ClientConfig, FromClientConfig};
 pub use error::{ClientError, ConfigError, TimeoutKind};
 pub use pool::{may_retry, Pool};

@@ -19,6 +19,11 @@ use crate::{fault_code, Fault, Value};
 
 /// A handler's return value: `Result<T, E>` with `T: Serialize` and
 /// `E: Into<Fault>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the result of an XML-RPC method",
+    label = "expected `Result<T, E>` with `T: Serialize` and `E: Into<Fault>`",
+    note = "a method returns `Result<T, E>`: `T` is sent as the result, `E` as a fault (implement `From<E> for Fault` to keep your own codes)"
+)]
 pub trait HandlerResult: Send + 'static {
     /// The XML-RPC result, or the fault to answer with.
     fn into_result(self) -> Result<Value, Fault>;

@@ -59,10 +59,13 @@ mod capabilities;
 mod context;
 mod handler;
 mod introspection;
+#[doc(hidden)]
+pub mod macro_support;
 mod panic;
 mod params;
 mod registry;
 mod router;
+mod services;
 mod signature;
 mod system;
 
@@ -73,5 +76,6 @@ pub use context::Context;
 pub use handler::{ContextHandler, Handler, HandlerResult};
 pub use registry::MethodBuilder;
 pub use router::{AsyncCall, BlockingCall, Dispatch, Router};
+pub use services::Service;
 pub use signature::Signature;
 pub use system::SystemMethods;

@@ -134,6 +134,12 @@ impl<'r> MethodBuilder<'r> {
         self
     }
 
+    /// Sets the one signature, or none (`undef`).
+    pub(crate) fn set_signature(self, signature: Option<Signature>) -> Self {
+        self.method.signatures = signature.map(|s| vec![s]);
+        self
+    }
+
     /// Forgets the signatures: `system.methodSignature` answers `undef`.
     pub fn no_signature(self) -> Self {
         self.method.signatures = None;
