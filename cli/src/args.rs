@@ -70,6 +70,12 @@ pub struct ClientArgs {
     /// Extra HTTP header, `Name: value` (repeatable).
     #[arg(long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+    /// Read what some servers send beyond the spec: empty scalar tags
+    /// (`<int/>`) as null, the all-zero date (WordPress drafts) as
+    /// `{"$dateTime.iso8601": "00000000T00:00:00"}`, an empty `<params/>`
+    /// as null.
+    #[arg(long)]
+    pub lenient: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use xmlrpc_proto::client::ClientError;
+use xmlrpc_proto::client::{ClientBuilder, ClientError, FromClientConfig};
+use xmlrpc_proto::decode::DecodeOptions;
 use xmlrpc_proto::{MethodCall, MethodResponse};
 
 use crate::args::{ClientArgs, Runtime};
@@ -26,42 +27,27 @@ impl Caller {
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>, _>>()?;
         let describe = |e: ClientError| e.to_string();
+        let options = if args.lenient {
+            DecodeOptions::lenient()
+        } else {
+            DecodeOptions::strict()
+        };
+        let settings = Settings {
+            url,
+            timeout,
+            headers: &headers,
+            options,
+        };
         Ok(match args.runtime {
-            Runtime::Std => {
-                let mut builder = transport_std::Client::builder(url);
-                if let Some(t) = timeout {
-                    builder = builder.timeout(t);
-                }
-                for (name, value) in &headers {
-                    builder = builder.header(name, value);
-                }
-                Caller::Std(builder.build().map_err(describe)?)
-            }
+            Runtime::Std => Caller::Std(settings.build().map_err(describe)?),
             Runtime::Tokio => {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .map_err(|e| format!("cannot start tokio: {e}"))?;
-                let mut builder = transport_tokio::Client::builder(url);
-                if let Some(t) = timeout {
-                    builder = builder.timeout(t);
-                }
-                for (name, value) in &headers {
-                    builder = builder.header(name, value);
-                }
-                let client = builder.build().map_err(describe)?;
-                Caller::Tokio(rt, client)
+                Caller::Tokio(rt, settings.build().map_err(describe)?)
             }
-            Runtime::Smol => {
-                let mut builder = transport_smol::Client::builder(url);
-                if let Some(t) = timeout {
-                    builder = builder.timeout(t);
-                }
-                for (name, value) in &headers {
-                    builder = builder.header(name, value);
-                }
-                Caller::Smol(builder.build().map_err(describe)?)
-            }
+            Runtime::Smol => Caller::Smol(settings.build().map_err(describe)?),
         })
     }
 
@@ -72,6 +58,28 @@ impl Caller {
             Caller::Tokio(rt, client) => rt.block_on(client.call_response(call)),
             Caller::Smol(client) => smol::block_on(client.call_response(call)),
         }
+    }
+}
+
+/// What the flags set, the same for whichever client is built.
+struct Settings<'a> {
+    url: &'a str,
+    timeout: Option<Duration>,
+    headers: &'a [(String, String)],
+    options: DecodeOptions,
+}
+
+impl Settings<'_> {
+    /// The client of transport `T` with these settings.
+    fn build<T: FromClientConfig>(&self) -> Result<T, ClientError> {
+        let mut builder = ClientBuilder::<T>::new(self.url).decode_options(self.options);
+        if let Some(t) = self.timeout {
+            builder = builder.timeout(t);
+        }
+        for (name, value) in self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.build()
     }
 }
 

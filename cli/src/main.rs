@@ -39,6 +39,10 @@ impl Failure {
                 code: f.code,
                 message: f.message,
             },
+            // A quirk the decoder can read when asked: say how, in xrpc's terms.
+            ClientError::Decode(e) if e.message().contains("DecodeOptions::lenient") => {
+                Failure::Other(format!("{e} (xrpc call --lenient reads it)"))
+            }
             other => Failure::Other(other.to_string()),
         }
     }

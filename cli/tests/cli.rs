@@ -538,3 +538,75 @@ fn a_body_budget_below_the_largest_body_is_refused_at_start() {
         stderr(&out)
     );
 }
+
+/// A server that answers every connection with the same canned body, as
+/// WordPress answers for a draft: the all-zero date and an empty `<int/>`.
+fn canned_server(body: &'static str, answers: usize) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/RPC2", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        for _ in 0..answers {
+            let (mut socket, _) = listener.accept().unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head and the body (Content-Length) before answering.
+            while let Ok(n) = socket.read(&mut buf) {
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request);
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len: usize = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Content-Length: "))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + len {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(answer.as_bytes());
+        }
+    });
+    (url, server)
+}
+
+#[test]
+fn lenient_reads_the_zero_date_and_empty_scalars_that_strict_refuses() {
+    let body = "<?xml version=\"1.0\"?><methodResponse><params><param><value><struct>\
+        <member><name>date_created_gmt</name><value><dateTime.iso8601>00000000T00:00:00</dateTime.iso8601></value></member>\
+        <member><name>post_id</name><value><int/></value></member>\
+        </struct></value></param></params></methodResponse>";
+    for runtime in RUNTIMES {
+        let (url, server) = canned_server(body, 2);
+        let strict = xrpc(&["call", "--runtime", runtime, &url, "wp.getPost"]);
+        assert_eq!(strict.status.code(), Some(2), "{runtime}");
+        assert!(
+            stderr(&strict).contains("--lenient"),
+            "{runtime}: {}",
+            stderr(&strict)
+        );
+        let lenient = xrpc(&[
+            "call",
+            "--runtime",
+            runtime,
+            "--lenient",
+            &url,
+            "wp.getPost",
+        ]);
+        assert!(lenient.status.success(), "{runtime}: {}", stderr(&lenient));
+        assert_eq!(
+            stdout(&lenient),
+            "{\"date_created_gmt\":{\"$dateTime.iso8601\":\"00000000T00:00:00\"},\"post_id\":null}\n",
+            "{runtime}"
+        );
+        server.join().unwrap();
+    }
+}

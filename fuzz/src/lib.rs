@@ -61,9 +61,23 @@ pub fn check_call_roundtrip(call: &MethodCall) {
 
 /// A decoded response re-encodes, and decodes back to itself.
 pub fn check_response_roundtrip(response: &MethodResponse) {
+    check_response_roundtrip_with(response, xmlrpc_proto::decode::DecodeOptions::strict());
+}
+
+/// As [`check_response_roundtrip`], decoding our output with `options`
+/// (what a lenient read accepted, a lenient read gets back).
+pub fn check_response_roundtrip_with(
+    response: &MethodResponse,
+    options: xmlrpc_proto::decode::DecodeOptions,
+) {
     let mut out = BytesMut::new();
     encode_response(response, &mut out).expect("a decoded response always encodes");
-    let back = xmlrpc_proto::decode_response(&out).expect("our own output decodes");
+    let back = xmlrpc_proto::decode::decode_response_with_options(
+        &out,
+        xmlrpc_proto::Limits::client(),
+        options,
+    )
+    .expect("our own output decodes");
     let expected = match response {
         MethodResponse::Success(v) => MethodResponse::Success(narrow(v)),
         fault => fault.clone(),

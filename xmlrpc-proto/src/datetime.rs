@@ -97,6 +97,27 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 }
 
 impl DateTime {
+    /// The all-zero date `00000000T00:00:00` that some servers (WordPress,
+    /// for drafts) send for "no date". Not a valid calendar date: only the
+    /// decoder's [`lenient_zero_date`](crate::decode::DecodeOptions::lenient_zero_date)
+    /// reads it, [`is_zero`](Self::is_zero) tells it apart, it is written
+    /// back unchanged, and the chrono and time conversions refuse it.
+    pub const ZERO: DateTime = DateTime {
+        year: 0,
+        month: 0,
+        day: 0,
+        hour: 0,
+        minute: 0,
+        second: 0,
+        nanosecond: 0,
+        offset_minutes: None,
+    };
+
+    /// True for [`DateTime::ZERO`], the all-zero "no date".
+    pub fn is_zero(&self) -> bool {
+        self.month == 0
+    }
+
     /// A date-time without fraction or offset; every field is range-checked.
     pub fn new(
         year: u16,

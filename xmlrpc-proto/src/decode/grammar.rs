@@ -493,7 +493,13 @@ impl Grammar {
                 self.pending = Some(Value::String(self.take_text()));
             }
             Frame::Scalar(_, kind) => {
-                self.pending = Some(scalar(kind, &self.text, &mut self.scratch, at)?);
+                self.pending = Some(scalar(
+                    kind,
+                    &self.text,
+                    &mut self.scratch,
+                    self.options,
+                    at,
+                )?);
             }
             Frame::Nil(_) => self.pending = Some(Value::Nil),
             Frame::Struct | Frame::Array { data: true } => {

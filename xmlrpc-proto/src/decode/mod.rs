@@ -371,7 +371,17 @@ pub fn decode_response(bytes: &[u8]) -> Result<MethodResponse, DecodeError> {
 
 /// Decodes a whole `<methodResponse>` with `limits`.
 pub fn decode_response_with(bytes: &[u8], limits: Limits) -> Result<MethodResponse, DecodeError> {
-    let mut decoder = Decoder::new(MessageKind::Response, limits);
+    decode_response_with_options(bytes, limits, DecodeOptions::strict())
+}
+
+/// Decodes a whole `<methodResponse>` with `limits` and the leniencies of
+/// `options`.
+pub fn decode_response_with_options(
+    bytes: &[u8],
+    limits: Limits,
+    options: DecodeOptions,
+) -> Result<MethodResponse, DecodeError> {
+    let mut decoder = Decoder::with_options(MessageKind::Response, limits, options);
     decode_whole(&mut decoder, bytes)?;
     let mut response = None;
     for event in decoder.grammar.events.drain(..) {

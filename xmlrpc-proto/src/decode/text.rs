@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use bytes::Bytes;
 
 use super::error::{DecodeErrorKind, Fail, LimitKind};
+use super::options::DecodeOptions;
 use crate::{DateTime, Value};
 
 /// XML whitespace.
@@ -320,6 +321,11 @@ fn is_decimal(s: &[u8]) -> bool {
     i == s.len()
 }
 
+/// The all-zero date, in the basic or the extended form.
+fn is_zero_date(text: &str) -> bool {
+    matches!(text, "00000000T00:00:00" | "0000-00-00T00:00:00")
+}
+
 /// Parses `<dateTime.iso8601>` (rule 13).
 pub(crate) fn parse_datetime(text: &str, at: usize) -> Result<DateTime, Fail> {
     DateTime::parse_bytes(trim(text).as_bytes())
@@ -344,14 +350,27 @@ pub(crate) fn parse_base64(text: &str, scratch: &mut Vec<u8>, at: usize) -> Resu
         .map_err(|e| bad(at, format!("invalid <base64>: {e}")))
 }
 
-/// A finished scalar element's value.
+/// A finished scalar element's value, with the leniencies of `options`.
 pub(crate) fn scalar(
     kind: Scalar,
     text: &str,
     scratch: &mut Vec<u8>,
+    options: DecodeOptions,
     at: usize,
 ) -> Result<Value, Fail> {
     const I32: (i64, i64) = (i32::MIN as i64, i32::MAX as i64);
+    if !matches!(kind, Scalar::String | Scalar::Base64) && trim(text).is_empty() {
+        if options.lenient_empty_scalars {
+            return Ok(Value::Nil);
+        }
+        return Err(bad(
+            at,
+            format!(
+                "empty <{}> (see DecodeOptions::lenient_empty_scalars)",
+                kind.name()
+            ),
+        ));
+    }
     Ok(match kind {
         Scalar::Int(what) => Value::Int(parse_int(text, I32.0, I32.1, what, at)? as i32),
         Scalar::I1 => Value::Int(parse_int(text, -128, 127, "ex:i1", at)? as i32),
@@ -367,6 +386,15 @@ pub(crate) fn scalar(
             Value::Double(v)
         }
         Scalar::String => Value::String(text.to_owned()),
+        Scalar::DateTime if is_zero_date(trim(text)) => {
+            if !options.lenient_zero_date {
+                return Err(bad(
+                    at,
+                    "the all-zero <dateTime.iso8601> is no date (see DecodeOptions::lenient_zero_date)",
+                ));
+            }
+            Value::DateTime(DateTime::ZERO)
+        }
         Scalar::DateTime => Value::DateTime(parse_datetime(text, at)?),
         Scalar::Base64 => Value::Base64(parse_base64(text, scratch, at)?),
     })
@@ -391,6 +419,23 @@ pub(crate) enum Scalar {
     /// `dateTime.iso8601`, `ex:dateTime`.
     DateTime,
     Base64,
+}
+
+impl Scalar {
+    /// The element's name, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Scalar::Int(what) | Scalar::I8(what) => what,
+            Scalar::I1 => "ex:i1",
+            Scalar::I2 => "ex:i2",
+            Scalar::Bool => "boolean",
+            Scalar::Double => "double",
+            Scalar::Float => "ex:float",
+            Scalar::String => "string",
+            Scalar::DateTime => "dateTime.iso8601",
+            Scalar::Base64 => "base64",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ impl Grammar {
                 self.pending = Some(Value::String(owned()));
             }
             Some(Frame::Scalar(_, kind)) => {
-                self.pending = Some(scalar(kind, raw, &mut self.scratch, end_at)?);
+                self.pending = Some(scalar(kind, raw, &mut self.scratch, self.options, end_at)?);
             }
             Some(Frame::Value { typed: false }) => {
                 self.deliver(Value::String(owned()), end_at)?;
