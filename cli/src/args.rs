@@ -76,6 +76,17 @@ pub struct ClientArgs {
     /// as null.
     #[arg(long)]
     pub lenient: bool,
+    /// Send calls through this HTTP proxy, `http://[user:pass@]host[:port]`
+    /// (port 1080 by default). Without it the proxy comes from the
+    /// environment as curl reads it: `http_proxy`, `HTTPS_PROXY`,
+    /// `ALL_PROXY` (lowercase too). `--proxy ''` uses none.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Hosts reached without the proxy, comma-separated (`*` for all): a
+    /// name covers its subdomains, `ADDR/BITS` an IP range. Replaces
+    /// `NO_PROXY` from the environment.
+    #[arg(long, value_name = "HOSTS")]
+    pub noproxy: Option<String>,
 }
 
 #[derive(Debug, Args)]

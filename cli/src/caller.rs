@@ -37,6 +37,8 @@ impl Caller {
             timeout,
             headers: &headers,
             options,
+            proxy: args.proxy.as_deref(),
+            noproxy: args.noproxy.as_deref(),
         };
         Ok(match args.runtime {
             Runtime::Std => Caller::Std(settings.build().map_err(describe)?),
@@ -67,6 +69,8 @@ struct Settings<'a> {
     timeout: Option<Duration>,
     headers: &'a [(String, String)],
     options: DecodeOptions,
+    proxy: Option<&'a str>,
+    noproxy: Option<&'a str>,
 }
 
 impl Settings<'_> {
@@ -78,6 +82,15 @@ impl Settings<'_> {
         }
         for (name, value) in self.headers {
             builder = builder.header(name, value);
+        }
+        // As curl: the environment's proxies unless --proxy says otherwise.
+        builder = match self.proxy {
+            None => builder.proxy_from_env(),
+            Some("") => builder,
+            Some(url) => builder.proxy(url),
+        };
+        if let Some(list) = self.noproxy {
+            builder = builder.no_proxy(list);
         }
         builder.build()
     }

@@ -610,3 +610,76 @@ fn lenient_reads_the_zero_date_and_empty_scalars_that_strict_refuses() {
         server.join().unwrap();
     }
 }
+
+/// `xrpc call` through tinyproxy: the proxy from `http_proxy` as curl
+/// reads it (never uppercase `HTTP_PROXY`), `NO_PROXY` and `--noproxy`
+/// going around it, and `--proxy` given on the line.
+#[test]
+fn call_goes_through_the_proxy_curl_would_use() {
+    use xmlrpc_tests::peers::tinyproxy::Tinyproxy;
+    let Some(proxy) = Tinyproxy::start() else {
+        return;
+    };
+    let server = Served::start("tokio", &[]);
+    let through = format!("POST {} HTTP/1.1", server.url);
+    let run = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut cmd = Command::new(XRPC);
+        for name in [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+            "no_proxy",
+            "NO_PROXY",
+        ] {
+            cmd.env_remove(name);
+        }
+        cmd.envs(env.iter().copied());
+        cmd.arg("call")
+            .args(extra)
+            .args([server.url.as_str(), "echo", "7"]);
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{env:?} {extra:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "7\n");
+        proxy.log().matches(&through).count()
+    };
+    let mut seen = 0;
+    for runtime in RUNTIMES {
+        let rt = ["--runtime", runtime];
+        // From the environment, lowercase http_proxy.
+        assert_eq!(
+            run(&[("http_proxy", &proxy.url)], &rt),
+            seen + 1,
+            "{runtime}"
+        );
+        seen += 1;
+        // Uppercase HTTP_PROXY is not read (as curl: it can come from a CGI request).
+        assert_eq!(run(&[("HTTP_PROXY", &proxy.url)], &rt), seen, "{runtime}");
+        // ALL_PROXY covers http too; NO_PROXY and --noproxy go around it.
+        assert_eq!(
+            run(&[("ALL_PROXY", &proxy.url)], &rt),
+            seen + 1,
+            "{runtime}"
+        );
+        seen += 1;
+        let env = [
+            ("http_proxy", proxy.url.as_str()),
+            ("NO_PROXY", "localhost,127.0.0.0/8"),
+        ];
+        assert_eq!(run(&env, &rt), seen, "{runtime}");
+        let around = [rt[0], rt[1], "--noproxy", "127.0.0.1"];
+        assert_eq!(
+            run(&[("http_proxy", &proxy.url)], &around),
+            seen,
+            "{runtime}"
+        );
+        // --proxy on the line; --proxy '' turns the environment's off.
+        let given = [rt[0], rt[1], "--proxy", proxy.url.as_str()];
+        assert_eq!(run(&[], &given), seen + 1, "{runtime}");
+        seen += 1;
+        let off = [rt[0], rt[1], "--proxy", ""];
+        assert_eq!(run(&[("http_proxy", &proxy.url)], &off), seen, "{runtime}");
+    }
+}

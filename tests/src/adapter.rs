@@ -87,6 +87,38 @@ pub struct ClientOpts {
     pub limits: Option<Limits>,
     /// `ClientBuilder::tls_root_certificate` (DER).
     pub tls_root: Option<Vec<u8>>,
+    /// `ClientBuilder::proxy`.
+    pub proxy: Option<String>,
+    /// `ClientBuilder::no_proxy`.
+    pub no_proxy: Option<String>,
+}
+
+impl ClientOpts {
+    /// These settings on `builder`, the same for every transport.
+    pub fn apply<T: xmlrpc_proto::client::FromClientConfig>(
+        &self,
+        mut builder: xmlrpc_proto::client::ClientBuilder<T>,
+    ) -> xmlrpc_proto::client::ClientBuilder<T> {
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(limits) = self.limits {
+            builder = builder.limits(limits);
+        }
+        if let Some(root) = &self.tls_root {
+            builder = builder.tls_root_certificate(root.clone());
+        }
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(proxy);
+        }
+        if let Some(list) = &self.no_proxy {
+            builder = builder.no_proxy(list);
+        }
+        builder
+    }
 }
 
 /// A server running on a background thread. Dropping it shuts it down and

@@ -47,6 +47,7 @@ macro_rules! adapter_suite {
             raw_request_is_answered,
             unix_socket_round_trip,
             tls_with_a_self_signed_certificate,
+            calls_go_through_an_http_proxy,
             the_same_failure_is_the_same_error,
             a_client_that_keeps_writing_reads_the_413,
             a_stale_unix_socket_file_is_replaced,

@@ -70,19 +70,7 @@ impl Adapter for Tokio {
     }
 
     fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError> {
-        let mut builder = Client::builder(url);
-        if let Some(timeout) = opts.timeout {
-            builder = builder.timeout(timeout);
-        }
-        for (name, value) in &opts.headers {
-            builder = builder.header(name.clone(), value.clone());
-        }
-        if let Some(limits) = opts.limits {
-            builder = builder.limits(limits);
-        }
-        if let Some(root) = &opts.tls_root {
-            builder = builder.tls_root_certificate(root.clone());
-        }
+        let builder = opts.apply(Client::builder(url));
         Ok(Box::new(TokioClient {
             client: builder.build()?,
             rt: CLIENT_RUNTIME.get_or_init(|| Arc::new(runtime())).clone(),

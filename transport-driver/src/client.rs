@@ -4,13 +4,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
+use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::client::{
-    may_retry, multicall, ClientBuilder, ClientConfig, ClientError, FromClientConfig, Pool,
-    TimeoutKind,
+    may_retry, multicall, ClientBuilder, ClientConfig, ClientError, FromClientConfig, Pool, Proxy,
+    Route, TimeoutKind,
 };
-use xmlrpc_proto::http::{Address, ClientConnection, ClientEvent, Output, Scheme};
+use xmlrpc_proto::http::{
+    Address, ClientConnection, ClientEvent, Output, Scheme, TcpAddress, Tunnel,
+};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
 use crate::io::{read, send_failed, write_all, Alarm, READ_CHUNK};
@@ -211,15 +214,26 @@ impl<R: Runtime> Client<R> {
         let inner = &*self.inner;
         let address = &config.address;
         let deadline = Instant::now() + config.connect_timeout;
+        let route = config.route();
         let open = async {
-            match address {
-                Address::Unix(unix) => inner.rt.connect_unix(unix.socket_path.as_ref()).await,
-                Address::Tcp(tcp) => inner.rt.connect_tcp(&tcp.host, tcp.port).await,
+            match (address, route) {
+                (Address::Unix(unix), _) => inner.rt.connect_unix(unix.socket_path.as_ref()).await,
+                (Address::Tcp(tcp), Route::Direct) => {
+                    inner.rt.connect_tcp(&tcp.host, tcp.port).await
+                }
+                (Address::Tcp(_), Route::Forward(proxy) | Route::Tunnel(proxy)) => {
+                    inner.rt.connect_tcp(&proxy.host, proxy.port).await
+                }
             }
         };
-        let io = until(&inner.rt, deadline, open)
+        let mut io = until(&inner.rt, deadline, open)
             .await
             .ok_or(ClientError::Timeout(TimeoutKind::Connect))??;
+        if let (Route::Tunnel(proxy), Address::Tcp(tcp)) = (route, address) {
+            until(&inner.rt, deadline, tunnel(&mut io, proxy, tcp))
+                .await
+                .ok_or(ClientError::Timeout(TimeoutKind::Connect))??;
+        }
         #[cfg(feature = "tls")]
         let io = match &inner.tls {
             Some(tls) => {
@@ -238,6 +252,27 @@ impl<R: Runtime> Client<R> {
             buf: vec![0u8; READ_CHUNK].into_boxed_slice(),
             alarm: Alarm::new(),
         })
+    }
+}
+
+/// Opens a `CONNECT` tunnel to `tcp` through `proxy` on `io` (the core's
+/// [`Tunnel`] reads the answer).
+async fn tunnel(io: &mut BoxIo, proxy: &Proxy, tcp: &TcpAddress) -> Result<(), ClientError> {
+    let failed = |e| ClientError::from_io(e, TimeoutKind::Connect);
+    io.write_all(&Tunnel::request(proxy, &tcp.host, tcp.port))
+        .await
+        .map_err(failed)?;
+    io.flush().await.map_err(failed)?;
+    let mut handshake = Tunnel::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let n = io.read(&mut buf).await.map_err(failed)?;
+        if n == 0 {
+            return Err(handshake.eof());
+        }
+        if handshake.handle(&buf[..n])? {
+            return Ok(());
+        }
     }
 }
 

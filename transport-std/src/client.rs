@@ -9,10 +9,11 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::client::{
-    may_retry, multicall, ClientConfig, ConfigError, FromClientConfig, Pool, TimeoutKind,
+    may_retry, multicall, ClientConfig, ConfigError, FromClientConfig, Pool, Proxy, Route,
+    TimeoutKind,
 };
 use xmlrpc_proto::http::{
-    Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure, TcpAddress,
+    Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure, TcpAddress, Tunnel,
 };
 use xmlrpc_proto::serde::{from_value, to_params};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
@@ -176,7 +177,15 @@ impl Client {
             Address::Unix(_) => {
                 return Err(std::io::Error::from(std::io::ErrorKind::Unsupported).into())
             }
-            Address::Tcp(tcp) => Box::new(connect_tcp(tcp, deadline)?),
+            Address::Tcp(tcp) => match config.route() {
+                Route::Direct => Box::new(connect_tcp(&tcp.host, tcp.port, deadline)?),
+                Route::Forward(proxy) => Box::new(connect_tcp(&proxy.host, proxy.port, deadline)?),
+                Route::Tunnel(proxy) => {
+                    let mut io = connect_tcp(&proxy.host, proxy.port, deadline)?;
+                    tunnel(&mut io, proxy, tcp, deadline)?;
+                    Box::new(io)
+                }
+            },
         };
         #[cfg(feature = "tls")]
         if let Some(tls) = &self.tls {
@@ -193,13 +202,48 @@ impl Client {
     }
 }
 
-/// Connects to the first of the host's addresses that answers by `deadline`.
-fn connect_tcp(address: &TcpAddress, deadline: Instant) -> Result<TcpStream, Error> {
+/// Opens a `CONNECT` tunnel to `tcp` through `proxy` on `io` by
+/// `deadline` (the core's [`Tunnel`] reads the answer).
+fn tunnel(
+    io: &mut TcpStream,
+    proxy: &Proxy,
+    tcp: &TcpAddress,
+    deadline: Instant,
+) -> Result<(), Error> {
+    use std::io::{Read, Write};
+    let failed = |e| Error::from_io(e, TimeoutKind::Connect);
+    let left = || {
+        let left = deadline.saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left).ok_or_else(|| {
+            Error::from_io(std::io::ErrorKind::TimedOut.into(), TimeoutKind::Connect)
+        })
+    };
+    io.set_write_timeout(Some(left()?)).map_err(failed)?;
+    io.write_all(&Tunnel::request(proxy, &tcp.host, tcp.port))
+        .map_err(failed)?;
+    let mut handshake = Tunnel::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        io.set_read_timeout(Some(left()?)).map_err(failed)?;
+        let n = io.read(&mut buf).map_err(failed)?;
+        if n == 0 {
+            return Err(handshake.eof());
+        }
+        if handshake.handle(&buf[..n])? {
+            io.set_read_timeout(None).map_err(failed)?;
+            io.set_write_timeout(None).map_err(failed)?;
+            return Ok(());
+        }
+    }
+}
+
+/// Connects to the first of `host`'s addresses that answers by `deadline`.
+fn connect_tcp(host: &str, port: u16, deadline: Instant) -> Result<TcpStream, Error> {
     let mut last = std::io::Error::new(
         std::io::ErrorKind::NotFound,
-        format!("{} resolves to no address", address.host),
+        format!("{host} resolves to no address"),
     );
-    for addr in (address.host.as_str(), address.port).to_socket_addrs()? {
+    for addr in (host, port).to_socket_addrs()? {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             last = std::io::ErrorKind::TimedOut.into();

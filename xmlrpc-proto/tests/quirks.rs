@@ -74,7 +74,10 @@ fn the_all_zero_date_is_refused_by_default_and_distinguishable_when_lenient() {
     ] {
         let tag = format!("<dateTime.iso8601>{text}</dateTime.iso8601>");
         let err = read(&tag, DecodeOptions::strict()).unwrap_err();
-        assert!(err.contains("all-zero") && err.contains("lenient_zero_date"), "{err}");
+        assert!(
+            err.contains("all-zero") && err.contains("lenient_zero_date"),
+            "{err}"
+        );
         let options = DecodeOptions::strict().lenient_zero_date(true);
         let Ok(Value::DateTime(date)) = read(&tag, options) else {
             panic!("{text:?} not read as a date")

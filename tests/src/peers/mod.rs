@@ -11,6 +11,7 @@
 pub mod node;
 pub mod perl;
 pub mod ruby;
+pub mod tinyproxy;
 pub mod xmlrpc_c;
 
 use std::io::{BufRead, BufReader};

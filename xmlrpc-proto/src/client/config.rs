@@ -9,6 +9,7 @@ use std::time::Duration;
 use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::error::{ClientError, ConfigError};
+use super::proxy::{NoProxy, Proxy, ProxyRules, Route};
 use crate::decode::DecodeOptions;
 use crate::http::redact::Headers;
 use crate::http::Address;
@@ -55,6 +56,9 @@ pub struct ClientConfig {
     /// DER certificates trusted for `https://` **besides** the standard
     /// (webpki) roots.
     pub tls_roots: Vec<Vec<u8>>,
+    /// HTTP proxies and the hosts that bypass them (none by default; see
+    /// [`ClientBuilder::proxy`] and [`ClientBuilder::proxy_from_env`]).
+    pub proxy: ProxyRules,
 }
 
 /// The defaults of [`ClientConfig`], in one place.
@@ -94,7 +98,14 @@ impl ClientConfig {
             max_idle_connections: defaults::MAX_IDLE_CONNECTIONS,
             idle_connection_timeout: defaults::IDLE_CONNECTION_TIMEOUT,
             tls_roots: Vec::new(),
+            proxy: ProxyRules::default(),
         }
+    }
+
+    /// How a connection to this client's server goes: directly, through a
+    /// forwarding proxy (`http://`), or a `CONNECT` tunnel (`https://`).
+    pub fn route(&self) -> Route<'_> {
+        self.proxy.route(&self.address)
     }
 
     /// Starts a builder for `url` that produces a plain [`ClientConfig`];
@@ -121,6 +132,7 @@ impl fmt::Debug for ClientConfig {
             .field("max_idle_connections", &self.max_idle_connections)
             .field("idle_connection_timeout", &self.idle_connection_timeout)
             .field("tls_roots", &self.tls_roots.len())
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -179,6 +191,13 @@ impl<T: FromClientConfig> ClientBuilder<T> {
                 .map(ClientConfig::new)
                 .map_err(ConfigError::Address),
             target: PhantomData,
+        }
+    }
+
+    /// Records the first mistake; `build` reports it.
+    fn fail(&mut self, e: ConfigError) {
+        if self.config.is_ok() {
+            self.config = Err(e);
         }
     }
 
@@ -285,6 +304,49 @@ impl<T: FromClientConfig> ClientBuilder<T> {
     pub fn tls_root_certificate(self, der: impl Into<Vec<u8>>) -> Self {
         let der = der.into();
         self.with(|c| c.tls_roots.push(der))
+    }
+
+    /// Sends every call through the HTTP proxy at `url`
+    /// (`http://[user:pass@]host[:port]`; see [`Proxy::parse`]): absolute-form
+    /// requests for `http://` servers, a `CONNECT` tunnel for `https://`.
+    /// Hosts named by [`no_proxy`](Self::no_proxy) still go direct.
+    pub fn proxy(mut self, url: &str) -> Self {
+        match Proxy::parse(url) {
+            Ok(proxy) => {
+                self = self.with(|c| {
+                    let no_proxy = std::mem::take(&mut c.proxy.no_proxy);
+                    c.proxy = ProxyRules::all(proxy);
+                    c.proxy.no_proxy = no_proxy;
+                })
+            }
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Hosts reached without the proxy, as curl's `NO_PROXY` or
+    /// `--noproxy` list (see [`NoProxy`]); replaces the environment's.
+    pub fn no_proxy(self, list: &str) -> Self {
+        self.with(|c| c.proxy.no_proxy = NoProxy::parse(list))
+    }
+
+    /// Takes the proxies from the environment as curl does (`http_proxy`,
+    /// `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, lowercase too; see
+    /// [`ProxyRules::from_env_with`]). Off unless asked for: a library
+    /// should not change where it connects because of its process's
+    /// environment without its user saying so.
+    pub fn proxy_from_env(self) -> Self {
+        self.proxy_from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// As [`proxy_from_env`](Self::proxy_from_env), reading variables with
+    /// `var` (for tests, or an environment of your own).
+    pub fn proxy_from_env_with(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        match ProxyRules::from_env_with(var) {
+            Ok(rules) => self = self.with(|c| c.proxy = rules),
+            Err(e) => self.fail(e),
+        }
+        self
     }
 
     /// Any other change to the configuration.

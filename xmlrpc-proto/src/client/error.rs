@@ -104,6 +104,13 @@ pub enum ConfigError {
     /// The address needs something this build or platform lacks
     /// (`https://` without the `tls` feature, unix sockets off unix).
     Unsupported(String),
+    /// A proxy URL (given, or from the environment) cannot be used.
+    Proxy {
+        /// The URL, its password redacted.
+        url: String,
+        /// Why it is refused.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -113,6 +120,7 @@ impl fmt::Display for ConfigError {
             ConfigError::Header { name, reason } => write!(f, "header {name:?}: {reason}"),
             ConfigError::Tls(why) => write!(f, "TLS setting: {why}"),
             ConfigError::Unsupported(why) => write!(f, "unsupported: {why}"),
+            ConfigError::Proxy { url, reason } => write!(f, "proxy {url}: {reason}"),
         }
     }
 }

@@ -19,8 +19,10 @@ mod config;
 mod error;
 pub mod multicall;
 mod pool;
+mod proxy;
 
 pub use call::{CallAsync, CallBlocking};
 pub use config::{defaults as config_defaults, ClientBuilder, ClientConfig, FromClientConfig};
 pub use error::{ClientError, ConfigError, TimeoutKind};
 pub use pool::{may_retry, Pool};
+pub use proxy::{NoProxy, Proxy, ProxyRules, Route};

@@ -31,7 +31,7 @@ use super::gzip;
 use super::head::{self, Framing};
 use super::status::put_header;
 use super::{Input, Output, SendFailure};
-use crate::client::{ClientConfig, ClientError, TimeoutKind};
+use crate::client::{ClientConfig, ClientError, Route, TimeoutKind};
 use crate::decode::MessageKind;
 use crate::{encode_call, MethodCall, MethodResponse};
 
@@ -237,9 +237,28 @@ impl ClientConnection {
         let out = &mut self.out;
         out.reserve(256 + payload.len());
         out.put_slice(b"POST ");
+        let forward = match config.route() {
+            Route::Forward(proxy) => Some(proxy),
+            Route::Direct | Route::Tunnel(_) => None,
+        };
+        if forward.is_some() {
+            // A forwarding proxy needs the absolute form (RFC 9112 3.2.2).
+            out.put_slice(b"http://");
+            out.put_slice(config.address.host_header().as_bytes());
+        }
         out.put_slice(config.address.path().as_bytes());
         out.put_slice(b" HTTP/1.1\r\n");
         put_header(out, "Host", &config.address.host_header());
+        if let (Some((user, password)), false) = (
+            forward.and_then(|p| p.credentials.as_ref()),
+            custom.contains_key(http::header::PROXY_AUTHORIZATION),
+        ) {
+            put_header(
+                out,
+                "Proxy-Authorization",
+                &auth::basic_header(user, password),
+            );
+        }
         if !custom.contains_key(http::header::USER_AGENT) {
             put_header(out, "User-Agent", &config.user_agent);
         }

@@ -94,6 +94,7 @@ mod response;
 mod server;
 mod server_config;
 mod status;
+mod tunnel;
 
 pub use address::{Address, AddressError, Scheme, TcpAddress, UnixAddress};
 pub use admission::{Admission, Admitted, Full, Ticket};
@@ -102,6 +103,7 @@ pub use client::{ClientConnection, ClientEvent};
 pub use record::CallRecord;
 pub use server::{RequestId, ServerConnection, ServerEvent};
 pub use server_config::{defaults as server_defaults, AuthCheck, ConnectionModel, ServerConfig};
+pub use tunnel::Tunnel;
 
 use std::time::Instant;
 

@@ -74,3 +74,32 @@ mod tests {
         assert_eq!(format!("{:?}", Secret::<&str>(&None)), "None");
     }
 }
+
+/// `url` with the password of a `user:password@` part replaced, for
+/// error messages that name a URL.
+pub(crate) fn url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:{REDACTED}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            super::url("http://u:s3cret@proxy:3128/x"),
+            "http://u:<redacted>@proxy:3128/x"
+        );
+        assert_eq!(super::url("http://proxy:3128"), "http://proxy:3128");
+    }
+}
