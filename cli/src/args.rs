@@ -155,6 +155,19 @@ pub struct ServeArgs {
     /// Largest request body that may use the reserve [default: 65536].
     #[arg(long, value_name = "BYTES")]
     pub small_body: Option<usize>,
+    /// Path answering GET with 200 `ok`, for load balancers' health checks.
+    #[arg(long, value_name = "PATH", default_value = "/health")]
+    pub health_path: String,
+    /// Do not answer GET of the RPC path with the HTML page of the methods.
+    #[arg(long)]
+    pub no_docs: bool,
+    /// Reverse proxies (IPs, ADDR/BITS ranges, comma-separated) whose
+    /// Forwarded / X-Forwarded-For headers name the client to handlers.
+    #[arg(long, value_name = "LIST")]
+    pub trusted_proxies: Option<String>,
+    /// Listen with SO_REUSEPORT, so several instances share the port.
+    #[arg(long, conflicts_with = "unix")]
+    pub reuse_port: bool,
     /// Seconds to receive a request head.
     #[arg(long, value_name = "SECS")]
     pub head_timeout: Option<f64>,

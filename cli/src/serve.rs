@@ -11,6 +11,9 @@ use xmlrpc_proto::http::ServerConfig;
 use crate::args::{Runtime, ServeArgs};
 use crate::caller::seconds;
 
+/// The docs page's title.
+const DOCS_TITLE: &str = "xrpc serve: the demo service";
+
 /// Runs the demo server until a signal asks it to stop.
 pub fn serve(args: &ServeArgs) -> Result<(), String> {
     let config = server_config(args)?;
@@ -25,7 +28,10 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
 
     match args.runtime {
         Runtime::Std => {
-            let builder = transport_std::Server::builder(router).config(config);
+            let mut builder = transport_std::Server::builder(router).config(config);
+            if !args.no_docs {
+                builder = builder.docs_page(DOCS_TITLE);
+            }
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),
@@ -42,7 +48,10 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .build()
                 .map_err(|e| format!("cannot start tokio: {e}"))?;
             rt.block_on(async {
-                let builder = transport_tokio::Server::builder(router).config(config);
+                let mut builder = transport_tokio::Server::builder(router).config(config);
+                if !args.no_docs {
+                    builder = builder.docs_page(DOCS_TITLE);
+                }
                 let server = match &args.unix {
                     Some(path) => builder.bind_unix(path),
                     None => builder.bind(args.bind.as_str()),
@@ -58,7 +67,10 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             })
         }
         Runtime::Smol => smol::block_on(async {
-            let builder = transport_smol::Server::builder(router).config(config);
+            let mut builder = transport_smol::Server::builder(router).config(config);
+            if !args.no_docs {
+                builder = builder.docs_page(DOCS_TITLE);
+            }
             let server = match &args.unix {
                 Some(path) => builder.bind_unix(path),
                 None => builder.bind(args.bind.as_str()),
@@ -118,6 +130,20 @@ fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
     }
     if let Some(bytes) = args.small_body {
         config.small_body = bytes;
+    }
+    if let Some(list) = &args.trusted_proxies {
+        config.trusted_proxies = xmlrpc_proto::http::TrustedProxies::parse(list)
+            .map_err(|e| format!("--trusted-proxies: {e}"))?;
+    }
+    config.reuse_port = args.reuse_port;
+    if !args.health_path.is_empty() {
+        if !args.health_path.starts_with('/') {
+            return Err(format!(
+                "--health-path {:?} must start with /",
+                args.health_path
+            ));
+        }
+        config.health_path = Some(args.health_path.clone());
     }
     if config.body_budget < config.limits.max_message_size {
         return Err(format!(

@@ -683,3 +683,41 @@ fn call_goes_through_the_proxy_curl_would_use() {
         assert_eq!(run(&[("http_proxy", &proxy.url)], &off), seen, "{runtime}");
     }
 }
+
+/// `GET` of a running `xrpc serve`: the docs page on the RPC path (off with
+/// `--no-docs`), `ok` on the health path.
+#[test]
+fn serve_answers_get_with_the_docs_page_and_the_health_path() {
+    use std::io::Read;
+    let get = |url: &str, path: &str| {
+        let addr = url.trim_start_matches("http://").trim_end_matches("/RPC2");
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        s.read_to_string(&mut reply).unwrap();
+        reply
+    };
+    for runtime in RUNTIMES {
+        let server = Served::start(runtime, &[]);
+        let page = get(&server.url, "/RPC2");
+        assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{runtime}: {page}");
+        assert!(page.contains("text/html"), "{runtime}");
+        assert!(page.contains("<h2>factorial</h2>"), "{runtime}: {page}");
+        assert!(
+            page.contains("i8 factorial(int)") || page.contains("factorial(int)"),
+            "{page}"
+        );
+        let health = get(&server.url, "/health");
+        assert!(
+            health.starts_with("HTTP/1.1 200 OK\r\n") && health.ends_with("\r\n\r\nok\n"),
+            "{health}"
+        );
+        drop(server);
+
+        let server = Served::start(runtime, &["--no-docs"]);
+        assert!(
+            get(&server.url, "/RPC2").starts_with("HTTP/1.1 405 "),
+            "{runtime}"
+        );
+    }
+}

@@ -28,6 +28,7 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 pub struct ServerBuilder<R> {
     router: Arc<Router>,
     config: ServerConfig,
+    docs_title: Option<String>,
     #[cfg(feature = "tls")]
     tls: Option<Arc<crate::tls::TlsServerConfig>>,
     rt: PhantomData<R>,
@@ -166,6 +167,7 @@ impl<R: Runtime> Server<R> {
         ServerBuilder {
             router,
             config: ServerConfig::default(),
+            docs_title: None,
             #[cfg(feature = "tls")]
             tls: None,
             rt: PhantomData,
@@ -323,6 +325,14 @@ impl<R: Runtime> ServerBuilder<R> {
         self
     }
 
+    /// Answers `GET` of the RPC path with an HTML page of every method,
+    /// its signatures and help, titled `title` (`Router::docs_page`,
+    /// rendered once when the server binds). Off by default.
+    pub fn docs_page(mut self, title: &str) -> Self {
+        self.docs_title = Some(title.to_owned());
+        self
+    }
+
     /// Serves TLS over TCP with this rustls configuration (see
     /// [`tls::server_config`](crate::tls::server_config)).
     #[cfg(feature = "tls")]
@@ -334,7 +344,7 @@ impl<R: Runtime> ServerBuilder<R> {
     /// Listens on TCP (`"127.0.0.1:0"` picks a free port). Works outside
     /// a runtime; [`Server::serve`] needs one.
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server<R>> {
-        let listener = crate::bind_tcp(addr, self.config.listen_backlog)?;
+        let listener = crate::bind_tcp(addr, self.config.listen_backlog, self.config.reuse_port)?;
         Ok(self.finish(StdListener::Tcp(listener), None))
     }
 
@@ -348,7 +358,10 @@ impl<R: Runtime> ServerBuilder<R> {
         Ok(self.finish(StdListener::Unix(listener), Some(path)))
     }
 
-    fn finish(self, listener: StdListener, unix_path: Option<PathBuf>) -> Server<R> {
+    fn finish(mut self, listener: StdListener, unix_path: Option<PathBuf>) -> Server<R> {
+        if let Some(title) = &self.docs_title {
+            self.config.docs_page = Some(self.router.docs_page(title).into());
+        }
         #[cfg(feature = "tls")]
         let tls = match (&listener, self.tls) {
             (StdListener::Tcp(_), Some(config)) => Some(futures_rustls::TlsAcceptor::from(config)),

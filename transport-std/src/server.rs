@@ -40,6 +40,7 @@ pub struct Server {
 pub struct ServerBuilder {
     router: Arc<Router>,
     config: ServerConfig,
+    docs_title: Option<String>,
     #[cfg(feature = "tls")]
     tls: Option<Arc<transport_driver::tls::TlsServerConfig>>,
 }
@@ -92,6 +93,14 @@ impl ServerBuilder {
         self
     }
 
+    /// Answers `GET` of the RPC path with an HTML page of every method,
+    /// its signatures and help, titled `title` (`Router::docs_page`,
+    /// rendered once when the server binds). Off by default.
+    pub fn docs_page(mut self, title: &str) -> Self {
+        self.docs_title = Some(title.to_owned());
+        self
+    }
+
     /// Serves TLS with this configuration (see
     /// [`tls::server_config`](crate::tls::server_config)); the handshake is
     /// bounded by [`ServerConfig::tls_handshake_timeout`].
@@ -103,7 +112,8 @@ impl ServerBuilder {
 
     /// Binds a TCP listener (`"127.0.0.1:8000"`; port 0 picks one).
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
-        let listener = transport_driver::bind_tcp(addr, self.config.listen_backlog)?;
+        let listener =
+            transport_driver::bind_tcp(addr, self.config.listen_backlog, self.config.reuse_port)?;
         let bound = listener.local_addr()?;
         let mut wake = bound;
         // Bound to every interface: wake through the loopback one.
@@ -131,11 +141,14 @@ impl ServerBuilder {
     }
 
     fn finish(
-        self,
+        mut self,
         listener: Listener,
         local_addr: String,
         wake: Result<SocketAddr, PathBuf>,
     ) -> Server {
+        if let Some(title) = &self.docs_title {
+            self.config.docs_page = Some(self.router.docs_page(title).into());
+        }
         let cap = self
             .config
             .connection_cap(ConnectionModel::Threads, transport_driver::fd_limit());
@@ -165,6 +178,7 @@ impl Server {
         ServerBuilder {
             router,
             config: ServerConfig::default(),
+            docs_title: None,
             #[cfg(feature = "tls")]
             tls: None,
         }

@@ -18,7 +18,7 @@ use super::body::{BodyDecoder, BodyError, BodyFramer};
 use super::budget::Charge;
 use super::head::{self, Framing, RequestHead, MAX_REQUEST_LINE};
 use super::response::{write_response, ResponseMeta};
-use super::status::Reject;
+use super::status::{write_page, Reject};
 use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
 use crate::decode::{DecodeOptions, MessageKind};
 use crate::service::Context;
@@ -490,6 +490,9 @@ impl ServerConnection {
             Ok(parts) => parts,
             Err(r) => return self.reject(r, now),
         };
+        if matches!(parts.method, Method::GET | Method::HEAD) && self.answer_get(&parts, now) {
+            return;
+        }
         if parts.method != Method::POST {
             return self.reject(
                 Reject::new(StatusCode::METHOD_NOT_ALLOWED, "only POST is served"),
@@ -569,6 +572,39 @@ impl ServerConnection {
         }));
     }
 
+    /// Answers a `GET`/`HEAD` of the health path or (when configured) the
+    /// docs page, then closes; false when it is neither.
+    fn answer_get(&mut self, parts: &http::request::Parts, now: Instant) -> bool {
+        let config = Arc::clone(&self.config);
+        let path = parts.uri.path();
+        let head_only = parts.method == Method::HEAD;
+        let (status, content_type, body): (StatusCode, &str, &[u8]) =
+            if config.health_path.as_deref() == Some(path) {
+                (StatusCode::OK, "text/plain; charset=utf-8", b"ok\n")
+            } else {
+                match &config.docs_page {
+                    Some(page) if config.paths.iter().any(|p| p == path) => {
+                        (StatusCode::OK, "text/html; charset=utf-8", page.as_bytes())
+                    }
+                    _ => return false,
+                }
+            };
+        write_page(
+            status,
+            content_type,
+            body,
+            head_only,
+            &config.server_name,
+            &mut self.out,
+        );
+        self.write_deadline = Some(now + config.write_timeout);
+        self.record(None, status.as_u16(), None, Duration::ZERO);
+        self.inbuf.clear();
+        self.after_write = Some(State::Done);
+        self.phase = Phase::Closing;
+        true
+    }
+
     /// The whole body arrived: hand out the call, or answer a decode error
     /// with its fault (SPEC 26: still 200).
     fn finish_body(&mut self, now: Instant) {
@@ -589,7 +625,12 @@ impl ServerConnection {
                     method: call.method.clone(),
                     since: now,
                 });
+                let client = self
+                    .config
+                    .trusted_proxies
+                    .client(self.peer.as_deref(), &parts.headers);
                 let context = Context {
+                    client,
                     peer: self.peer.clone(),
                     path: parts.uri.path().to_owned(),
                     headers: parts.headers,

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::TrustedProxies;
 use crate::Limits;
 
 /// The Basic-auth callback of [`ServerConfig::auth`]: (user, password) to
@@ -92,6 +93,22 @@ pub struct ServerConfig {
     pub body_reserve: usize,
     /// Largest body that may draw on the reserve (64 KiB).
     pub small_body: usize,
+    /// HTML answered to a `GET` of a served path (see `Router::docs_page`;
+    /// the transports' `ServerBuilder::docs_page` renders it); `None` (the
+    /// default) answers such a `GET` with 405.
+    pub docs_page: Option<Arc<str>>,
+    /// A path answering `GET` (and `HEAD`) with 200 `ok`, for load
+    /// balancers' health checks; `None` (the default) has none. (Once a
+    /// graceful shutdown begins the server stops accepting, so a checker's
+    /// next connection is refused.)
+    pub health_path: Option<String>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are
+    /// believed for `Context::client` (none by default: the headers are
+    /// ignored, since any client can send them).
+    pub trusted_proxies: TrustedProxies,
+    /// Listen with `SO_REUSEPORT` (off by default): several processes
+    /// share one port, so a new instance starts before the old one stops.
+    pub reuse_port: bool,
     /// Connections the kernel may hold waiting to be accepted (1,024; the
     /// kernel may lower it, to `net.core.somaxconn` on Linux). A client
     /// that finds it full waits a second or more to retry.
@@ -163,6 +180,10 @@ impl Default for ServerConfig {
             body_reserve: defaults::BODY_RESERVE,
             small_body: defaults::SMALL_BODY,
             listen_backlog: defaults::LISTEN_BACKLOG,
+            docs_page: None,
+            health_path: None,
+            trusted_proxies: TrustedProxies::default(),
+            reuse_port: false,
             shutdown_grace: defaults::SHUTDOWN_GRACE,
         }
     }
@@ -215,6 +236,10 @@ impl std::fmt::Debug for ServerConfig {
             .field("body_reserve", &self.body_reserve)
             .field("small_body", &self.small_body)
             .field("listen_backlog", &self.listen_backlog)
+            .field("docs_page", &self.docs_page.as_ref().map(|p| p.len()))
+            .field("health_path", &self.health_path)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("reuse_port", &self.reuse_port)
             .field("shutdown_grace", &self.shutdown_grace)
             .finish_non_exhaustive()
     }

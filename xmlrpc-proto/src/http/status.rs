@@ -56,6 +56,34 @@ impl Reject {
     }
 }
 
+/// Writes a whole `status` response with `body` of `content_type` (only
+/// its length when `head_only`, for `HEAD`), closing the connection: the
+/// answer to a `GET` of the docs page or the health path.
+pub(crate) fn write_page(
+    status: StatusCode,
+    content_type: &str,
+    body: &[u8],
+    head_only: bool,
+    server_name: &str,
+    out: &mut BytesMut,
+) {
+    out.reserve(160 + server_name.len() + body.len());
+    out.put_slice(b"HTTP/1.1 ");
+    out.put_slice(status.as_str().as_bytes());
+    out.put_u8(b' ');
+    out.put_slice(status.canonical_reason().unwrap_or("Error").as_bytes());
+    out.put_slice(b"\r\n");
+    put_header(out, "Server", server_name);
+    put_header(out, "Content-Type", content_type);
+    put_header(out, "Cache-Control", "no-store");
+    out.put_slice(b"Content-Length: ");
+    out.put_slice(itoa::Buffer::new().format(body.len()).as_bytes());
+    out.put_slice(b"\r\nConnection: close\r\n\r\n");
+    if !head_only {
+        out.put_slice(body);
+    }
+}
+
 /// Appends `name: value\r\n` (skipped when `value` is empty).
 pub(crate) fn put_header(out: &mut BytesMut, name: &str, value: &str) {
     if value.is_empty() {

@@ -19,6 +19,10 @@ pub struct Context {
     pub headers: http::HeaderMap,
     /// The user name that passed Basic authentication, if any.
     pub user: Option<String>,
+    /// The client's address: `peer`, or, when `peer` is a trusted reverse
+    /// proxy (`ServerConfig::trusted_proxies`), the address it forwarded
+    /// in `Forwarded` or `X-Forwarded-For`.
+    pub client: Option<String>,
 }
 
 impl fmt::Debug for Context {
@@ -28,6 +32,7 @@ impl fmt::Debug for Context {
             .field("path", &self.path)
             .field("headers", &redact::Headers(&self.headers))
             .field("user", &self.user)
+            .field("client", &self.client)
             .finish()
     }
 }

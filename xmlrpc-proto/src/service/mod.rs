@@ -57,6 +57,7 @@ mod async_handler;
 mod batch;
 mod capabilities;
 mod context;
+mod docs_page;
 mod handler;
 mod introspection;
 #[doc(hidden)]
@@ -73,6 +74,7 @@ pub use async_handler::{AsyncContextHandler, AsyncHandler};
 pub use batch::{Multicall, MulticallAnswer};
 pub use capabilities::Capability;
 pub use context::Context;
+pub use docs_page::MethodDoc;
 pub use handler::{ContextHandler, Handler, HandlerResult};
 pub use registry::MethodBuilder;
 pub use router::{AsyncCall, BlockingCall, Dispatch, Router};

@@ -51,6 +51,9 @@ pub struct Router {
 }
 
 /// What routing a call produced: the adapter runs it in its own way.
+// Made and consumed once per call: boxing the large variant would cost an
+// allocation per call to save a few bytes of stack.
+#[allow(clippy::large_enum_variant)]
 pub enum Dispatch {
     /// Answered already (unknown method, bad params, system methods).
     Ready(MethodResponse),
@@ -133,6 +136,11 @@ impl Router {
             system: SystemMethods::all(),
             capabilities: Vec::new(),
         }
+    }
+
+    /// The method table (for the docs page).
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     /// Which system methods are on, and the multicall cap.

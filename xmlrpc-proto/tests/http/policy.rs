@@ -267,3 +267,31 @@ fn the_client_reads_with_its_decode_options_and_is_strict_by_default() {
         }
     }
 }
+
+#[test]
+fn the_client_address_comes_from_a_trusted_proxy_only() {
+    use xmlrpc_proto::http::{Output, ServerConnection, ServerEvent, TrustedProxies};
+    let request = post(&echo_body(1), "X-Forwarded-For: 6.6.6.6, 198.51.100.7\r\n");
+    for (trusted, expected) in [
+        ("127.0.0.1", "198.51.100.7"),
+        ("10.0.0.1", "127.0.0.1:5000"),
+        ("", "127.0.0.1:5000"),
+    ] {
+        let config = ServerConfig {
+            trusted_proxies: TrustedProxies::parse(trusted).unwrap(),
+            ..ServerConfig::default()
+        };
+        let clock = Clock::new();
+        let mut server =
+            ServerConnection::new(Arc::new(config), Some("127.0.0.1:5000".into()), clock.now());
+        server.handle_input(Input::Data(clock.now(), request.as_bytes()));
+        let client = loop {
+            match server.poll_output() {
+                Output::Event(ServerEvent::Call { context, .. }) => break context.client,
+                Output::Wait { .. } | Output::Closed => panic!("no call"),
+                _ => {}
+            }
+        };
+        assert_eq!(client.as_deref(), Some(expected), "trusting {trusted:?}");
+    }
+}

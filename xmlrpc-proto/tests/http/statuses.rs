@@ -264,3 +264,90 @@ fn path_filter() {
         );
     }
 }
+
+#[test]
+fn get_serves_the_docs_page_and_the_health_path_when_configured() {
+    use std::sync::Arc;
+    let get = |path: &str, method: &str| format!("{method} {path} HTTP/1.1\r\nHost: x\r\n\r\n");
+    for split in SPLITS {
+        // Neither configured: GET is 405 as before.
+        let run = serve_raw(
+            ServerConfig::default(),
+            get("/RPC2", "GET").as_bytes(),
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert_eq!(run.statuses(), [405], "{}", run.wire);
+
+        let config = ServerConfig {
+            docs_page: Some(Arc::from("<!DOCTYPE html><title>t</title>")),
+            health_path: Some("/health".into()),
+            ..ServerConfig::default()
+        };
+        let run = serve_raw(
+            config.clone(),
+            get("/RPC2", "GET").as_bytes(),
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert!(run.wire.starts_with("HTTP/1.1 200 OK\r\n"), "{}", run.wire);
+        assert!(run
+            .wire
+            .contains("Content-Type: text/html; charset=utf-8\r\n"));
+        assert!(run
+            .wire
+            .ends_with("\r\n\r\n<!DOCTYPE html><title>t</title>"));
+        assert!(run.closed && run.calls.is_empty());
+        assert_eq!(run.records[0].status, 200);
+
+        let run = serve_raw(
+            config.clone(),
+            get("/RPC2", "HEAD").as_bytes(),
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert!(
+            run.wire.starts_with("HTTP/1.1 200 OK\r\n")
+                && run.wire.contains("Content-Length: 31\r\n")
+        );
+        assert!(
+            run.wire.ends_with("\r\n\r\n"),
+            "HEAD has no body: {}",
+            run.wire
+        );
+
+        let run = serve_raw(
+            config.clone(),
+            get("/health", "GET").as_bytes(),
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert!(
+            run.wire.starts_with("HTTP/1.1 200 OK\r\n") && run.wire.ends_with("\r\n\r\nok\n"),
+            "{}",
+            run.wire
+        );
+
+        // Other paths are still 404, other methods 405.
+        let run = serve_raw(
+            config.clone(),
+            get("/other", "GET").as_bytes(),
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert_eq!(run.statuses(), [405]);
+        let run = serve_raw(
+            config,
+            get("/health", "PUT").as_bytes(),
+            split,
+            false,
+            &mut echo_router(),
+        );
+        assert_eq!(run.statuses(), [405]);
+    }
+}
