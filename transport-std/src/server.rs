@@ -422,8 +422,47 @@ impl Drop for Registration {
 }
 
 #[cfg(all(test, unix))]
+#[allow(clippy::expect_used)] // a failed expect here is a failed test
 mod tests {
     use super::*;
+
+    /// A server (never serving) capped at one connection, which is held by
+    /// a request under way (so it cannot be evicted), and a thread trying
+    /// to admit a second.
+    struct AtTheCap {
+        server: Server,
+        held: (ServerConnection, Registration, UnixStream),
+        waiter: thread::JoinHandle<bool>,
+    }
+
+    fn at_the_cap() -> AtTheCap {
+        let builder = Server::builder(Arc::new(Router::new())).config(ServerConfig {
+            max_connections: Some(1),
+            ..ServerConfig::default()
+        });
+        let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
+        // Waking the accept loop fails: there is none, only the waiter.
+        let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
+        let (ours, peer) = UnixStream::pair().expect("socket pair");
+        let (busy, registration) = server
+            .shared
+            .admit(std::os::fd::OwnedFd::from(ours))
+            .expect("room for one");
+        let now = Instant::now();
+        let mut conn =
+            ServerConnection::admitted(Arc::clone(&server.shared.config), busy, None, now);
+        let head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n";
+        conn.handle_input(Input::Data(now, head));
+        let (theirs, _) = UnixStream::pair().expect("socket pair");
+        let shared = Arc::clone(&server.shared);
+        let waiter =
+            thread::spawn(move || shared.admit(std::os::fd::OwnedFd::from(theirs)).is_some());
+        AtTheCap {
+            server,
+            held: (conn, registration, peer),
+            waiter,
+        }
+    }
 
     /// Shutdown releases an accept loop waiting at the connection cap even
     /// though no connection ends. (The lost wake-up this guards against
@@ -431,34 +470,11 @@ mod tests {
     #[test]
     fn shutdown_wakes_a_loop_waiting_at_the_cap() {
         for _ in 0..200 {
-            let builder = Server::builder(Arc::new(Router::new())).config(ServerConfig {
-                max_connections: Some(1),
-                ..ServerConfig::default()
-            });
-            let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
-            // Waking the accept loop fails: there is none, only the waiter.
-            let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
-            let (ours, peer) = UnixStream::pair().expect("socket pair");
-            let (busy, registration) = server
-                .shared
-                .admit(std::os::fd::OwnedFd::from(ours))
-                .expect("room for one");
-            // Busy: a request under way, never evicted.
-            let mut conn = ServerConnection::admitted(
-                Arc::clone(&server.shared.config),
-                busy,
-                None,
-                Instant::now(),
-            );
-            conn.handle_input(Input::Data(
-                Instant::now(),
-                b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n",
-            ));
-            let (theirs, _peer2) = UnixStream::pair().expect("socket pair");
-            let waiter = {
-                let shared = Arc::clone(&server.shared);
-                thread::spawn(move || shared.admit(std::os::fd::OwnedFd::from(theirs)).is_some())
-            };
+            let AtTheCap {
+                server,
+                held,
+                waiter,
+            } = at_the_cap();
             server.shutdown_handle().shutdown();
             let deadline = Instant::now() + Duration::from_secs(2);
             while !waiter.is_finished() {
@@ -466,7 +482,7 @@ mod tests {
                 thread::sleep(Duration::from_millis(1));
             }
             assert!(!waiter.join().expect("waiter"), "admitted while stopping");
-            drop((conn, registration, peer));
+            drop(held);
         }
     }
 
@@ -474,35 +490,10 @@ mod tests {
     /// then admits its newcomer.
     #[test]
     fn a_connection_ending_lets_the_waiting_newcomer_in() {
-        let builder = Server::builder(Arc::new(Router::new())).config(ServerConfig {
-            max_connections: Some(1),
-            ..ServerConfig::default()
-        });
-        let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
-        let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
-        let (ours, _peer) = UnixStream::pair().expect("socket pair");
-        let (busy, registration) = server
-            .shared
-            .admit(std::os::fd::OwnedFd::from(ours))
-            .expect("room for one");
-        let mut conn = ServerConnection::admitted(
-            Arc::clone(&server.shared.config),
-            busy,
-            None,
-            Instant::now(),
-        );
-        conn.handle_input(Input::Data(
-            Instant::now(),
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n",
-        ));
-        let (theirs, _peer2) = UnixStream::pair().expect("socket pair");
-        let waiter = {
-            let shared = Arc::clone(&server.shared);
-            thread::spawn(move || shared.admit(std::os::fd::OwnedFd::from(theirs)).is_some())
-        };
+        let AtTheCap { held, waiter, .. } = at_the_cap();
         thread::sleep(Duration::from_millis(50));
         assert!(!waiter.is_finished(), "admitted past the cap");
-        drop((conn, registration));
+        drop(held);
         assert!(
             waiter.join().expect("waiter"),
             "the newcomer got the freed place"

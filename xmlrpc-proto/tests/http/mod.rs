@@ -281,7 +281,7 @@ pub fn client_config(url: &str) -> ClientConfig {
 }
 
 /// What a server said to raw request bytes.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ServerRun {
     /// Every byte written, as text (lossy).
     pub wire: String,

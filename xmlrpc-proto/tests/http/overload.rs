@@ -30,14 +30,7 @@ impl Conn {
         let conn = Conn {
             server,
             wire: Vec::new(),
-            run: ServerRun {
-                wire: String::new(),
-                calls: Vec::new(),
-                closed: false,
-                last_wait: None,
-                records: Vec::new(),
-                lingered: false,
-            },
+            run: ServerRun::default(),
             router: echo_router(),
         };
         (conn, admitted.evicted)
