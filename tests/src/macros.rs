@@ -40,6 +40,7 @@ macro_rules! adapter_suite {
             shutdown_under_load_answers_every_handled_call,
             shutdown_grace_is_bounded,
             connection_cap_is_enforced,
+            an_idle_connection_drains_one_more_call_after_shutdown,
             slow_connections_are_evicted_for_callers,
             bodies_over_the_budget_get_503_and_small_calls_still_answer,
             peer_closing_mid_body,

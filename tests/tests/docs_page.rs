@@ -37,10 +37,7 @@ fn rendered(url: &str, screenshot: Option<&std::path::Path>) -> Option<String> {
     };
     let out = match cmd.arg(url).output() {
         Ok(out) if out.status.success() => out,
-        Ok(out) => panic!(
-            "chromium failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        Ok(out) => panic!("chromium failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(_) => {
             skip("chromium is not installed, so the docs page check cannot run");
             return None;
@@ -66,18 +63,33 @@ fn chromium_shows_every_method_and_runs_no_help_text() {
     };
     // What a reader sees: the title, each method with its signature and help.
     assert!(dom.contains("<title>Demo &lt;service&gt;</title>"), "{dom}");
-    for method in ["factorial", "echo", "note", "system.listMethods", "system.multicall"] {
-        assert!(dom.contains(&format!("<h2>{method}</h2>")), "{method} missing");
+    for method in [
+        "factorial",
+        "echo",
+        "note",
+        "system.listMethods",
+        "system.multicall",
+    ] {
+        assert!(
+            dom.contains(&format!("<h2>{method}</h2>")),
+            "{method} missing"
+        );
     }
     assert!(dom.contains("i8 factorial(int)"), "{dom}");
     // The hostile help is text on the page: no script ran, no element made.
-    assert!(dom.contains("Echoes &lt;b&gt;text&lt;/b&gt;. &lt;script&gt;"), "{dom}");
+    assert!(
+        dom.contains("Echoes &lt;b&gt;text&lt;/b&gt;. &lt;script&gt;"),
+        "{dom}"
+    );
     assert!(!dom.contains("pwned</title>") && !dom.contains("<b>text</b>"));
 
     let shot = std::env::temp_dir().join(format!("xmlrpc-docs-{}.png", std::process::id()));
     rendered(&url, Some(&shot));
     let png = std::fs::read(&shot).unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "a real screenshot"
+    );
     let _ = std::fs::remove_file(&shot);
 
     handle.shutdown();

@@ -210,14 +210,28 @@ impl<R: Runtime> Server<R> {
             .config
             .connection_cap(ConnectionModel::Tasks, crate::fd_limit());
         let admission = Admission::new(&shared.config, cap, Instant::now());
+        // Once stopping, what already waits in the backlog was sent before
+        // we stopped: it is accepted and answered (with `Connection:
+        // close`) before the listener closes.
+        let mut backlog_only = false;
         loop {
-            let Some(accepted) = or(async { Some(R::accept(&listener).await) }, async {
-                stop.stopping.wait().await;
-                None
-            })
-            .await
-            else {
-                break;
+            let accepted = if backlog_only {
+                match futures_lite::future::poll_once(R::accept(&listener)).await {
+                    Some(Ok(accepted)) => Ok(accepted),
+                    Some(Err(_)) | None => break,
+                }
+            } else {
+                let next = or(async { Some(R::accept(&listener).await) }, async {
+                    stop.stopping.wait().await;
+                    None
+                });
+                match next.await {
+                    Some(accepted) => accepted,
+                    None => {
+                        backlog_only = true;
+                        continue;
+                    }
+                }
             };
             let (io, peer) = match accepted {
                 Ok(accepted) => accepted,
@@ -232,9 +246,16 @@ impl<R: Runtime> Server<R> {
             // Unix peers are usually unnamed: the socket path says more.
             let peer = peer.or_else(|| unix_path.as_ref().map(|p| p.display().to_string()));
             let kick = Arc::new(Signal::default());
-            let admitted = admit(&rt, &admission, &stop, Arc::clone(&kick)).await;
+            let admitted = if backlog_only {
+                // No waiting for room while stopping: full means refused.
+                admission.admit(Instant::now(), Arc::clone(&kick)).ok()
+            } else {
+                admit(&rt, &admission, &stop, Arc::clone(&kick)).await
+            };
             let Some(Admitted { ticket, evicted }) = admitted else {
-                break;
+                // Stopping (or full while stopping): only the backlog is left.
+                backlog_only = true;
+                continue;
             };
             if let Some(victim) = evicted {
                 tracing::debug!("connection cap reached: evicting a slow or idle connection");
@@ -253,7 +274,7 @@ impl<R: Runtime> Server<R> {
                 .await;
             });
         }
-        // Stop accepting: peers still in the backlog are refused, never half-served.
+        // Stop accepting: later peers are refused, never half-served.
         drop(listener);
         tracing::info!(open = stop.open.load(Ordering::SeqCst), "shutting down");
         let grace = Instant::now() + shared.config.shutdown_grace;

@@ -7,7 +7,7 @@ mod support;
 use std::os::unix::net::UnixListener;
 use std::time::{Duration, Instant};
 
-use support::{router, serve_tcp};
+use support::router;
 use transport_smol::{block_on, Client, Server};
 use xmlrpc_proto::Value;
 
@@ -23,8 +23,16 @@ fn shutdown_before_serve_returns_at_once() {
 }
 
 #[test]
-fn idle_keep_alive_connection_does_not_delay_shutdown() {
-    let server = serve_tcp();
+fn without_a_drain_window_an_idle_connection_does_not_delay_shutdown() {
+    let server = Server::builder(router())
+        .config(xmlrpc_proto::http::ServerConfig {
+            drain_timeout: Duration::ZERO,
+            ..Default::default()
+        })
+        .bind("127.0.0.1:0")
+        .expect("bind");
+    let url = format!("http://{}/RPC2", server.local_addr());
+    let server = support::Running::start(server, url);
     let client = Client::new(&server.url).expect("client");
     let v = block_on(client.call_value("echo", vec![Value::Int(5)])).expect("echo");
     assert_eq!(v, Value::Int(5));

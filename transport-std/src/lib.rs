@@ -326,12 +326,14 @@ mod tests {
     }
 
     /// Shutdown with an idle keep-alive connection and a call in its
-    /// handler: the call is answered, the idle connection does not hold the
-    /// server up, and the listener is gone afterwards.
+    /// handler: the call is answered, with no drain window the idle
+    /// connection does not hold the server up, and the listener is gone
+    /// afterwards.
     #[test]
     fn graceful_shutdown_finishes_calls_and_closes_idle_connections() {
         let config = ServerConfig {
             shutdown_grace: Duration::from_secs(10),
+            drain_timeout: Duration::ZERO,
             ..ServerConfig::default()
         };
         let (url, stop, serving) = serve(router(), config);

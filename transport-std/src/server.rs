@@ -21,7 +21,7 @@ use xmlrpc_proto::http::{
 use xmlrpc_proto::service::{Dispatch, Router};
 use xmlrpc_proto::MethodResponse;
 
-use crate::stream::{shutdown, Io, OwnedSocket, Socket};
+use crate::stream::{set_blocking, shutdown, Io, OwnedSocket, Socket};
 
 /// A blocking XML-RPC server: one thread per connection, at most
 /// [`ServerConfig::connection_cap`] of them (1,024 by default). At the cap
@@ -203,37 +203,14 @@ impl Server {
         tracing::info!(addr = %self.local_addr, "serving");
         let shared = &self.shared;
         while !shared.stopping.load(Ordering::SeqCst) {
-            let accepted = match &self.listener {
-                Listener::Tcp(l) => l.accept().map(|(tcp, peer)| {
-                    let _ = tcp.set_nodelay(true);
-                    (Box::new(tcp) as Box<dyn Io>, peer.to_string())
-                }),
-                // Unix peers are unnamed: the socket path says where they came in.
-                #[cfg(unix)]
-                Listener::Unix(l, path) => l
-                    .accept()
-                    .map(|(unix, _)| (Box::new(unix) as _, path.display().to_string())),
-            };
-            match accepted {
-                Ok((io, peer)) => match io.socket().try_clone_to_owned() {
-                    Ok(handle) => {
-                        // Past the cap with nobody to evict, the newcomer
-                        // waits, and the next ones in the accept backlog.
-                        let Some((ticket, registration)) = shared.admit(handle) else {
-                            break;
-                        };
-                        let spawned = thread::Builder::new()
-                            .name(format!("xmlrpc-conn {peer}"))
-                            .spawn(move || {
-                                serve_connection(&registration.shared, io, peer, ticket)
-                            });
-                        // On failure the registration was dropped with the closure.
-                        if let Err(e) = spawned {
-                            tracing::warn!(error = %e, "cannot spawn a connection thread");
-                        }
+            match self.accept() {
+                // Past the cap with nobody to evict, the newcomer waits, and
+                // the next ones in the accept backlog.
+                Ok((io, peer)) => {
+                    if !self.start(io, peer, false) {
+                        break;
                     }
-                    Err(e) => tracing::warn!(error = %e, "cannot keep a handle on a connection"),
-                },
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
                     // Out of descriptors and the like: let some close.
@@ -241,16 +218,76 @@ impl Server {
                 }
             }
         }
-        let deadline = Instant::now() + shared.config.shutdown_grace;
+        let grace = Instant::now() + shared.config.shutdown_grace;
+        // What already waits in the backlog was sent before we stopped:
+        // answer it (with `Connection: close`) before the listener closes.
+        if self.set_nonblocking(true).is_ok() {
+            while let Ok((io, peer)) = self.accept() {
+                if set_blocking(&io.socket()).is_ok() {
+                    self.start(io, peer, true);
+                }
+            }
+        }
         // Closing the listener refuses new connections from here on.
         #[cfg(unix)]
         if let Listener::Unix(_, path) = &self.listener {
             let _ = std::fs::remove_file(path);
         }
         drop(self.listener);
-        let unfinished = shared.wait_closed(deadline);
+        // Idle connections may get one more request during the drain
+        // window; then their reads end (a call in flight still answers).
+        let drained = Instant::now() + shared.config.drain_timeout;
+        shared.wait_closed(drained.min(grace), Shutdown::Read);
+        let unfinished = shared.wait_closed(grace, Shutdown::Both);
         tracing::info!(unfinished, "server stopped");
         Ok(())
+    }
+
+    /// The next connection from the listener, and who it is.
+    fn accept(&self) -> io::Result<(Box<dyn Io>, String)> {
+        match &self.listener {
+            Listener::Tcp(l) => l.accept().map(|(tcp, peer)| {
+                let _ = tcp.set_nodelay(true);
+                (Box::new(tcp) as Box<dyn Io>, peer.to_string())
+            }),
+            // Unix peers are unnamed: the socket path says where they came in.
+            #[cfg(unix)]
+            Listener::Unix(l, path) => l
+                .accept()
+                .map(|(unix, _)| (Box::new(unix) as _, path.display().to_string())),
+        }
+    }
+
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match &self.listener {
+            Listener::Tcp(l) => l.set_nonblocking(on),
+            #[cfg(unix)]
+            Listener::Unix(l, _) => l.set_nonblocking(on),
+        }
+    }
+
+    /// Admits a connection and starts its thread; false once stopping
+    /// (unless `from_backlog`: those are answered while stopping).
+    fn start(&self, io: Box<dyn Io>, peer: String, from_backlog: bool) -> bool {
+        let shared = &self.shared;
+        let handle = match io.socket().try_clone_to_owned() {
+            Ok(handle) => handle,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot keep a handle on a connection");
+                return true;
+            }
+        };
+        let Some((ticket, registration)) = shared.admit(handle, from_backlog) else {
+            return false;
+        };
+        let spawned = thread::Builder::new()
+            .name(format!("xmlrpc-conn {peer}"))
+            .spawn(move || serve_connection(&registration.shared, io, peer, ticket));
+        // On failure the registration was dropped with the closure.
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "cannot spawn a connection thread");
+        }
+        true
     }
 }
 
@@ -320,11 +357,14 @@ impl ShutdownHandle {
         let gate = self.shared.lock();
         // Set under the gate: `admit` checks it there.
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // A thread blocked reading wakes to its end of input; one busy with
-        // a call sees the flag when done.
-        self.shared
-            .admission
-            .for_each_kick(|socket| shutdown(socket, Shutdown::Read));
+        // Without a drain window, a thread blocked reading wakes to its end
+        // of input now; with one, `serve` does that when the window ends.
+        // One busy with a call sees the flag when done.
+        if self.shared.config.drain_timeout.is_zero() {
+            self.shared
+                .admission
+                .for_each_kick(|socket| shutdown(socket, Shutdown::Read));
+        }
         drop(gate);
         self.shared.changed.notify_all();
         // The accept loop blocks in `accept`: a connection of our own wakes
@@ -349,11 +389,15 @@ impl Shared {
     /// slow or idle one at the cap (its socket is shut down, which wakes its
     /// thread), or waiting while there is none to evict: until a connection
     /// ends or a slow one's window passes. `None` once stopping.
-    fn admit(self: &Arc<Self>, socket: OwnedSocket) -> Option<(Ticket, Registration)> {
+    fn admit(
+        self: &Arc<Self>,
+        socket: OwnedSocket,
+        from_backlog: bool,
+    ) -> Option<(Ticket, Registration)> {
         let mut gate = self.lock();
         let mut socket = socket;
         loop {
-            if self.stopping.load(Ordering::SeqCst) {
+            if self.stopping.load(Ordering::SeqCst) && !from_backlog {
                 return None;
             }
             let now = Instant::now();
@@ -384,15 +428,14 @@ impl Shared {
     }
 
     /// Waits until every connection closed or `deadline`, then shuts down
-    /// the sockets of those still open; returns how many they were.
-    fn wait_closed(&self, deadline: Instant) -> usize {
+    /// the sockets of those still open (`how`); returns how many they were.
+    fn wait_closed(&self, deadline: Instant, how: Shutdown) -> usize {
         let left = deadline.saturating_duration_since(Instant::now());
         let waited = self
             .changed
             .wait_timeout_while(self.lock(), left, |_| self.admission.open() > 0);
         drop(waited.unwrap_or_else(|e| e.into_inner()));
-        self.admission
-            .for_each_kick(|socket| shutdown(socket, Shutdown::Both));
+        self.admission.for_each_kick(|socket| shutdown(socket, how));
         self.admission.open()
     }
 
@@ -446,7 +489,7 @@ mod tests {
         let (ours, peer) = UnixStream::pair().expect("socket pair");
         let (busy, registration) = server
             .shared
-            .admit(std::os::fd::OwnedFd::from(ours))
+            .admit(std::os::fd::OwnedFd::from(ours), false)
             .expect("room for one");
         let now = Instant::now();
         let mut conn =
@@ -455,8 +498,11 @@ mod tests {
         conn.handle_input(Input::Data(now, head));
         let (theirs, _) = UnixStream::pair().expect("socket pair");
         let shared = Arc::clone(&server.shared);
-        let waiter =
-            thread::spawn(move || shared.admit(std::os::fd::OwnedFd::from(theirs)).is_some());
+        let waiter = thread::spawn(move || {
+            shared
+                .admit(std::os::fd::OwnedFd::from(theirs), false)
+                .is_some()
+        });
         AtTheCap {
             server,
             held: (conn, registration, peer),

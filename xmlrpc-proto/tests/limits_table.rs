@@ -70,6 +70,8 @@ fn every_default_in_the_table_is_the_code_default() {
     assert_eq!(server.max_connections, None);
     assert_eq!(server.connection_cap(ConnectionModel::Threads, None), 1024);
     assert_eq!(server.connection_cap(ConnectionModel::Tasks, None), 10_000);
+    assert!(row("ServerConfig::drain_timeout").contains("| 5 s: an idle keep-alive"));
+    assert_eq!(server.drain_timeout.as_secs(), 5);
     assert!(row("ServerConfig::listen_backlog").contains("| 1,024 (the kernel"));
     assert_eq!(server.listen_backlog, 1024);
     assert!(row("ServerConfig::first_head_window").contains("| 1 s:"));

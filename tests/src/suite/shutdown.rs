@@ -10,11 +10,12 @@ use super::{assert_echo, client, serve};
 use crate::{Adapter, ClientOpts, ServerOpts};
 
 /// Shutdown while 8 calls are in their handlers: every one is answered,
-/// an idle keep-alive connection does not hold the server up, and the
-/// listener is gone afterwards.
+/// with no drain window an idle keep-alive connection does not hold the
+/// server up, and the listener is gone afterwards.
 pub fn graceful_shutdown_loses_no_call<A: Adapter>() {
     let mut opts = ServerOpts::default();
     opts.config.shutdown_grace = Duration::from_secs(10);
+    opts.config.drain_timeout = Duration::ZERO;
     let mut fx = serve::<A>(opts);
     let url = fx.server.url.clone();
     let addr = fx.server.local_addr.clone();
@@ -170,5 +171,42 @@ pub fn shutdown_under_load_answers_every_handled_call<A: Adapter>() {
     assert_eq!(
         answered, ran,
         "the server ran {ran} calls but answered {answered}"
+    );
+}
+
+/// On graceful shutdown an idle keep-alive connection gets the drain window
+/// for one more call (a balancer may have sent it already): that call is
+/// answered, on the same connection (the listener is closed by then), and
+/// the connection closes; `serve` returns once the window passed, not
+/// before the call and not much after the window.
+pub fn an_idle_connection_drains_one_more_call_after_shutdown<A: Adapter>() {
+    let mut opts = ServerOpts::default();
+    opts.config.drain_timeout = Duration::from_millis(1500);
+    let mut fx = serve::<A>(opts);
+    let pooled = client::<A>(&fx.server.url, &ClientOpts::default());
+    assert_echo(pooled.as_ref(), Value::Int(1));
+    let started = Instant::now();
+    fx.server.trigger_shutdown();
+    thread::sleep(Duration::from_millis(300));
+    // New connections are refused now; the idle one still answers.
+    let fresh = client::<A>(
+        &fx.server.url,
+        &ClientOpts {
+            timeout: Some(Duration::from_secs(2)),
+            ..ClientOpts::default()
+        },
+    );
+    assert!(
+        fresh.call_value("echo", vec![Value::Int(2)]).is_err(),
+        "[{}] a new connection after shutdown",
+        A::NAME
+    );
+    assert_echo(pooled.as_ref(), Value::Int(3));
+    fx.server.stop();
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(5),
+        "[{}] serve outlived the drain window: {took:?}",
+        A::NAME
     );
 }

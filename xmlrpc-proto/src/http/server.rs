@@ -115,6 +115,9 @@ pub struct ServerConnection {
     idle_since: Instant,
     peer_eof: bool,
     shutting_down: bool,
+    /// While shutting down, when an idle connection stops waiting for its
+    /// one more request.
+    drain_until: Option<Instant>,
     overflow: bool,
     peer: Option<String>,
     in_flight: Option<InFlight>,
@@ -145,6 +148,7 @@ impl ServerConnection {
             idle_since: now,
             peer_eof: false,
             shutting_down: false,
+            drain_until: None,
             overflow: false,
             peer,
             in_flight: None,
@@ -242,7 +246,7 @@ impl ServerConnection {
             }
             Phase::Idle => Output::Wait {
                 read: !self.peer_eof,
-                deadline: Some(self.idle_since + self.config.idle_timeout),
+                deadline: Some(self.idle_deadline()),
             },
             Phase::Head { deadline, .. } => Output::Wait {
                 read: !self.peer_eof,
@@ -305,18 +309,34 @@ impl ServerConnection {
         }
     }
 
-    /// Graceful shutdown: finish the request in flight (if any), then close;
-    /// an idle connection closes at once.
+    /// Graceful shutdown: the request in flight or being read is answered
+    /// with `Connection: close`; an idle connection answers at most one
+    /// more request that way if it arrives within `drain_timeout` (a load
+    /// balancer may have sent it before it saw us go), then closes. With a
+    /// zero `drain_timeout` an idle connection closes at once. Calling it
+    /// again changes nothing.
     pub fn shutdown(&mut self, now: Instant) {
-        let _ = now;
+        if self.shutting_down {
+            return;
+        }
         self.shutting_down = true;
-        if matches!(self.phase, Phase::Lingering { .. }) {
-            self.phase = Phase::Closing;
+        let drain = self.config.drain_timeout;
+        match self.phase {
+            Phase::Lingering { .. } => self.phase = Phase::Closing,
+            Phase::Idle | Phase::Head { .. } if drain.is_zero() => {
+                self.inbuf.clear();
+                self.phase = Phase::Closing;
+            }
+            Phase::Idle => self.drain_until = Some(now + drain),
+            _ => {}
         }
-        if matches!(self.phase, Phase::Idle | Phase::Head { .. }) {
-            self.inbuf.clear();
-            self.phase = Phase::Closing;
-        }
+    }
+
+    /// When an idle connection closes: its keep-alive deadline, or the
+    /// drain's end while shutting down, whichever comes first.
+    fn idle_deadline(&self) -> Instant {
+        let idle = self.idle_since + self.config.idle_timeout;
+        self.drain_until.map_or(idle, |d| d.min(idle))
     }
 
     /// Bytes of input held: a head in progress or pipelined requests
@@ -344,7 +364,7 @@ impl ServerConnection {
     /// Applies the deadline of the current phase; true when it fired.
     fn check_deadline(&mut self, now: Instant) -> bool {
         let fired = match &self.phase {
-            Phase::Idle => now >= self.idle_since + self.config.idle_timeout,
+            Phase::Idle => now >= self.idle_deadline(),
             Phase::Head { deadline, .. } => now >= *deadline,
             Phase::Body(body) => now >= body.deadline,
             _ => false,
@@ -388,7 +408,7 @@ impl ServerConnection {
                         .take_while(|&&b| b == b'\r' || b == b'\n')
                         .count();
                     self.inbuf.advance(blank);
-                    if self.inbuf.is_empty() || self.shutting_down {
+                    if self.inbuf.is_empty() {
                         break;
                     }
                     // A fresh connection's head counts from the accept.
@@ -580,7 +600,16 @@ impl ServerConnection {
         let head_only = parts.method == Method::HEAD;
         let (status, content_type, body): (StatusCode, &str, &[u8]) =
             if config.health_path.as_deref() == Some(path) {
-                (StatusCode::OK, "text/plain; charset=utf-8", b"ok\n")
+                if self.shutting_down {
+                    // Draining: the balancer should send no more.
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "text/plain; charset=utf-8",
+                        b"draining\n",
+                    )
+                } else {
+                    (StatusCode::OK, "text/plain; charset=utf-8", b"ok\n")
+                }
             } else {
                 match &config.docs_page {
                     Some(page) if config.paths.iter().any(|p| p == path) => {

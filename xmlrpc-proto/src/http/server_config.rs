@@ -71,6 +71,12 @@ pub struct ServerConfig {
     pub linger_timeout: Duration,
     /// Deadline for a TLS handshake on an accepted connection (10 s).
     pub tls_handshake_timeout: Duration,
+    /// On graceful shutdown, how long an idle keep-alive connection stays
+    /// open for at most one more request, answered with `Connection:
+    /// close` (5 s): a load balancer may already have sent one before it
+    /// saw us go. Keep a balancer's upstream keep-alive timeout below it.
+    /// Zero closes idle connections at once.
+    pub drain_timeout: Duration,
     /// Most connections open at once; `None` (the default) takes the
     /// transport's: 1,024 for a thread per connection, 10,000 for tasks,
     /// either lowered to what the process may open (see
@@ -97,10 +103,9 @@ pub struct ServerConfig {
     /// the transports' `ServerBuilder::docs_page` renders it); `None` (the
     /// default) answers such a `GET` with 405.
     pub docs_page: Option<Arc<str>>,
-    /// A path answering `GET` (and `HEAD`) with 200 `ok`, for load
-    /// balancers' health checks; `None` (the default) has none. (Once a
-    /// graceful shutdown begins the server stops accepting, so a checker's
-    /// next connection is refused.)
+    /// A path answering `GET` (and `HEAD`) with 200 `ok` while serving and
+    /// 503 `draining` once a graceful shutdown began, for load balancers'
+    /// health checks; `None` (the default) has none.
     pub health_path: Option<String>,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers are
     /// believed for `Context::client` (none by default: the headers are
@@ -153,6 +158,8 @@ pub mod defaults {
     pub const SMALL_BODY: usize = 64 << 10;
     /// [`ServerConfig::listen_backlog`](super::ServerConfig::listen_backlog).
     pub const LISTEN_BACKLOG: u32 = 1024;
+    /// [`ServerConfig::drain_timeout`](super::ServerConfig::drain_timeout).
+    pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
     /// [`ServerConfig::shutdown_grace`](super::ServerConfig::shutdown_grace).
     pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 }
@@ -174,6 +181,7 @@ impl Default for ServerConfig {
             write_timeout: defaults::WRITE_TIMEOUT,
             linger_timeout: defaults::LINGER_TIMEOUT,
             tls_handshake_timeout: defaults::TLS_HANDSHAKE_TIMEOUT,
+            drain_timeout: defaults::DRAIN_TIMEOUT,
             max_connections: None,
             first_head_window: defaults::FIRST_HEAD_WINDOW,
             body_budget: defaults::BODY_BUDGET,
@@ -230,6 +238,7 @@ impl std::fmt::Debug for ServerConfig {
             .field("write_timeout", &self.write_timeout)
             .field("linger_timeout", &self.linger_timeout)
             .field("tls_handshake_timeout", &self.tls_handshake_timeout)
+            .field("drain_timeout", &self.drain_timeout)
             .field("max_connections", &self.max_connections)
             .field("first_head_window", &self.first_head_window)
             .field("body_budget", &self.body_budget)

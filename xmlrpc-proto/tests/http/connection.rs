@@ -227,9 +227,27 @@ fn every_split_gives_the_same_bytes() {
 #[test]
 fn shutdown_idle_and_in_flight() {
     for split in SPLITS {
+        // With no drain window an idle connection closes at once.
+        let mut pair = Pair::new(
+            ServerConfig {
+                drain_timeout: Duration::ZERO,
+                ..ServerConfig::default()
+            },
+            client_config("http://localhost/RPC2"),
+            split,
+        );
+        pair.server.shutdown(pair.clock.now());
+        pair.run();
+        assert!(pair.server_closed && pair.server_wire.is_empty());
+
+        // With one (5 s by default) it waits that long for one more request.
         let mut pair = Pair::default_with(split);
         pair.server.shutdown(pair.clock.now());
         pair.run();
+        assert!(!pair.server_closed, "draining");
+        pair.advance(Duration::from_millis(4_999));
+        assert!(!pair.server_closed);
+        pair.advance(Duration::from_millis(1));
         assert!(pair.server_closed && pair.server_wire.is_empty());
 
         let mut pair = Pair::default_with(split);
@@ -302,4 +320,51 @@ fn eof_while_a_call_is_in_flight_answers_then_closes() {
         Output::Event(ServerEvent::Answered(_))
     ));
     assert!(matches!(server.poll_output(), Output::Closed));
+}
+
+#[test]
+fn a_draining_connection_answers_one_more_request_with_close_and_health_says_503() {
+    for split in SPLITS {
+        let mut pair = Pair::default_with(split);
+        assert_eq!(
+            pair.call(&echo(1)).unwrap(),
+            MethodResponse::Success(Value::Int(1))
+        );
+        pair.server.shutdown(pair.clock.now());
+        pair.advance(Duration::from_secs(2));
+        // The balancer's request sent before it saw us go: answered, closed.
+        assert_eq!(
+            pair.call(&echo(2)).unwrap(),
+            MethodResponse::Success(Value::Int(2))
+        );
+        assert!(pair.server_closed && !pair.client.is_reusable());
+        let wire = String::from_utf8_lossy(&pair.server_wire).into_owned();
+        let second = &wire[wire.rfind("HTTP/1.1 200").unwrap()..];
+        assert!(second.contains("Connection: close\r\n"), "{second}");
+
+        // A health check while draining.
+        let config = ServerConfig {
+            health_path: Some("/health".into()),
+            ..ServerConfig::default()
+        };
+        let clock = Clock::new();
+        let mut server = xmlrpc_proto::http::ServerConnection::new(
+            std::sync::Arc::new(config),
+            None,
+            clock.now(),
+        );
+        server.shutdown(clock.now());
+        let mut run = ServerRun::default();
+        let mut wire = Vec::new();
+        server.handle_input(xmlrpc_proto::http::Input::Data(
+            clock.now(),
+            b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+        ));
+        drive_server(&mut server, &clock, &mut wire, &mut run, &mut echo_router());
+        let text = String::from_utf8_lossy(&wire);
+        assert!(
+            text.starts_with("HTTP/1.1 503 ") && text.ends_with("draining\n"),
+            "{text}"
+        );
+    }
 }
