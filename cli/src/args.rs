@@ -177,6 +177,11 @@ pub struct ServeArgs {
     /// Seconds an idle keep-alive connection stays open.
     #[arg(long, value_name = "SECS")]
     pub idle_timeout: Option<f64>,
+    /// Seconds an idle keep-alive connection may still send one more
+    /// request after shutdown begins [default: 5]; 0 closes idle
+    /// connections at once.
+    #[arg(long, value_name = "SECS")]
+    pub drain_timeout: Option<f64>,
     /// Seconds in-flight calls get to finish on shutdown.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub shutdown_grace: f64,

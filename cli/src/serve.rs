@@ -119,6 +119,10 @@ fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
     if let Some(secs) = args.idle_timeout {
         config.idle_timeout = seconds(secs)?;
     }
+    if let Some(secs) = args.drain_timeout {
+        config.drain_timeout = Duration::try_from_secs_f64(secs)
+            .map_err(|_| format!("--drain-timeout {secs} is not a number of seconds"))?;
+    }
     if let Some(secs) = args.first_head_window {
         config.first_head_window = seconds(secs)?;
     }
