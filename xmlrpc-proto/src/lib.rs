@@ -70,6 +70,7 @@ pub mod decode;
 pub mod encode;
 pub mod http;
 mod message;
+pub mod scgi;
 pub mod serde;
 pub mod service;
 mod value;
