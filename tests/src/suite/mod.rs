@@ -10,6 +10,7 @@ mod keepalive;
 mod limits;
 mod overload;
 mod peer;
+mod scgi;
 mod secure;
 mod shutdown;
 
@@ -22,6 +23,7 @@ pub use keepalive::*;
 pub use limits::*;
 pub use overload::*;
 pub use peer::*;
+pub use scgi::*;
 pub use secure::*;
 pub use shutdown::*;
 
