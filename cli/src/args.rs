@@ -42,8 +42,13 @@ pub enum Command {
     List(ListArgs),
     /// Serve the demo service (factorial, echo, validator1, system methods).
     ///
-    /// Prints `listening on http://ADDR/RPC2` (or `listening on unix://PATH`)
-    /// once ready; SIGINT or SIGTERM shut it down gracefully.
+    /// Prints `listening on http://ADDR/RPC2` (or `listening on unix://PATH`,
+    /// `listening on scgi://ADDR`, `listening on scgi+unix://PATH`) once
+    /// ready; SIGINT or SIGTERM shut it down gracefully.
+    ///
+    /// With --scgi or --scgi-unix it speaks SCGI instead of HTTP, for a web
+    /// server's `scgi_pass` (nginx) or SCGI clients (`xrpc call scgi://...`),
+    /// with the same limits, deadlines and overload rules.
     Serve(ServeArgs),
 }
 
@@ -99,7 +104,8 @@ pub struct CallArgs {
     /// Print the raw response body instead of JSON.
     #[arg(long)]
     pub xml: bool,
-    /// http://[user:pass@]host[:port][/path], https://..., or unix:///path/to.sock (default path /RPC2).
+    /// http://[user:pass@]host[:port][/path], https://..., unix:///path/to.sock (default path /RPC2),
+    /// or SCGI (rTorrent and the like): scgi://host:port[/path] or scgi+unix:///path/to.sock.
     pub url: String,
     /// The method name.
     pub method: String,
@@ -127,8 +133,14 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8000", conflicts_with = "unix")]
     pub bind: String,
     /// Listen on this unix socket path instead of TCP.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["scgi", "scgi_unix"])]
     pub unix: Option<PathBuf>,
+    /// Speak SCGI instead of HTTP, on this TCP address (port 0 picks one).
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["bind", "scgi_unix"])]
+    pub scgi: Option<String>,
+    /// Speak SCGI instead of HTTP, on this unix socket path.
+    #[arg(long, value_name = "PATH", conflicts_with = "bind")]
+    pub scgi_unix: Option<PathBuf>,
     /// Largest request body in bytes (before and after gzip inflation).
     #[arg(long, value_name = "BYTES")]
     pub max_body: Option<usize>,

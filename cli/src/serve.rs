@@ -1,6 +1,7 @@
 //! `xrpc serve`: the demo service on the chosen runtime, until SIGINT/SIGTERM.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +15,45 @@ use crate::caller::seconds;
 /// The docs page's title.
 const DOCS_TITLE: &str = "xrpc serve: the demo service";
 
+/// Where `xrpc serve` listens, and in which protocol.
+enum Listen {
+    Http(String),
+    Unix(PathBuf),
+    Scgi(String),
+    ScgiUnix(PathBuf),
+}
+
+impl Listen {
+    fn of(args: &ServeArgs) -> Listen {
+        match (&args.unix, &args.scgi, &args.scgi_unix) {
+            (Some(path), _, _) => Listen::Unix(path.clone()),
+            (_, Some(addr), _) => Listen::Scgi(addr.clone()),
+            (_, _, Some(path)) => Listen::ScgiUnix(path.clone()),
+            _ => Listen::Http(args.bind.clone()),
+        }
+    }
+
+    /// The address or path, for error messages.
+    fn what(&self) -> String {
+        match self {
+            Listen::Http(addr) | Listen::Scgi(addr) => addr.clone(),
+            Listen::Unix(path) | Listen::ScgiUnix(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// Binds any transport's server builder as `listen` says.
+macro_rules! bind {
+    ($builder:expr, $listen:expr) => {
+        match $listen {
+            Listen::Http(addr) => $builder.bind(addr.as_str()),
+            Listen::Unix(path) => $builder.bind_unix(path),
+            Listen::Scgi(addr) => $builder.bind_scgi(addr.as_str()),
+            Listen::ScgiUnix(path) => $builder.bind_scgi_unix(path),
+        }
+    };
+}
+
 /// Runs the demo server until a signal asks it to stop.
 pub fn serve(args: &ServeArgs) -> Result<(), String> {
     let config = server_config(args)?;
@@ -21,24 +61,17 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
     // Register the signals before binding, so none arrives unhandled in between.
     let signals =
         Signals::new([SIGINT, SIGTERM]).map_err(|e| format!("cannot catch signals: {e}"))?;
-    let bind_err = |e: std::io::Error| match &args.unix {
-        Some(path) => format!("cannot listen on {}: {e}", path.display()),
-        None => format!("cannot listen on {}: {e}", args.bind),
-    };
-
+    let listen = Listen::of(args);
+    let bind_err = |e: std::io::Error| format!("cannot listen on {}: {e}", listen.what());
     match args.runtime {
         Runtime::Std => {
             let mut builder = transport_std::Server::builder(router).config(config);
             if !args.no_docs {
                 builder = builder.docs_page(DOCS_TITLE);
             }
-            let server = match &args.unix {
-                Some(path) => builder.bind_unix(path),
-                None => builder.bind(args.bind.as_str()),
-            }
-            .map_err(bind_err)?;
+            let server = bind!(builder, &listen).map_err(bind_err)?;
             let handle = server.shutdown_handle();
-            announce(args, &server.local_addr())?;
+            announce(&listen, &server.local_addr())?;
             stop_on_signal(signals, move || handle.shutdown());
             server.serve().map_err(|e| format!("server failed: {e}"))
         }
@@ -52,13 +85,9 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 if !args.no_docs {
                     builder = builder.docs_page(DOCS_TITLE);
                 }
-                let server = match &args.unix {
-                    Some(path) => builder.bind_unix(path),
-                    None => builder.bind(args.bind.as_str()),
-                }
-                .map_err(bind_err)?;
+                let server = bind!(builder, &listen).map_err(bind_err)?;
                 let handle = server.shutdown_handle();
-                announce(args, &server.local_addr())?;
+                announce(&listen, &server.local_addr())?;
                 stop_on_signal(signals, move || handle.shutdown());
                 server
                     .serve()
@@ -71,13 +100,9 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             if !args.no_docs {
                 builder = builder.docs_page(DOCS_TITLE);
             }
-            let server = match &args.unix {
-                Some(path) => builder.bind_unix(path),
-                None => builder.bind(args.bind.as_str()),
-            }
-            .map_err(bind_err)?;
+            let server = bind!(builder, &listen).map_err(bind_err)?;
             let handle = server.shutdown_handle();
-            announce(args, &server.local_addr())?;
+            announce(&listen, &server.local_addr())?;
             stop_on_signal(signals, move || handle.shutdown());
             server
                 .serve()
@@ -159,10 +184,12 @@ fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
 }
 
 /// Prints the one ready line scripts wait for, and flushes it.
-fn announce(args: &ServeArgs, local_addr: &str) -> Result<(), String> {
-    let line = match &args.unix {
-        Some(path) => format!("listening on unix://{}", path.display()),
-        None => format!("listening on http://{local_addr}/RPC2"),
+fn announce(listen: &Listen, local_addr: &str) -> Result<(), String> {
+    let line = match listen {
+        Listen::Http(_) => format!("listening on http://{local_addr}/RPC2"),
+        Listen::Unix(path) => format!("listening on unix://{}", path.display()),
+        Listen::Scgi(_) => format!("listening on scgi://{local_addr}"),
+        Listen::ScgiUnix(path) => format!("listening on scgi+unix://{}", path.display()),
     };
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}")

@@ -1,12 +1,15 @@
 //! Runs the built `xrpc` binary: every argument and output mapping through
 //! `echo`, faults and exit statuses, `list` against our server and Python's,
-//! `serve` on each runtime answering Python's client, and SIGTERM shutdown.
+//! `serve` on each runtime answering Python's client, and SIGTERM shutdown;
+//! SCGI both ways (`serve --scgi`, `call`/`list` against rTorrent).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap here is a failed test
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use xmlrpc_tests::peers::rtorrent::{self, Listen, Rtorrent};
 
 const XRPC: &str = env!("CARGO_BIN_EXE_xrpc");
 const RUNTIMES: [&str; 3] = ["std", "tokio", "smol"];
@@ -19,9 +22,25 @@ struct Served {
 
 impl Served {
     fn start(runtime: &str, extra: &[&str]) -> Served {
+        let args = [
+            &["serve", "--runtime", runtime, "--bind", "127.0.0.1:0"],
+            extra,
+        ]
+        .concat();
+        let served = Served::spawn(&args);
+        let url = &served.url;
+        assert!(
+            url.starts_with("http://127.0.0.1:") && url.ends_with("/RPC2"),
+            "{url}"
+        );
+        served
+    }
+
+    /// Runs `xrpc ARGS` and reads its ready line (`url` is what follows
+    /// `listening on `).
+    fn spawn(args: &[&str]) -> Served {
         let mut child = Command::new(XRPC)
-            .args(["serve", "--runtime", runtime, "--bind", "127.0.0.1:0"])
-            .args(extra)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -35,10 +54,6 @@ impl Served {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected ready line {line:?}"))
             .to_owned();
-        assert!(
-            url.starts_with("http://127.0.0.1:") && url.ends_with("/RPC2"),
-            "{url}"
-        );
         Served { child, url }
     }
 
@@ -719,5 +734,111 @@ fn serve_answers_get_with_the_docs_page_and_the_health_path() {
             get(&server.url, "/RPC2").starts_with("HTTP/1.1 405 "),
             "{runtime}"
         );
+    }
+}
+
+// SCGI: `serve --scgi ADDR` / `--scgi-unix PATH` on every runtime answering
+// `call` and `list` over scgi:// and scgi+unix://, and `call` / `list`
+// against a headless rTorrent on a unix socket and on TCP.
+
+/// Runs `xrpc ARGS`, insists on success, returns stdout.
+fn ok(args: &[&str]) -> String {
+    let out = xrpc(args);
+    assert!(
+        out.status.success(),
+        "xrpc {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 stdout")
+}
+
+#[test]
+fn serve_speaks_scgi_on_tcp_and_unix_sockets_on_every_runtime() {
+    let dir = rtorrent::temp_dir("xrpc-scgi");
+    for runtime in RUNTIMES {
+        let served = Served::spawn(&["serve", "--runtime", runtime, "--scgi", "127.0.0.1:0"]);
+        assert!(
+            served.url.starts_with("scgi://127.0.0.1:") && !served.url.ends_with('/'),
+            "{}",
+            served.url
+        );
+        for client in RUNTIMES {
+            let url = served.url.as_str();
+            assert_eq!(
+                ok(&["call", "--runtime", client, url, "factorial", "5"]),
+                "120\n"
+            );
+        }
+        let listed = ok(&["list", &served.url]);
+        assert!(listed.contains("factorial "), "{listed}");
+        assert!(served.terminate().success());
+
+        let socket = dir.join(format!("{runtime}.sock"));
+        let path = socket.display().to_string();
+        let served = Served::spawn(&["serve", "--runtime", runtime, "--scgi-unix", &path]);
+        assert_eq!(served.url, format!("scgi+unix://{path}"));
+        assert_eq!(ok(&["call", &served.url, "echo", "hello"]), "\"hello\"\n");
+        assert!(served.terminate().success());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn scgi_flags_are_documented_and_exclusive() {
+    let help = ok(&["serve", "--help"]);
+    for needle in [
+        "--scgi <ADDR>",
+        "--scgi-unix <PATH>",
+        "listening on scgi://ADDR",
+    ] {
+        assert!(help.contains(needle), "{needle} missing from:\n{help}");
+    }
+    let call_help = ok(&["call", "--help"]);
+    assert!(
+        call_help.contains("scgi+unix:///path/to.sock"),
+        "{call_help}"
+    );
+    let both = xrpc(&["serve", "--scgi", "127.0.0.1:0", "--unix", "/tmp/x.sock"]);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
+fn call_and_list_reach_rtorrent_on_a_unix_socket_and_on_tcp() {
+    if !rtorrent::installed() {
+        return;
+    }
+    for listen in [Listen::Unix, Listen::Tcp] {
+        let peer = Rtorrent::start(listen);
+        let url = peer.url.as_str();
+        for runtime in RUNTIMES {
+            let version = ok(&["call", "--runtime", runtime, url, "system.client_version"]);
+            assert!(
+                version.starts_with("\"0.") || version.starts_with("\"1."),
+                "{version}"
+            );
+        }
+        let total = ok(&["call", url, "throttle.global_down.total"]);
+        assert!(total.trim().parse::<i64>().is_ok(), "{total}");
+        let xml = ok(&["call", "--xml", url, "network.xmlrpc.size_limit"]);
+        assert!(
+            xml.contains("<i8>") || xml.contains("<i4>") || xml.contains("<int>"),
+            "{xml}"
+        );
+        let multicall = ok(&[
+            "call",
+            url,
+            "system.multicall",
+            r#"[{"methodName": "system.client_version", "params": []},
+                {"methodName": "throttle.global_up.total", "params": []}]"#,
+        ]);
+        assert!(
+            multicall.starts_with("[[\"") && multicall.trim_end().ends_with("]]"),
+            "{multicall}"
+        );
+        let listed = ok(&["list", url]);
+        let methods = listed.lines().filter(|l| !l.starts_with(' ')).count();
+        assert!(methods > 500, "{methods} methods listed");
+        assert!(listed.contains("\nthrottle.global_down.total "), "{listed}");
     }
 }

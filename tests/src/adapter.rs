@@ -18,7 +18,8 @@ pub trait Adapter: 'static {
     /// Shown in test output (`std`, `tokio`, `smol`).
     const NAME: &'static str;
 
-    /// Binds (TCP on `127.0.0.1:0`, or `opts.unix_path`), starts serving on
+    /// Binds (TCP on `127.0.0.1:0`, or `opts.unix_path`; SCGI when
+    /// `opts.scgi`, see [`bind_for`](crate::bind_for)), starts serving on
     /// a background thread and returns once the socket accepts connections.
     fn start_server(router: Arc<Router>, opts: ServerOpts) -> RunningServer;
 
@@ -61,6 +62,8 @@ pub struct ServerOpts {
     pub unix_path: Option<PathBuf>,
     /// Serve TLS with this identity (TCP only).
     pub tls: Option<TlsIdentity>,
+    /// Speak SCGI instead of HTTP (`bind_scgi` / `bind_scgi_unix`).
+    pub scgi: bool,
 }
 
 impl Default for ServerOpts {
@@ -72,6 +75,7 @@ impl Default for ServerOpts {
             },
             unix_path: None,
             tls: None,
+            scgi: false,
         }
     }
 }
@@ -182,9 +186,14 @@ pub fn http_url(local_addr: &str) -> String {
 }
 
 /// The URL for a server started with `opts` whose `Server::local_addr` is
-/// `local_addr` (`unix://`, `https://localhost:PORT` or `http://`).
+/// `local_addr` (`unix://`, `https://localhost:PORT`, `http://`,
+/// `scgi+unix://` or `scgi://`).
 pub fn url_for(opts: &ServerOpts, local_addr: &str) -> String {
-    if opts.unix_path.is_some() {
+    if opts.scgi && opts.unix_path.is_some() {
+        format!("scgi+unix://{local_addr}")
+    } else if opts.scgi {
+        format!("scgi://{local_addr}/RPC2")
+    } else if opts.unix_path.is_some() {
         format!("unix://{local_addr}")
     } else if opts.tls.is_some() {
         let port = local_addr.rsplit(':').next().unwrap_or("0");
@@ -192,4 +201,18 @@ pub fn url_for(opts: &ServerOpts, local_addr: &str) -> String {
     } else {
         http_url(local_addr)
     }
+}
+
+/// Binds any transport's server builder as `opts` says: TCP on
+/// `127.0.0.1:0` or `opts.unix_path`, HTTP or (with `opts.scgi`) SCGI.
+#[macro_export]
+macro_rules! bind_for {
+    ($builder:expr, $opts:expr) => {
+        match (&$opts.unix_path, $opts.scgi) {
+            (Some(path), false) => $builder.bind_unix(path),
+            (None, false) => $builder.bind("127.0.0.1:0"),
+            (Some(path), true) => $builder.bind_scgi_unix(path),
+            (None, true) => $builder.bind_scgi("127.0.0.1:0"),
+        }
+    };
 }

@@ -10,7 +10,7 @@ use crate::{Adapter, ClientOpts, ServerOpts};
 
 /// Python's client against our server: every value type, nil with
 /// `allow_none`, i8 results, faults, `MultiCall` and introspection.
-const PYTHON_CLIENT: &str = r#"
+pub(crate) const PYTHON_CLIENT: &str = r#"
 import sys, xmlrpc.client as x
 p = x.ServerProxy(sys.argv[1], allow_none=True)
 values = [0, 2**31 - 1, -2**31, True, False, 0.0, -1.5, 1e-07, 123456789.125,

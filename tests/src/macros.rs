@@ -53,6 +53,10 @@ macro_rules! adapter_suite {
             a_client_that_keeps_writing_reads_the_413,
             a_stale_unix_socket_file_is_replaced,
             a_stale_pooled_connection_is_retried_exactly_once,
+            scgi_round_trip,
+            scgi_hostile_request_is_refused,
+            rtorrent_over_scgi,
+            nginx_scgi_pass_to_our_server,
         );
     };
     (@tests $adapter:ty; $($name:ident),* $(,)?) => {

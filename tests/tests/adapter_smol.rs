@@ -28,11 +28,7 @@ impl Adapter for SmolAdapter {
             .expect("a valid test certificate");
             builder = builder.tls(config);
         }
-        let server = match &opts.unix_path {
-            Some(path) => builder.bind_unix(path),
-            None => builder.bind("127.0.0.1:0"),
-        }
-        .expect("bind the test server");
+        let server = xmlrpc_tests::bind_for!(builder, opts).expect("bind the test server");
         let local_addr = server.local_addr();
         let handle = server.shutdown_handle();
         // Bound before `serve`, so connections queue in the backlog already.

@@ -38,11 +38,7 @@ impl Adapter for Tokio {
                     .expect("TLS server config from the suite's identity");
             builder = builder.tls(config);
         }
-        let server = match &opts.unix_path {
-            Some(path) => builder.bind_unix(path),
-            None => builder.bind("127.0.0.1:0"),
-        }
-        .expect("bind the tokio server");
+        let server = xmlrpc_tests::bind_for!(builder, opts).expect("bind the tokio server");
         let local_addr = server.local_addr();
         let url = url_for(&opts, &local_addr);
         let handle = server.shutdown_handle();

@@ -67,7 +67,7 @@ impl<R: Runtime> std::fmt::Debug for Client<R> {
 impl<R: Runtime> FromClientConfig for Client<R> {
     fn from_client_config(config: ClientConfig) -> Result<Self, ClientError> {
         #[cfg(not(unix))]
-        if config.address.scheme() == Scheme::Unix {
+        if matches!(config.address, Address::Unix(_)) {
             return Err(xmlrpc_proto::client::ConfigError::Unsupported(
                 "unix:// needs a unix platform".into(),
             )
@@ -101,8 +101,10 @@ impl<R: Runtime> FromClientConfig for Client<R> {
 }
 
 impl<R: Runtime> Client<R> {
-    /// A client for `url` (`http://`, `https://` with the `tls` feature, or
-    /// `unix:///path.sock`) with default settings. Credentials in the URL
+    /// A client for `url` (`http://`, `https://` with the `tls` feature,
+    /// `unix:///path.sock`, or SCGI: `scgi://host:port[/path]`,
+    /// `scgi+unix:///path.sock`, one call per connection, never pooled) with
+    /// default settings. Credentials in the URL
     /// (`http://user:pass@host/`) are sent as Basic auth.
     pub fn new(url: &str) -> Result<Self, ClientError> {
         Self::builder(url).build()

@@ -61,7 +61,12 @@ pub(crate) async fn serve<R: Runtime>(
         None => io,
     };
     let mut io = io;
-    let mut conn = ServerConnection::admitted(shared.config.clone(), ticket, peer, Instant::now());
+    let (config, now) = (shared.config.clone(), Instant::now());
+    let mut conn = if shared.scgi {
+        ServerConnection::admitted_scgi(config, ticket, peer, now)
+    } else {
+        ServerConnection::admitted(config, ticket, peer, now)
+    };
     let mut buf = vec![0u8; READ_CHUNK];
     let mut sending: Vec<Bytes> = Vec::new();
     let mut stopping = false;

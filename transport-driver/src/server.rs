@@ -36,7 +36,8 @@ pub struct ServerBuilder<R> {
 
 /// An XML-RPC server on runtime `R`: a task per connection, blocking
 /// handlers on the runtime's blocking pool, async handlers on the
-/// connection's task.
+/// connection's task. It speaks HTTP, or SCGI when bound with
+/// [`ServerBuilder::bind_scgi`] or [`ServerBuilder::bind_scgi_unix`].
 ///
 /// At most [`ServerConfig::connection_cap`] connections are open at once
 /// (10,000 by default, lowered to the file-descriptor limit); at the cap a
@@ -59,6 +60,8 @@ pub struct Server<R> {
 pub(crate) struct Shared {
     pub(crate) router: Arc<Router>,
     pub(crate) config: Arc<ServerConfig>,
+    /// The listener speaks SCGI, not HTTP.
+    pub(crate) scgi: bool,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<futures_rustls::TlsAcceptor>,
 }
@@ -366,7 +369,25 @@ impl<R: Runtime> ServerBuilder<R> {
     /// a runtime; [`Server::serve`] needs one.
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server<R>> {
         let listener = crate::bind_tcp(addr, self.config.listen_backlog, self.config.reuse_port)?;
-        Ok(self.finish(StdListener::Tcp(listener), None))
+        Ok(self.finish(StdListener::Tcp(listener), None, false))
+    }
+
+    /// Listens on TCP and speaks SCGI (one call per connection, a CGI
+    /// response), for a web server's `scgi_pass` or an SCGI client
+    /// (`scgi://host:port`): the same router, limits, deadlines and
+    /// overload rules as HTTP. TLS does not apply.
+    pub fn bind_scgi(self, addr: impl ToSocketAddrs) -> io::Result<Server<R>> {
+        let listener = crate::bind_tcp(addr, self.config.listen_backlog, self.config.reuse_port)?;
+        Ok(self.finish(StdListener::Tcp(listener), None, true))
+    }
+
+    /// Listens on a unix socket at `path` and speaks SCGI (see
+    /// [`bind_scgi`](Self::bind_scgi) and [`bind_unix`](Self::bind_unix)).
+    #[cfg(unix)]
+    pub fn bind_scgi_unix(self, path: impl AsRef<Path>) -> io::Result<Server<R>> {
+        let path = path.as_ref().to_path_buf();
+        let listener = crate::unix::bind(&path)?;
+        Ok(self.finish(StdListener::Unix(listener), Some(path), true))
     }
 
     /// Listens on a unix socket at `path` (a stale socket file left by a
@@ -376,16 +397,23 @@ impl<R: Runtime> ServerBuilder<R> {
     pub fn bind_unix(self, path: impl AsRef<Path>) -> io::Result<Server<R>> {
         let path = path.as_ref().to_path_buf();
         let listener = crate::unix::bind(&path)?;
-        Ok(self.finish(StdListener::Unix(listener), Some(path)))
+        Ok(self.finish(StdListener::Unix(listener), Some(path), false))
     }
 
-    fn finish(mut self, listener: StdListener, unix_path: Option<PathBuf>) -> Server<R> {
+    fn finish(
+        mut self,
+        listener: StdListener,
+        unix_path: Option<PathBuf>,
+        scgi: bool,
+    ) -> Server<R> {
         if let Some(title) = &self.docs_title {
             self.config.docs_page = Some(self.router.docs_page(title).into());
         }
         #[cfg(feature = "tls")]
         let tls = match (&listener, self.tls) {
-            (StdListener::Tcp(_), Some(config)) => Some(futures_rustls::TlsAcceptor::from(config)),
+            (StdListener::Tcp(_), Some(config)) if !scgi => {
+                Some(futures_rustls::TlsAcceptor::from(config))
+            }
             _ => None,
         };
         Server {
@@ -394,6 +422,7 @@ impl<R: Runtime> ServerBuilder<R> {
             shared: Arc::new(Shared {
                 router: self.router,
                 config: Arc::new(self.config),
+                scgi,
                 #[cfg(feature = "tls")]
                 tls,
             }),

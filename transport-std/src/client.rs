@@ -48,7 +48,7 @@ impl FromClientConfig for Client {
     fn from_client_config(config: ClientConfig) -> Result<Client, Error> {
         let https = config.address.scheme() == Scheme::Https;
         #[cfg(not(unix))]
-        if config.address.scheme() == Scheme::Unix {
+        if matches!(config.address, Address::Unix(_)) {
             let why = "unix:// sockets need a unix platform";
             return Err(ConfigError::Unsupported(why.into()).into());
         }
@@ -79,7 +79,9 @@ impl Client {
     }
 
     /// A builder for `url` (`http://user:pass@host:port/path`, `https://...`,
-    /// `unix:///path/to.sock`); a bad URL or header is reported by `build`
+    /// `unix:///path/to.sock`, or SCGI: `scgi://host:port[/path]`,
+    /// `scgi+unix:///path/to.sock`, one call per connection, never pooled);
+    /// a bad URL or header is reported by `build`
     /// as [`Error::Config`].
     pub fn builder(url: &str) -> ClientBuilder {
         ClientBuilder::new(url)

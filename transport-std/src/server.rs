@@ -24,7 +24,9 @@ use xmlrpc_proto::MethodResponse;
 use crate::stream::{set_blocking, shutdown, Io, OwnedSocket, Socket};
 
 /// A blocking XML-RPC server: one thread per connection, at most
-/// [`ServerConfig::connection_cap`] of them (1,024 by default). At the cap
+/// [`ServerConfig::connection_cap`] of them (1,024 by default). It speaks
+/// HTTP, or SCGI when bound with [`ServerBuilder::bind_scgi`] or
+/// [`ServerBuilder::bind_scgi_unix`] (behind a web server's `scgi_pass`). At the cap
 /// a newcomer evicts a slow or idle connection (its socket is shut down,
 /// which wakes its thread; see `xmlrpc_proto`'s `Admission`), or waits in
 /// the listener's accept backlog while there is none to evict.
@@ -66,6 +68,8 @@ struct Shared {
     config: Arc<ServerConfig>,
     #[cfg(feature = "tls")]
     tls: Option<Arc<transport_driver::tls::TlsServerConfig>>,
+    /// The listener speaks SCGI, not HTTP.
+    scgi: bool,
     stopping: AtomicBool,
     /// The open connections, each with a handle on its socket (shut down
     /// to wake its thread: for an eviction, or to stop).
@@ -112,6 +116,25 @@ impl ServerBuilder {
 
     /// Binds a TCP listener (`"127.0.0.1:8000"`; port 0 picks one).
     pub fn bind(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        self.bind_tcp(addr, false)
+    }
+
+    /// Binds a TCP listener that speaks SCGI (one call per connection, a
+    /// CGI response), for a web server's `scgi_pass` or an SCGI client
+    /// (`scgi://host:port`); the same router, limits, deadlines and
+    /// overload rules as HTTP. TLS does not apply.
+    pub fn bind_scgi(self, addr: impl ToSocketAddrs) -> io::Result<Server> {
+        self.bind_tcp(addr, true)
+    }
+
+    /// Binds a unix socket at `path` that speaks SCGI (see
+    /// [`bind_scgi`](Self::bind_scgi) and [`bind_unix`](Self::bind_unix)).
+    #[cfg(unix)]
+    pub fn bind_scgi_unix(self, path: impl AsRef<Path>) -> io::Result<Server> {
+        self.bind_unix_socket(path.as_ref(), true)
+    }
+
+    fn bind_tcp(self, addr: impl ToSocketAddrs, scgi: bool) -> io::Result<Server> {
         let listener =
             transport_driver::bind_tcp(addr, self.config.listen_backlog, self.config.reuse_port)?;
         let bound = listener.local_addr()?;
@@ -123,20 +146,26 @@ impl ServerBuilder {
                 IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
             });
         }
-        Ok(self.finish(Listener::Tcp(listener), bound.to_string(), Ok(wake)))
+        Ok(self.finish(Listener::Tcp(listener), bound.to_string(), Ok(wake), scgi))
     }
 
     /// Binds a unix socket at `path`, replacing a stale socket file that a
     /// server which is gone left behind (`transport_driver::unix::bind`).
     #[cfg(unix)]
     pub fn bind_unix(self, path: impl AsRef<Path>) -> io::Result<Server> {
-        let path = path.as_ref().to_path_buf();
+        self.bind_unix_socket(path.as_ref(), false)
+    }
+
+    #[cfg(unix)]
+    fn bind_unix_socket(self, path: &Path, scgi: bool) -> io::Result<Server> {
+        let path = path.to_path_buf();
         let listener = transport_driver::unix::bind(&path)?;
         let local_addr = path.display().to_string();
         Ok(self.finish(
             Listener::Unix(listener, path.clone()),
             local_addr,
             Err(path),
+            scgi,
         ))
     }
 
@@ -145,6 +174,7 @@ impl ServerBuilder {
         listener: Listener,
         local_addr: String,
         wake: Result<SocketAddr, PathBuf>,
+        scgi: bool,
     ) -> Server {
         if let Some(title) = &self.docs_title {
             self.config.docs_page = Some(self.router.docs_page(title).into());
@@ -159,7 +189,8 @@ impl ServerBuilder {
             router: self.router,
             config: Arc::new(self.config),
             #[cfg(feature = "tls")]
-            tls: self.tls,
+            tls: self.tls.filter(|_| !scgi),
+            scgi,
             stopping: AtomicBool::new(false),
             changed: Condvar::new(),
             wake,
@@ -298,7 +329,12 @@ fn serve_connection(shared: &Shared, io: Box<dyn Io>, peer: String, ticket: Tick
         Ok(socket) => socket,
         Err(e) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
     };
-    let mut conn = ServerConnection::admitted(Arc::clone(&shared.config), ticket, Some(peer), now);
+    let config = Arc::clone(&shared.config);
+    let mut conn = if shared.scgi {
+        ServerConnection::admitted_scgi(config, ticket, Some(peer), now)
+    } else {
+        ServerConnection::admitted(config, ticket, Some(peer), now)
+    };
     // Once stopping, the machine winds down (it may be told more than once).
     let notice_stop = |conn: &mut ServerConnection| {
         if shared.stopping.load(Ordering::SeqCst) {
@@ -485,7 +521,7 @@ mod tests {
         });
         let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
         // Waking the accept loop fails: there is none, only the waiter.
-        let server = builder.finish(listener, String::new(), Err(PathBuf::new()));
+        let server = builder.finish(listener, String::new(), Err(PathBuf::new()), false);
         let (ours, peer) = UnixStream::pair().expect("socket pair");
         let (busy, registration) = server
             .shared

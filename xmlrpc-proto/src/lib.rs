@@ -54,6 +54,12 @@
 //! [`decode::Event`]s; the HTTP machines in [`http`] report
 //! [`http::Output`]s. Every adapter is then the same short loop.
 //!
+//! # SCGI
+//!
+//! The same machines speak SCGI (rTorrent, a web server's `scgi_pass`): a
+//! client on an `scgi://` or `scgi+unix://` address, a server connection
+//! made with [`http::ServerConnection::scgi`]. See [`scgi`].
+//!
 //! # Limits
 //!
 #![doc = include_str!("../LIMITS.md")]
@@ -70,6 +76,7 @@ pub mod decode;
 pub mod encode;
 pub mod http;
 mod message;
+pub mod scgi;
 pub mod serde;
 pub mod service;
 mod value;

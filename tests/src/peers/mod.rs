@@ -1,5 +1,6 @@
 //! Interop with XML-RPC implementations other than Python's: Perl's
-//! `RPC::XML`, Ruby's `xmlrpc`, the C library xmlrpc-c and Node's `xmlrpc`.
+//! `RPC::XML`, Ruby's `xmlrpc`, the C library xmlrpc-c and Node's `xmlrpc`;
+//! rTorrent over SCGI, and nginx's `scgi_pass` in front of our SCGI servers.
 //! Their scripts and sources live in `tests/interop/` (see its README).
 //!
 //! Each check runs the peer program as a child process on 127.0.0.1 and
@@ -8,8 +9,10 @@
 //! Checks of our clients take a `make_client` function, so one check serves
 //! every transport.
 
+pub mod nginx;
 pub mod node;
 pub mod perl;
+pub mod rtorrent;
 pub mod ruby;
 pub mod tinyproxy;
 pub mod xmlrpc_c;

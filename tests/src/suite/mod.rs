@@ -11,6 +11,7 @@ mod limits;
 mod overload;
 mod peer;
 mod proxy;
+mod scgi;
 mod secure;
 mod shutdown;
 
@@ -24,6 +25,7 @@ pub use limits::*;
 pub use overload::*;
 pub use peer::*;
 pub use proxy::*;
+pub use scgi::*;
 pub use secure::*;
 pub use shutdown::*;
 

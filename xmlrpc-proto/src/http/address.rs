@@ -1,4 +1,5 @@
-//! [`Address`]: parsing `http://user:pass@host:port/path`, `https://...` and `unix:///path`.
+//! [`Address`]: parsing `http://user:pass@host:port/path`, `https://...`, `unix:///path`,
+//! and the SCGI forms `scgi://host:port/path` and `scgi+unix:///path`.
 //!
 //! Every transport reads addresses through [`Address::parse`], so `xrpc`, the
 //! blocking client and the async clients agree on defaults: port 80/443, the
@@ -20,25 +21,38 @@ pub enum Scheme {
     Https,
     /// A unix domain socket.
     Unix,
+    /// SCGI over TCP (`scgi://host:port`), one call per connection.
+    Scgi,
+    /// SCGI over a unix domain socket (`scgi+unix:///path/to.sock`).
+    ScgiUnix,
 }
 
 impl Scheme {
-    /// `http`, `https` or `unix`, as written in URLs.
+    /// `http`, `https`, `unix`, `scgi` or `scgi+unix`, as written in URLs.
     pub fn name(self) -> &'static str {
         match self {
             Scheme::Http => "http",
             Scheme::Https => "https",
             Scheme::Unix => "unix",
+            Scheme::Scgi => "scgi",
+            Scheme::ScgiUnix => "scgi+unix",
         }
     }
 
-    /// The port used when the address names none (0 for unix sockets).
+    /// The port used when the address names none (0 for unix sockets;
+    /// SCGI has no standard port, so an `scgi://` address must name one).
     pub fn default_port(self) -> u16 {
         match self {
             Scheme::Http => 80,
             Scheme::Https => 443,
-            Scheme::Unix => 0,
+            Scheme::Unix | Scheme::Scgi | Scheme::ScgiUnix => 0,
         }
+    }
+
+    /// True for `scgi://` and `scgi+unix://`: the connection speaks SCGI
+    /// (a netstring header block and a CGI response), not HTTP.
+    pub fn is_scgi(self) -> bool {
+        matches!(self, Scheme::Scgi | Scheme::ScgiUnix)
     }
 }
 
@@ -50,17 +64,21 @@ impl Scheme {
 /// client holding one) never leaks it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Address {
-    /// `http://` or `https://`: HTTP over TCP, under TLS when `tls`.
+    /// `http://` or `https://`: HTTP over TCP, under TLS when `tls`;
+    /// `scgi://`: SCGI over TCP when `scgi`.
     Tcp(TcpAddress),
-    /// `unix:///path/to.sock`: HTTP over a unix domain socket.
+    /// `unix:///path/to.sock`: HTTP over a unix domain socket;
+    /// `scgi+unix:///path/to.sock`: SCGI over one when `scgi`.
     Unix(UnixAddress),
 }
 
-/// An `http://` or `https://` address.
+/// An `http://`, `https://` or `scgi://` address.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TcpAddress {
     /// `https://`: TLS over the TCP connection.
     pub tls: bool,
+    /// `scgi://`: the connection speaks SCGI (never with `tls`).
+    pub scgi: bool,
     /// Host name or IP literal (without brackets).
     pub host: String,
     /// The port (80 or 443 when the URL names none).
@@ -73,9 +91,11 @@ pub struct TcpAddress {
     pub password: Option<String>,
 }
 
-/// A `unix:///path/to.sock` address.
+/// A `unix:///path/to.sock` or `scgi+unix:///path/to.sock` address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnixAddress {
+    /// `scgi+unix://`: the connection speaks SCGI.
+    pub scgi: bool,
     /// The socket's path in the file system (absolute).
     pub socket_path: String,
     /// Request target: `/RPC2`, or `?path=/other`.
@@ -86,6 +106,7 @@ impl fmt::Debug for TcpAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TcpAddress")
             .field("tls", &self.tls)
+            .field("scgi", &self.scgi)
             .field("host", &self.host)
             .field("port", &self.port)
             .field("path", &self.path)
@@ -124,6 +145,9 @@ const DEFAULT_PATH: &str = "/RPC2";
 impl Address {
     /// Parses an address. `unix:///path/to.sock` uses `/RPC2` as the request
     /// target; `unix:///path/to.sock?path=/other` picks another.
+    /// `scgi://host:port[/path]` (the port is required) and
+    /// `scgi+unix:///path/to.sock` name SCGI servers such as rTorrent; the
+    /// path goes into the `REQUEST_URI` and `SCRIPT_NAME` variables.
     ///
     /// Refuses unknown schemes, empty hosts, unbracketed IPv6 literals, bad
     /// ports, bad percent escapes, and whitespace or control characters.
@@ -135,23 +159,25 @@ impl Address {
         }
         let Some((scheme, rest)) = text.split_once("://") else {
             return Err(AddressError::new(format!(
-                "address {text:?} has no scheme; expected http://, https:// or unix://"
+                "address {text:?} has no scheme; expected http://, https://, unix://, scgi:// or scgi+unix://"
             )));
         };
         let scheme = match scheme.to_ascii_lowercase().as_str() {
             "http" => Scheme::Http,
             "https" => Scheme::Https,
             "unix" => Scheme::Unix,
+            "scgi" => Scheme::Scgi,
+            "scgi+unix" => Scheme::ScgiUnix,
             other => {
                 return Err(AddressError::new(format!(
-                    "unsupported scheme {other:?}; expected http, https or unix"
+                    "unsupported scheme {other:?}; expected http, https, unix, scgi or scgi+unix"
                 )))
             }
         };
         // The fragment never goes on the wire.
         let rest = rest.split('#').next().unwrap_or("");
         match scheme {
-            Scheme::Unix => parse_unix(rest),
+            Scheme::Unix | Scheme::ScgiUnix => parse_unix(scheme, rest),
             _ => parse_tcp(scheme, rest),
         }
     }
@@ -177,10 +203,17 @@ impl Address {
     /// The scheme the address was written with.
     pub fn scheme(&self) -> Scheme {
         match self {
+            Address::Tcp(tcp) if tcp.scgi => Scheme::Scgi,
             Address::Tcp(tcp) if tcp.tls => Scheme::Https,
             Address::Tcp(_) => Scheme::Http,
+            Address::Unix(unix) if unix.scgi => Scheme::ScgiUnix,
             Address::Unix(_) => Scheme::Unix,
         }
+    }
+
+    /// True for `scgi://` and `scgi+unix://` addresses.
+    pub fn is_scgi(&self) -> bool {
+        self.scheme().is_scgi()
     }
 
     /// The request target (`/RPC2` when the URL names none).
@@ -205,14 +238,15 @@ impl Address {
     }
 }
 
-fn parse_unix(rest: &str) -> Result<Address, AddressError> {
+fn parse_unix(scheme: Scheme, rest: &str) -> Result<Address, AddressError> {
+    let name = scheme.name();
     let (socket, query) = match rest.split_once('?') {
         Some((socket, query)) => (socket, Some(query)),
         None => (rest, None),
     };
     if !socket.starts_with('/') {
         return Err(AddressError::new(format!(
-            "unix address needs an absolute socket path (unix:///path/to.sock), got {socket:?}"
+            "{name} address needs an absolute socket path ({name}:///path/to.sock), got {socket:?}"
         )));
     }
     let socket_path = percent_decode(socket, "socket path")?;
@@ -235,7 +269,11 @@ fn parse_unix(rest: &str) -> Result<Address, AddressError> {
             }
         }
     }
-    Ok(Address::Unix(UnixAddress { socket_path, path }))
+    Ok(Address::Unix(UnixAddress {
+        scgi: scheme == Scheme::ScgiUnix,
+        socket_path,
+        path,
+    }))
 }
 
 fn parse_tcp(scheme: Scheme, rest: &str) -> Result<Address, AddressError> {
@@ -269,11 +307,22 @@ fn parse_tcp(scheme: Scheme, rest: &str) -> Result<Address, AddressError> {
         )));
     }
     let port = match port_text {
+        None | Some("") if scheme == Scheme::Scgi => {
+            return Err(AddressError::new(format!(
+            "scgi address {authority:?} has no port; SCGI has no default port (scgi://host:port)"
+        )))
+        }
         None | Some("") => scheme.default_port(),
         Some(p) => parse_port(p)?,
     };
+    if scheme == Scheme::Scgi && userinfo.is_some() {
+        return Err(AddressError::new(
+            "scgi addresses take no user:password (SCGI has no authentication)",
+        ));
+    }
     Ok(Address::Tcp(TcpAddress {
         tls: scheme == Scheme::Https,
+        scgi: scheme == Scheme::Scgi,
         host: host.to_string(),
         port,
         path,
@@ -452,6 +501,31 @@ mod tests {
     }
 
     #[test]
+    fn scgi_addresses() {
+        let a = parse("scgi://127.0.0.1:5000");
+        assert_eq!(a.scheme(), Scheme::Scgi);
+        assert!(a.is_scgi());
+        let t = tcp("scgi://127.0.0.1:5000");
+        assert_eq!(
+            (t.host.as_str(), t.port, t.tls, t.scgi),
+            ("127.0.0.1", 5000, false, true)
+        );
+        assert_eq!(a.path(), "/RPC2");
+        assert_eq!(parse("SCGI://h:1/x").path(), "/x");
+        let u = parse("scgi+unix:///run/rtorrent.sock");
+        assert_eq!(u.scheme(), Scheme::ScgiUnix);
+        let Address::Unix(unix) = &u else {
+            panic!("{u:?}")
+        };
+        assert_eq!(
+            (unix.socket_path.as_str(), unix.scgi),
+            ("/run/rtorrent.sock", true)
+        );
+        assert!(!parse("unix:///run/x.sock").is_scgi());
+        assert!(!parse("http://h/").is_scgi());
+    }
+
+    #[test]
     fn errors_say_what_is_wrong() {
         let cases = [
             ("example.com", "no scheme"),
@@ -471,6 +545,9 @@ mod tests {
             ("unix://", "absolute"),
             ("unix:///s.sock?mode=1", "unknown unix address option"),
             ("unix:///s.sock?path=rel", "must start"),
+            ("scgi://h/", "no port"),
+            ("scgi://u:p@h:5000/", "no user:password"),
+            ("scgi+unix://rel.sock", "absolute"),
         ];
         for (text, needle) in cases {
             match Address::parse(text) {

@@ -5,6 +5,11 @@
 //! when gzip, decoded incrementally, and reported as one
 //! [`ClientEvent::Response`].
 //!
+//! On an `scgi://` or `scgi+unix://` address the same machine speaks SCGI
+//! (see [`crate::scgi`]): the request is a netstring header block and the
+//! body, the CGI response head is read like an HTTP one, and the
+//! connection is never reused.
+//!
 //! # When a call may be retried
 //!
 //! A call is safe to send again on a fresh connection only when the server
@@ -228,6 +233,9 @@ impl ClientConnection {
 
     fn write_request(&mut self, body: Bytes) {
         let config = Arc::clone(&self.config);
+        if config.address.is_scgi() {
+            return crate::scgi::client::write_request(&config, &body, &mut self.out);
+        }
         let gzipped = match config.gzip_threshold {
             Some(t) if body.len() >= t => Some(gzip::compress(&body)),
             _ => None,
@@ -324,7 +332,13 @@ impl ClientConnection {
                         State::Head { deadline, .. } => *deadline,
                         _ => return,
                     };
-                    let head = self.inbuf.split_to(end);
+                    let mut head = self.inbuf.split_to(end);
+                    if self.config.address.is_scgi() {
+                        match crate::scgi::client::cgi_head_to_http(&head) {
+                            Ok(http) => head = http,
+                            Err(e) => return self.fail(e),
+                        }
+                    }
                     match parse_response(&head, &self.config) {
                         Err(e) => return self.fail(e),
                         // 1xx (100 Continue): skip, the real head follows.
@@ -465,7 +479,7 @@ fn body_error(e: BodyError) -> ClientError {
 }
 
 /// Headers the connection writes itself; custom values would break framing.
-fn is_framing_header(name: &HeaderName) -> bool {
+pub(crate) fn is_framing_header(name: &HeaderName) -> bool {
     [
         http::header::HOST,
         http::header::CONTENT_LENGTH,

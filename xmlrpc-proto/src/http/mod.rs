@@ -80,21 +80,21 @@
 //! | the body does not fit the server's [`BodyBudget`] now | 503 with `Retry-After: 1` |
 
 mod address;
-mod admission;
-mod auth;
-mod body;
-mod budget;
+pub(crate) mod admission;
+pub(crate) mod auth;
+pub(crate) mod body;
+pub(crate) mod budget;
 mod chunked;
-mod client;
+pub(crate) mod client;
 mod forwarded;
 mod gzip;
-mod head;
+pub(crate) mod head;
 mod record;
 pub(crate) mod redact;
-mod response;
-mod server;
+pub(crate) mod response;
+pub(crate) mod server;
 mod server_config;
-mod status;
+pub(crate) mod status;
 mod tunnel;
 
 pub use address::{Address, AddressError, Scheme, TcpAddress, UnixAddress};

@@ -28,16 +28,7 @@ pub(crate) fn write_response(
     body: &mut BytesMut,
     out: &mut BytesMut,
 ) {
-    body.clear();
-    if let Err(e) = encode_response(response, body) {
-        body.clear();
-        let fault = Fault::new(
-            fault_code::INTERNAL_ERROR,
-            format!("the response could not be encoded: {e:?}"),
-        );
-        // A fault with a plain ASCII message always encodes.
-        let _ = encode_response(&MethodResponse::Fault(fault), body);
-    }
+    encode_body(response, body);
     let gzipped = match meta.gzip_threshold {
         Some(t) if meta.accept_gzip && body.len() >= t => Some(gzip::compress(body)),
         _ => None,
@@ -59,4 +50,19 @@ pub(crate) fn write_response(
     }
     out.put_slice(b"\r\n");
     out.put_slice(payload);
+}
+
+/// Encodes `response` into `body` (cleared first). A response that cannot
+/// be encoded is replaced by fault -32603 saying why.
+pub(crate) fn encode_body(response: &MethodResponse, body: &mut BytesMut) {
+    body.clear();
+    if let Err(e) = encode_response(response, body) {
+        body.clear();
+        let fault = Fault::new(
+            fault_code::INTERNAL_ERROR,
+            format!("the response could not be encoded: {e:?}"),
+        );
+        // A fault with a plain ASCII message always encodes.
+        let _ = encode_response(&MethodResponse::Fault(fault), body);
+    }
 }

@@ -21,6 +21,7 @@ use super::response::{write_response, ResponseMeta};
 use super::status::{write_page, Reject};
 use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
 use crate::decode::{DecodeOptions, MessageKind};
+use crate::scgi::server::ScgiServer;
 use crate::service::Context;
 use crate::{MethodCall, MethodResponse};
 
@@ -129,6 +130,8 @@ pub struct ServerConnection {
     /// The state eviction sees once the answer queued last is written
     /// (see [`transmitted`](Self::transmitted)).
     after_write: Option<State>,
+    /// Set for an SCGI connection: it does all the work.
+    scgi: Option<Box<ScgiServer>>,
 }
 
 impl ServerConnection {
@@ -156,6 +159,7 @@ impl ServerConnection {
             ticket: None,
             charge: None,
             after_write: None,
+            scgi: None,
         }
     }
 
@@ -175,8 +179,34 @@ impl ServerConnection {
         conn
     }
 
+    /// A fresh SCGI connection (see [`crate::scgi`]): one request read as a
+    /// netstring header block and a body, answered with a CGI response,
+    /// then closed; the same config, limits and deadlines as HTTP.
+    pub fn scgi(config: Arc<ServerConfig>, peer: Option<String>, now: Instant) -> Self {
+        let mut conn = ServerConnection::new(Arc::clone(&config), peer.clone(), now);
+        conn.scgi = Some(Box::new(ScgiServer::new(config, None, peer, now)));
+        conn
+    }
+
+    /// A fresh SCGI connection admitted by an [`Admission`](super::Admission):
+    /// evictable and charged to the body budget exactly like
+    /// [`admitted`](Self::admitted) HTTP connections.
+    pub fn admitted_scgi(
+        config: Arc<ServerConfig>,
+        ticket: Ticket,
+        peer: Option<String>,
+        now: Instant,
+    ) -> Self {
+        let mut conn = ServerConnection::new(Arc::clone(&config), peer.clone(), now);
+        conn.scgi = Some(Box::new(ScgiServer::new(config, Some(ticket), peer, now)));
+        conn
+    }
+
     /// Feeds bytes, end of input, or the passage of time.
     pub fn handle_input(&mut self, input: Input<'_>) {
+        if let Some(scgi) = self.scgi.as_mut() {
+            return scgi.handle_input(input);
+        }
         if matches!(self.phase, Phase::Closing | Phase::Closed) {
             return;
         }
@@ -233,6 +263,9 @@ impl ServerConnection {
 
     /// The next thing to do; call until `Wait` or `Closed`.
     pub fn poll_output(&mut self) -> Output<ServerEvent> {
+        if let Some(scgi) = self.scgi.as_mut() {
+            return scgi.poll_output();
+        }
         if !self.out.is_empty() {
             return Output::Transmit(self.out.split().freeze());
         }
@@ -272,6 +305,9 @@ impl ServerConnection {
     /// (never evicted) until its last answer was written: a client reading a
     /// large answer slowly is in the middle of its request.
     pub fn transmitted(&mut self, now: Instant) {
+        if let Some(scgi) = self.scgi.as_mut() {
+            return scgi.transmitted(now);
+        }
         if self.out.is_empty() {
             if let Some(state) = self.after_write.take() {
                 self.mark(state, now);
@@ -282,12 +318,18 @@ impl ServerConnection {
     /// The deadline for writing what `poll_output` handed out last: when
     /// it passes first, feed [`Input::SendFailed`].
     pub fn write_deadline(&self) -> Option<Instant> {
+        if let Some(scgi) = &self.scgi {
+            return scgi.write_deadline();
+        }
         self.write_deadline
     }
 
     /// Answers request `id` (encodes, frames, maybe gzips). Ignored unless
     /// `id` is the call in flight, so no request is ever answered twice.
     pub fn respond(&mut self, id: RequestId, response: MethodResponse, now: Instant) {
+        if let Some(scgi) = self.scgi.as_mut() {
+            return scgi.respond(id, response, now);
+        }
         match self.phase {
             Phase::Waiting(p) if p.id == id => {
                 let fault = match &response {
@@ -316,6 +358,9 @@ impl ServerConnection {
     /// zero `drain_timeout` an idle connection closes at once. Calling it
     /// again changes nothing.
     pub fn shutdown(&mut self, now: Instant) {
+        if let Some(scgi) = self.scgi.as_mut() {
+            return scgi.shutdown();
+        }
         if self.shutting_down {
             return;
         }
@@ -343,6 +388,9 @@ impl ServerConnection {
     /// waiting for the call in flight. Stays within `max_head_size` + 64
     /// KiB plus the last input chunk (a metric for adapters and fuzzing).
     pub fn buffered_len(&self) -> usize {
+        if let Some(scgi) = &self.scgi {
+            return scgi.buffered_len();
+        }
         self.inbuf.len()
     }
 
@@ -710,16 +758,7 @@ impl ServerConnection {
     }
 
     fn body_failed(&mut self, e: BodyError, now: Instant) {
-        let reject = match e {
-            BodyError::TooLarge => Reject::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "request body over max_message_size",
-            ),
-            BodyError::Framing(c) => Reject::bad_request(c.describe()),
-            BodyError::BadGzip => Reject::bad_request("request body is not valid gzip"),
-            BodyError::Truncated => Reject::bad_request("request body truncated"),
-        };
-        self.reject(reject, now);
+        self.reject(body_reject(e), now);
     }
 
     /// Answers with a refusal, then lingers: what the client still sends
@@ -758,8 +797,21 @@ impl ServerConnection {
     }
 }
 
+/// The refusal of a request body that could not be read.
+pub(crate) fn body_reject(e: BodyError) -> Reject {
+    match e {
+        BodyError::TooLarge => Reject::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request body over max_message_size",
+        ),
+        BodyError::Framing(c) => Reject::bad_request(c.describe()),
+        BodyError::BadGzip => Reject::bad_request("request body is not valid gzip"),
+        BodyError::Truncated => Reject::bad_request("request body truncated"),
+    }
+}
+
 /// The refusal of a body that does not fit the server's body budget.
-fn over_budget() -> Reject {
+pub(crate) fn over_budget() -> Reject {
     Reject::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "server busy: request bodies over the body budget, retry later",

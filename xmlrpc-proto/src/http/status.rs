@@ -29,9 +29,21 @@ impl Reject {
 
     /// Writes the whole response (head and body) to `out`.
     pub(crate) fn write(&self, server_name: &str, out: &mut BytesMut) {
+        self.write_with(b"HTTP/1.1 ", server_name, out);
+    }
+
+    /// Writes the refusal as a CGI response (`Status: 400 Bad Request`, the
+    /// same headers, no `Connection`), as SCGI answers.
+    pub(crate) fn write_cgi(&self, out: &mut BytesMut) {
+        self.write_with(b"Status: ", "", out);
+    }
+
+    /// The refusal after `first` (the status line's start).
+    fn write_with(&self, first: &[u8], server_name: &str, out: &mut BytesMut) {
+        let http = first.starts_with(b"HTTP/");
         let body_len = self.reason.len() + 1;
         out.reserve(160 + server_name.len() + body_len);
-        out.put_slice(b"HTTP/1.1 ");
+        out.put_slice(first);
         out.put_slice(self.status.as_str().as_bytes());
         out.put_u8(b' ');
         out.put_slice(self.status.canonical_reason().unwrap_or("Error").as_bytes());
@@ -50,7 +62,11 @@ impl Reject {
         out.put_slice(b"Content-Length: ");
         let mut itoa = itoa::Buffer::new();
         out.put_slice(itoa.format(body_len).as_bytes());
-        out.put_slice(b"\r\nConnection: close\r\n\r\n");
+        out.put_slice(b"\r\n");
+        if http {
+            out.put_slice(b"Connection: close\r\n");
+        }
+        out.put_slice(b"\r\n");
         out.put_slice(self.reason.as_bytes());
         out.put_u8(b'\n');
     }

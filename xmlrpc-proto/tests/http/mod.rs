@@ -130,6 +130,14 @@ impl Pair {
         }
     }
 
+    /// An SCGI server connection and a client on an `scgi://` address.
+    pub fn scgi(server: ServerConfig, client: ClientConfig, split: usize) -> Self {
+        let config = Arc::new(server.clone());
+        let mut pair = Pair::new(server, client, split);
+        pair.server = ServerConnection::scgi(config, None, pair.clock.now());
+        pair
+    }
+
     /// Default configs, client pointed at `http://localhost/RPC2`.
     pub fn default_with(split: usize) -> Self {
         Pair::new(
@@ -299,6 +307,18 @@ pub struct ServerRun {
 }
 
 impl ServerRun {
+    /// Nothing seen yet.
+    pub fn new() -> Self {
+        ServerRun {
+            wire: String::new(),
+            calls: Vec::new(),
+            closed: false,
+            last_wait: None,
+            records: Vec::new(),
+            lingered: false,
+        }
+    }
+
     /// The status codes of every response on the wire, in order.
     pub fn statuses(&self) -> Vec<u16> {
         self.wire
@@ -319,17 +339,24 @@ pub fn serve_raw(
     router: &mut Router,
 ) -> ServerRun {
     let clock = Clock::new();
-    let start = clock.now();
     let linger_timeout = config.linger_timeout;
-    let mut server = ServerConnection::new(Arc::new(config), None, start);
-    let mut run = ServerRun {
-        wire: String::new(),
-        calls: Vec::new(),
-        closed: false,
-        last_wait: None,
-        records: Vec::new(),
-        lingered: false,
-    };
+    let server = ServerConnection::new(Arc::new(config), None, clock.now());
+    serve_raw_on(server, clock, linger_timeout, input, split, eof, router)
+}
+
+/// [`serve_raw`] on a server connection made by the caller (at `clock`'s
+/// time), whose config lingers `linger_timeout` after a refusal.
+pub fn serve_raw_on(
+    mut server: ServerConnection,
+    clock: Clock,
+    linger_timeout: Duration,
+    input: &[u8],
+    split: usize,
+    eof: bool,
+    router: &mut Router,
+) -> ServerRun {
+    let start = clock.now();
+    let mut run = ServerRun::new();
 
     let mut wire = Vec::new();
     let pieces: Vec<&[u8]> = input.chunks(split.min(input.len().max(1))).collect();
