@@ -472,3 +472,26 @@ fn scgi_connections_are_evicted_and_charged_like_http_ones() {
     assert!(run.wire.contains("Retry-After: 1"), "{}", run.wire);
     assert_eq!(admission.budget().used(), 0);
 }
+
+#[test]
+fn the_client_sends_its_headers_as_http_variables() {
+    let mut config = client_config("scgi://h:1/x");
+    config.headers.insert("x-trace", "abc".parse().unwrap());
+    config
+        .headers
+        .insert("content-length", "5".parse().unwrap());
+    let mut pair = Pair::scgi(ServerConfig::default(), config, WHOLE);
+    pair.call(&echo(1)).unwrap();
+    let request = String::from_utf8_lossy(&pair.client_wire).into_owned();
+    assert!(request.contains("\0HTTP_X_TRACE\0abc\0"), "{request:?}");
+    assert!(request.contains("\0HTTP_USER_AGENT\0"), "{request:?}");
+    assert!(
+        request.contains("\0CONTENT_TYPE\0text/xml\0"),
+        "{request:?}"
+    );
+    assert!(
+        !request.contains("HTTP_CONTENT_LENGTH"),
+        "framing headers are the client's own"
+    );
+    assert_eq!(request.matches("CONTENT_LENGTH\0").count(), 1);
+}

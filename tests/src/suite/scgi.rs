@@ -50,24 +50,73 @@ pub fn scgi_round_trip<A: Adapter>() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A hostile SCGI request gets a CGI `Status: 400` refusal, an HTTP request
-/// on an SCGI port too; the server keeps serving.
+/// `content` as an SCGI netstring, then `after`.
+fn netstring(content: &[u8], after: &[u8]) -> Vec<u8> {
+    let mut out = format!("{}:", content.len()).into_bytes();
+    out.extend_from_slice(content);
+    out.extend_from_slice(after);
+    out
+}
+
+/// Hostile SCGI requests over a real socket get the core's CGI refusals
+/// (`Status: 400` malformed, 431 oversize block, 413 oversize body, 408
+/// past the head or body deadline, 503 over the body budget), an HTTP
+/// request on an SCGI port too; the server keeps serving.
 pub fn scgi_hostile_request_is_refused<A: Adapter>() {
-    let fx = serve::<A>(scgi_opts(None));
-    for hostile in [
-        &b"11:SCGI\x001\0A\0b\0,"[..],
-        b"x:",
-        b"POST /RPC2 HTTP/1.1\r\nHost: x\r\n\r\n",
-    ] {
-        let mut stream = raw::connect(&fx.server.local_addr, Duration::from_millis(200));
-        let (reply, _) = raw::exchange_head(&mut stream, hostile, Duration::from_secs(5));
-        let reply = String::from_utf8_lossy(&reply);
+    let mut opts = scgi_opts(None);
+    opts.config.head_timeout = Duration::from_millis(300);
+    opts.config.body_timeout = Duration::from_millis(300);
+    opts.config.max_head_size = 256;
+    opts.config.limits.max_message_size = 4096;
+    opts.config.body_budget = 6000;
+    opts.config.body_reserve = 0;
+    let fx = serve::<A>(opts);
+    let addr = fx.server.local_addr.clone();
+    let refusal = |request: &[u8]| -> (String, Duration) {
+        let mut stream = raw::connect(&addr, Duration::from_millis(100));
+        let (reply, took) = raw::exchange_head(&mut stream, request, Duration::from_secs(5));
+        (String::from_utf8_lossy(&reply).into_owned(), took)
+    };
+    let cases: [(Vec<u8>, &str); 6] = [
+        (netstring(b"SCGI\x001\0A\0b\0", b","), "400 Bad Request"),
+        (b"x:".to_vec(), "400 Bad Request"),
+        (
+            b"POST /RPC2 HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            "400 Bad Request",
+        ),
+        (b"100000:".to_vec(), "431 Request Header Fields Too Large"),
+        (
+            netstring(b"CONTENT_LENGTH\x0099999\0SCGI\x001\0", b","),
+            "413 Payload Too Large",
+        ),
+        (b"40:CONTENT_".to_vec(), "408 Request Timeout"),
+    ];
+    for (request, status) in &cases {
+        let (reply, took) = refusal(request);
         assert!(
-            reply.starts_with("Status: 400 Bad Request\r\n"),
-            "[{}] {reply}",
+            reply.starts_with(&format!("Status: {status}\r\n")),
+            "[{}] {status}: {reply}",
             A::NAME
         );
+        if status.starts_with("408") {
+            assert!(took >= Duration::from_millis(300), "408 after {took:?}");
+        }
     }
+    // A body that stops coming: 408 at the body deadline.
+    let mut stalled = netstring(b"CONTENT_LENGTH\x00100\0SCGI\x001\0", b",");
+    stalled.extend_from_slice(b"<methodCall>");
+    let (reply, took) = refusal(&stalled);
+    assert!(reply.starts_with("Status: 408"), "[{}] {reply}", A::NAME);
+    assert!(took >= Duration::from_millis(300), "408 after {took:?}");
+    // One body reserved in the budget: a second that does not fit gets 503.
+    let big = netstring(b"CONTENT_LENGTH\x004000\0SCGI\x001\0", b",<methodCall>");
+    let mut holder = raw::connect(&addr, Duration::from_millis(100));
+    let _ = std::io::Write::write_all(&mut holder, &big);
+    std::thread::sleep(Duration::from_millis(100));
+    let (reply, _) = refusal(&big);
+    assert!(reply.starts_with("Status: 503"), "[{}] {reply}", A::NAME);
+    assert!(reply.contains("Retry-After: 1"), "{reply}");
+    drop(holder);
     let client = client::<A>(&fx.server.url, &ClientOpts::default());
     assert_echo(client.as_ref(), Value::Int(1));
 }

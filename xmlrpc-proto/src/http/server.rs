@@ -4,6 +4,10 @@
 //! [`ServerEvent::Call`]; bytes of pipelined requests that arrive meanwhile
 //! are buffered (bounded) and read once the call was answered, so answers
 //! always leave in request order and no request gets two.
+//!
+//! A connection made with [`ServerConnection::scgi`] (or
+//! [`admitted_scgi`](ServerConnection::admitted_scgi)) reads one SCGI
+//! request instead, through the same methods (see [`crate::scgi`]).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
