@@ -28,6 +28,7 @@ pub mod suite;
 pub mod values;
 
 pub use adapter::{
-    http_url, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient, TlsIdentity,
+    configure, http_url, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient,
+    TlsIdentity,
 };
 pub use skip::{skip, REQUIRE_PEERS};

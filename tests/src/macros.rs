@@ -51,6 +51,10 @@ macro_rules! adapter_suite {
             a_client_that_keeps_writing_reads_the_413,
             a_stale_unix_socket_file_is_replaced,
             a_stale_pooled_connection_is_retried_exactly_once,
+            interceptor_inserts_a_token_first,
+            interceptor_inserts_an_api_key_in_the_struct,
+            interceptor_relogins_once_after_a_fault,
+            per_call_headers_reach_the_server,
         );
     };
     (@tests $adapter:ty; $($name:ident),* $(,)?) => {

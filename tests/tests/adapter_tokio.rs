@@ -7,7 +7,9 @@ use transport_tokio::{Client, Server};
 use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
-use xmlrpc_tests::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
+use xmlrpc_tests::{
+    configure, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient,
+};
 
 /// transport-tokio behind the suite's synchronous [`Adapter`] face.
 struct Tokio;
@@ -70,19 +72,7 @@ impl Adapter for Tokio {
     }
 
     fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError> {
-        let mut builder = Client::builder(url);
-        if let Some(timeout) = opts.timeout {
-            builder = builder.timeout(timeout);
-        }
-        for (name, value) in &opts.headers {
-            builder = builder.header(name.clone(), value.clone());
-        }
-        if let Some(limits) = opts.limits {
-            builder = builder.limits(limits);
-        }
-        if let Some(root) = &opts.tls_root {
-            builder = builder.tls_root_certificate(root.clone());
-        }
+        let builder = configure(Client::builder(url), opts);
         Ok(Box::new(TokioClient {
             client: builder.build()?,
             rt: CLIENT_RUNTIME.get_or_init(|| Arc::new(runtime())).clone(),
@@ -99,6 +89,16 @@ struct TokioClient {
 impl SuiteClient for TokioClient {
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         self.rt.block_on(self.client.call_value(method, params))
+    }
+
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: http::HeaderMap,
+    ) -> Result<Value, ClientError> {
+        self.rt
+            .block_on(self.client.call_value_with_headers(method, params, headers))
     }
 
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {

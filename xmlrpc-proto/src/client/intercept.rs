@@ -101,6 +101,12 @@ pub enum FaultAction {
 /// methods have defaults that change nothing. It is shared by the client's
 /// clones and threads, so it is `Send + Sync` and keeps any state of its
 /// own behind a lock or an atomic.
+///
+/// Both methods are synchronous and, in the async clients, run inside the
+/// call's future: keep them short. A hook that must log in again over the
+/// network does it with a blocking client on a thread of its own (or
+/// swaps in a session prepared elsewhere), never by blocking on the
+/// caller's runtime.
 pub trait Interceptor: Send + Sync {
     /// Sees and may rewrite the call before each attempt.
     fn before_call(&self, call: &mut OutgoingCall) {
