@@ -17,6 +17,7 @@ mod adapter;
 pub mod adapters;
 
 pub mod cert;
+pub mod deployments;
 pub mod interop;
 mod macros;
 pub mod peers;

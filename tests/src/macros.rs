@@ -77,12 +77,24 @@ macro_rules! interop_suite {
             python_client_calls_our_server,
             our_client_calls_python_server,
         );
+        $crate::interop_suite!(@deployments $adapter;
+            python_tls_server_requires_a_client_certificate,
+            python_cookie_session_is_kept,
+        );
     };
     (@tests $adapter:ty; $($name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
                 $crate::interop::$name::<$adapter>();
+            }
+        )*
+    };
+    (@deployments $adapter:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::deployments::$name::<$adapter>();
             }
         )*
     };
