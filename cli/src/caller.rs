@@ -1,23 +1,63 @@
 //! One client of the chosen runtime, so `call` and `list` can make several
 //! calls over one keep-alive connection.
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use xmlrpc_proto::client::ClientError;
+use transport_std::ClientFiles;
+use xmlrpc_proto::client::{ClientBuilder, ClientError, CookieJar, FromClientConfig};
 use xmlrpc_proto::{MethodCall, MethodResponse};
 
 use crate::args::{ClientArgs, Runtime};
 
-/// A client of whichever transport the user picked.
-pub enum Caller {
+/// A client of whichever transport the user picked, and the cookie file
+/// its jar is saved to.
+pub struct Caller {
+    client: Client,
+    cookies: Option<(Arc<CookieJar>, PathBuf)>,
+}
+
+/// The client of each runtime.
+enum Client {
     Std(transport_std::Client),
     Tokio(tokio::runtime::Runtime, transport_tokio::Client),
     Smol(transport_smol::Client),
 }
 
+/// The settings of `ClientArgs`, checked, for any transport's builder.
+struct Settings<'a> {
+    args: &'a ClientArgs,
+    timeout: Option<Duration>,
+    headers: Vec<(String, String)>,
+    jar: Option<Arc<CookieJar>>,
+}
+
+impl Settings<'_> {
+    fn apply<T: FromClientConfig>(&self, mut builder: ClientBuilder<T>) -> ClientBuilder<T> {
+        if let Some(t) = self.timeout {
+            builder = builder.timeout(t);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        if let (Some(cert), Some(key)) = (&self.args.cert, &self.args.key) {
+            builder = builder.client_certificate_files(cert, key);
+        }
+        if let Some(ca) = &self.args.cacert {
+            builder = builder.root_certificates_file(ca);
+        }
+        if let Some(jar) = &self.jar {
+            builder = builder.cookie_jar(Arc::clone(jar));
+        }
+        builder
+    }
+}
+
 impl Caller {
-    /// Builds the client for `url` with the timeout and headers from `args`.
+    /// Builds the client for `url` with the settings from `args`; reads the
+    /// cookie jar file when it exists.
     pub fn new(url: &str, args: &ClientArgs) -> Result<Caller, String> {
         let timeout = args.timeout.map(seconds).transpose()?;
         let headers = args
@@ -25,52 +65,63 @@ impl Caller {
             .iter()
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>, _>>()?;
+        let cookies = args
+            .cookie_jar
+            .as_ref()
+            .map(|path| {
+                let jar = if path.exists() {
+                    transport_std::load_cookie_jar(path).map_err(|e| e.to_string())?
+                } else {
+                    CookieJar::new()
+                };
+                Ok::<_, String>((Arc::new(jar), path.clone()))
+            })
+            .transpose()?;
+        let settings = Settings {
+            args,
+            timeout,
+            headers,
+            jar: cookies.as_ref().map(|(jar, _)| Arc::clone(jar)),
+        };
         let describe = |e: ClientError| e.to_string();
-        Ok(match args.runtime {
+        let client = match args.runtime {
             Runtime::Std => {
-                let mut builder = transport_std::Client::builder(url);
-                if let Some(t) = timeout {
-                    builder = builder.timeout(t);
-                }
-                for (name, value) in &headers {
-                    builder = builder.header(name, value);
-                }
-                Caller::Std(builder.build().map_err(describe)?)
+                let builder = settings.apply(transport_std::Client::builder(url));
+                Client::Std(builder.build().map_err(describe)?)
             }
             Runtime::Tokio => {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .map_err(|e| format!("cannot start tokio: {e}"))?;
-                let mut builder = transport_tokio::Client::builder(url);
-                if let Some(t) = timeout {
-                    builder = builder.timeout(t);
-                }
-                for (name, value) in &headers {
-                    builder = builder.header(name, value);
-                }
-                let client = builder.build().map_err(describe)?;
-                Caller::Tokio(rt, client)
+                let builder = settings.apply(transport_tokio::Client::builder(url));
+                Client::Tokio(rt, builder.build().map_err(describe)?)
             }
             Runtime::Smol => {
-                let mut builder = transport_smol::Client::builder(url);
-                if let Some(t) = timeout {
-                    builder = builder.timeout(t);
-                }
-                for (name, value) in &headers {
-                    builder = builder.header(name, value);
-                }
-                Caller::Smol(builder.build().map_err(describe)?)
+                let builder = settings.apply(transport_smol::Client::builder(url));
+                Client::Smol(builder.build().map_err(describe)?)
             }
-        })
+        };
+        Ok(Caller { client, cookies })
     }
 
     /// Makes one call; returns the response and the raw body.
     pub fn call(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        match self {
-            Caller::Std(client) => client.call_response(call),
-            Caller::Tokio(rt, client) => rt.block_on(client.call_response(call)),
-            Caller::Smol(client) => smol::block_on(client.call_response(call)),
+        match &self.client {
+            Client::Std(client) => client.call_response(call),
+            Client::Tokio(rt, client) => rt.block_on(client.call_response(call)),
+            Client::Smol(client) => smol::block_on(client.call_response(call)),
+        }
+    }
+
+    /// Writes the cookie jar back to its file (`--cookie-jar`); nothing
+    /// without one.
+    pub fn save_cookies(&self) -> Result<(), String> {
+        match &self.cookies {
+            Some((jar, path)) => {
+                transport_std::save_cookie_jar(jar, path).map_err(|e| e.to_string())
+            }
+            None => Ok(()),
         }
     }
 }

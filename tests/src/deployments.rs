@@ -31,6 +31,7 @@ context.load_verify_locations({ca:?})
 context.verify_mode = ssl.CERT_REQUIRED
 server.socket = context.wrap_socket(server.socket, server_side=True)
 server.register_function(lambda x: x, "echo")
+server.register_introspection_functions()
 print(server.server_address[1], flush=True)
 server.serve_forever()
 "#,
