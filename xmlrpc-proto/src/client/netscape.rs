@@ -1,10 +1,12 @@
 //! The Netscape cookie-file format that curl (`-b`/`-c`) and Python's
 //! `http.cookiejar.MozillaCookieJar` read and write, for [`CookieJar`].
 //!
+//! With each tab shown as two spaces:
+//!
 //! ```text
 //! # Netscape HTTP Cookie File
-//! .example.com	TRUE	/	TRUE	1767225600	session	abc
-//! #HttpOnly_127.0.0.1	FALSE	/RPC2	FALSE	0	token	xyz
+//! .example.com  TRUE  /  TRUE  1767225600  session  abc
+//! #HttpOnly_127.0.0.1  FALSE  /RPC2  FALSE  0  token  xyz
 //! ```
 //!
 //! One cookie a line, seven tab-separated fields: the domain (a leading
