@@ -27,7 +27,7 @@
 //! impl Interceptor for BugzillaKey {
 //!     fn before_call(&self, call: &mut OutgoingCall) {
 //!         if let Some(Value::Struct(members)) = call.params.first_mut() {
-//!             members.insert("Bugzilla_api_key".into(), Value::from(self.0.as_str()));
+//!             members.insert("Bugzilla_api_key", self.0.as_str());
 //!         }
 //!     }
 //! }
