@@ -131,7 +131,8 @@ impl<R: Runtime> Client<R> {
     }
 
     /// As [`call`](Self::call), sending `headers` with this call only
-    /// (after the client's own headers; framing headers are ignored).
+    /// (each replaces the client's headers of that name; framing headers
+    /// are ignored).
     pub async fn call_with_headers<T: DeserializeOwned>(
         &self,
         method: &str,

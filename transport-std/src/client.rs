@@ -103,7 +103,8 @@ impl Client {
     }
 
     /// As [`call`](Self::call), sending `headers` with this call only
-    /// (after the client's own headers; framing headers are ignored).
+    /// (each replaces the client's headers of that name; framing headers
+    /// are ignored).
     pub fn call_with_headers<R: DeserializeOwned>(
         &self,
         method: &str,

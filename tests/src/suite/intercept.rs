@@ -272,6 +272,13 @@ pub fn per_call_headers_reach_the_server<A: Adapter>() {
         probe(client.as_ref(), "x-call", HeaderMap::new()),
         Ok(Value::from(""))
     );
+    // A per-call header replaces the client's header of that name.
+    let mut replace = HeaderMap::new();
+    replace.insert("x-client", HeaderValue::from_static("this call"));
+    assert_eq!(
+        probe(client.as_ref(), "x-client", replace),
+        Ok(Value::from("this call"))
+    );
 
     let hooked = intercepted::<A>(&server.url, Arc::new(Trace));
     assert_eq!(

@@ -63,9 +63,9 @@ pub struct OutgoingCall {
     pub method: String,
     /// The params.
     pub params: Vec<Value>,
-    /// Headers for this call only, sent after the client's own
-    /// ([`ClientConfig::headers`]). Framing headers (`Content-Length`,
-    /// `Transfer-Encoding`, `Host`, ...) are ignored.
+    /// Headers for this call only; each replaces the client's headers of
+    /// the same name ([`ClientConfig::headers`]). Framing headers
+    /// (`Content-Length`, `Transfer-Encoding`, `Host`, ...) are ignored.
     pub headers: HeaderMap,
 }
 

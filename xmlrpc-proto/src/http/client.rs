@@ -128,8 +128,8 @@ impl ClientConnection {
     }
 
     /// As [`send_call`](Self::send_call), with `extra` headers for this call
-    /// only, written after the configured ones (framing headers in it are
-    /// ignored). With a [`ClientConfig::cookie_jar`], the jar's matching
+    /// only: they replace the configured headers of the same names
+    /// (framing headers in it are ignored). With a [`ClientConfig::cookie_jar`], the jar's matching
     /// cookies go in a `Cookie` header unless `extra` has one.
     pub fn send_call_with_headers(
         &mut self,
@@ -284,7 +284,9 @@ impl ClientConnection {
             _ => None,
         };
         let cookie = cookie.iter().map(|v| (&http::header::COOKIE, v));
-        for (name, value) in custom.iter().chain(extra).chain(cookie) {
+        // A per-call header replaces the client's headers of that name.
+        let own = custom.iter().filter(|(name, _)| !extra.contains_key(*name));
+        for (name, value) in own.chain(extra).chain(cookie) {
             if is_framing_header(name) {
                 continue;
             }
