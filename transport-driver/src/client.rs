@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::client::{
     may_retry, multicall, CallPlan, ClientBuilder, ClientConfig, ClientError, FromClientConfig,
-    OutgoingCall, Pool, TimeoutKind,
+    Pool, TimeoutKind,
 };
 use xmlrpc_proto::http::{Address, ClientConnection, ClientEvent, Output, Scheme};
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
@@ -205,9 +205,9 @@ impl<R: Runtime> Client<R> {
     ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
         let mut plan = CallPlan::new(&self.inner.config, call, headers);
         loop {
-            let request = plan.request();
-            let result = self.attempt(&request, raw).await;
-            if let Some(result) = plan.finish(&request, result) {
+            let (call, headers) = plan.request();
+            let result = self.attempt(&call, &headers, raw).await;
+            if let Some(result) = plan.finish(&call, result) {
                 return result;
             }
         }
@@ -217,10 +217,10 @@ impl<R: Runtime> Client<R> {
     /// one; once more on a fresh one when the core says that is safe.
     async fn attempt(
         &self,
-        request: &OutgoingCall,
+        call: &MethodCall,
+        headers: &HeaderMap,
         raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
-        let call = &request.to_method_call();
         let inner = &*self.inner;
         let config = if raw {
             &inner.raw_config
@@ -239,7 +239,7 @@ impl<R: Runtime> Client<R> {
                 Some(conn) => conn,
                 None => self.connect(config).await?,
             };
-            let (result, reusable) = exchange(&inner.rt, conn, call, &request.headers).await;
+            let (result, reusable) = exchange(&inner.rt, conn, call, headers).await;
             match result {
                 Err(e) if may_retry(&e, attempts) => {
                     tracing::debug!(method = %call.method, "stale keep-alive connection; retrying once");

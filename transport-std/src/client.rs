@@ -10,8 +10,7 @@ use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::client::{
-    may_retry, multicall, CallPlan, ClientConfig, ConfigError, FromClientConfig, OutgoingCall,
-    Pool, TimeoutKind,
+    may_retry, multicall, CallPlan, ClientConfig, ConfigError, FromClientConfig, Pool, TimeoutKind,
 };
 use xmlrpc_proto::http::{
     Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure, TcpAddress,
@@ -170,9 +169,9 @@ impl Client {
     ) -> Result<(MethodResponse, Option<Bytes>), Error> {
         let mut plan = CallPlan::new(&self.config, call, headers);
         loop {
-            let request = plan.request();
-            let result = self.exchange(&request, raw);
-            if let Some(result) = plan.finish(&request, result) {
+            let (call, headers) = plan.request();
+            let result = self.exchange(&call, &headers, raw);
+            if let Some(result) = plan.finish(&call, result) {
                 return result;
             }
         }
@@ -182,10 +181,10 @@ impl Client {
     /// more on a fresh connection when the core's [`may_retry`] allows.
     fn exchange(
         &self,
-        request: &OutgoingCall,
+        call: &MethodCall,
+        headers: &HeaderMap,
         raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), Error> {
-        let call = &request.to_method_call();
         let config = if raw { &self.raw_config } else { &self.config };
         let pooled = (!raw).then(|| self.pool.take(Instant::now())).flatten();
         let mut conn = match pooled {
@@ -194,7 +193,7 @@ impl Client {
         };
         let mut attempts = 1;
         loop {
-            match conn.drive(call, &request.headers) {
+            match conn.drive(call, headers) {
                 Err(e) if may_retry(&e, attempts) => {
                     tracing::debug!(method = %call.method, "stale keep-alive connection, sending again");
                     attempts += 1;

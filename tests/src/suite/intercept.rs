@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use http::{HeaderMap, HeaderValue};
 use xmlrpc_proto::client::{ClientError, FaultAction, Interceptor, OutgoingCall};
 use xmlrpc_proto::service::{Context, Router};
-use xmlrpc_proto::{Fault, Struct, Value};
+use xmlrpc_proto::{Fault, MethodCall, Struct, Value};
 
 use super::{client, expect_fault};
 use crate::{Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
@@ -149,7 +149,7 @@ impl Interceptor for MagentoSession {
         }
     }
 
-    fn after_fault(&self, _: &OutgoingCall, fault: &Fault) -> FaultAction {
+    fn after_fault(&self, _: &MethodCall, fault: &Fault) -> FaultAction {
         if fault.code != SESSION_EXPIRED {
             return FaultAction::Return;
         }

@@ -79,9 +79,9 @@ impl OutgoingCall {
         }
     }
 
-    /// The XML-RPC call it stands for (without the headers).
-    pub fn to_method_call(&self) -> MethodCall {
-        MethodCall::new(self.method.clone(), self.params.clone())
+    /// The XML-RPC call it stands for, and the headers.
+    pub fn into_parts(self) -> (MethodCall, HeaderMap) {
+        (MethodCall::new(self.method, self.params), self.headers)
     }
 }
 
@@ -113,9 +113,9 @@ pub trait Interceptor: Send + Sync {
         let _ = call;
     }
 
-    /// Sees a fault answer to `call` (as it was sent); may update its own
-    /// state and ask for [`FaultAction::RetryOnce`].
-    fn after_fault(&self, call: &OutgoingCall, fault: &Fault) -> FaultAction {
+    /// Sees a fault answer to `call` (as it was sent, rewritten); may
+    /// update its own state and ask for [`FaultAction::RetryOnce`].
+    fn after_fault(&self, call: &MethodCall, fault: &Fault) -> FaultAction {
         let _ = (call, fault);
         FaultAction::Return
     }
@@ -128,11 +128,13 @@ pub trait Interceptor: Send + Sync {
 /// ```text
 /// let mut plan = CallPlan::new(&config, call, headers);
 /// loop {
-///     let request = plan.request();
-///     let result = send(&request);                 // connect, drain loop, may_retry
-///     if let Some(result) = plan.finish(&request, result) { return result }
+///     let (call, headers) = plan.request();
+///     let result = send(&call, &headers);          // connect, drain loop, may_retry
+///     if let Some(result) = plan.finish(&call, result) { return result }
 /// }
 /// ```
+///
+/// Without an interceptor the call is moved out, not copied.
 pub struct CallPlan {
     interceptor: Option<Arc<dyn Interceptor>>,
     call: OutgoingCall,
@@ -165,13 +167,18 @@ impl CallPlan {
     }
 
     /// What the next attempt sends: the call as given, rewritten by the
-    /// interceptor.
-    pub fn request(&self) -> OutgoingCall {
-        let mut call = self.call.clone();
-        if let Some(hook) = &self.interceptor {
-            hook.before_call(&mut call);
-        }
-        call
+    /// interceptor, and its per-call headers.
+    pub fn request(&mut self) -> (MethodCall, HeaderMap) {
+        let call = match &self.interceptor {
+            Some(hook) => {
+                let mut call = self.call.clone();
+                hook.before_call(&mut call);
+                call
+            }
+            // No hook, no second attempt: nothing to keep.
+            None => std::mem::replace(&mut self.call, OutgoingCall::new("", Vec::new())),
+        };
+        call.into_parts()
     }
 
     /// After an attempt that sent `request`: `Some(result)` to give the
@@ -180,7 +187,7 @@ impl CallPlan {
     /// as `Ok(MethodResponse::Fault)` or `Err(ClientError::Fault)`.
     pub fn finish<T>(
         &mut self,
-        request: &OutgoingCall,
+        request: &MethodCall,
         result: Result<(MethodResponse, T), ClientError>,
     ) -> Option<Result<(MethodResponse, T), ClientError>> {
         let fault = match &result {
@@ -217,7 +224,7 @@ mod tests {
             call.params.insert(0, Value::Int(session as i32));
         }
 
-        fn after_fault(&self, _: &OutgoingCall, fault: &Fault) -> FaultAction {
+        fn after_fault(&self, _: &MethodCall, fault: &Fault) -> FaultAction {
             if fault.code != 5 {
                 return FaultAction::Return;
             }
@@ -247,10 +254,10 @@ mod tests {
         });
         let config = config_with(hook.clone());
         let mut plan = CallPlan::new(&config, MethodCall::new("m", vec![]), HeaderMap::new());
-        let first = plan.request();
+        let (first, _) = plan.request();
         assert_eq!(first.params, vec![Value::Int(1)]);
         assert!(plan.finish(&first, fault(5)).is_none(), "one retry");
-        let second = plan.request();
+        let (second, _) = plan.request();
         assert_eq!(second.params, vec![Value::Int(2)], "the new session");
         let again: Attempt = Err(ClientError::Fault(Fault::new(5, "again")));
         let given = plan.finish(&second, again);
@@ -269,7 +276,7 @@ mod tests {
         });
         let config = config_with(hook.clone());
         let mut plan = CallPlan::new(&config, MethodCall::new("m", vec![]), HeaderMap::new());
-        let request = plan.request();
+        let (request, _) = plan.request();
         assert!(plan.finish(&request, fault(4)).is_some());
         let ok: Attempt = Ok((MethodResponse::Success(Value::Nil), ()));
         assert!(plan.finish(&request, ok).is_some());
@@ -284,10 +291,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert("x-call", http::HeaderValue::from_static("1"));
         let mut plan = CallPlan::new(&config, MethodCall::new("m", vec![Value::Int(7)]), headers);
-        let request = plan.request();
+        let (request, headers) = plan.request();
         assert_eq!(request.method, "m");
         assert_eq!(request.params, vec![Value::Int(7)]);
-        assert_eq!(request.headers.len(), 1);
+        assert_eq!(headers.len(), 1);
         assert!(plan.finish(&request, fault(5)).is_some());
     }
 }
