@@ -92,6 +92,22 @@ pub struct ClientArgs {
     /// `NO_PROXY` from the environment.
     #[arg(long, value_name = "HOSTS")]
     pub noproxy: Option<String>,
+    /// Keep cookies in FILE, in the Netscape format of curl and Python's
+    /// MozillaCookieJar: read before the call when it exists, written after
+    /// it (with the Set-Cookie answers stored).
+    #[arg(long, value_name = "FILE")]
+    pub cookie_jar: Option<PathBuf>,
+    /// Client certificate (PEM, leaf first) for https:// servers that ask
+    /// for one; needs --key.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Also trust the CA certificates in FILE (PEM) for https://, besides
+    /// the standard roots.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -256,6 +272,39 @@ mod tests {
         assert!(args.pretty);
         assert_eq!(args.client.runtime, Runtime::Smol);
         assert_eq!(args.args, ["1"]);
+    }
+
+    #[test]
+    fn cookie_jar_and_tls_files_are_options_of_call_and_list() {
+        let args = call(&[
+            URL,
+            "m",
+            "--cookie-jar",
+            "jar.txt",
+            "--cert",
+            "c.pem",
+            "--key",
+            "c.key",
+            "--cacert",
+            "ca.pem",
+        ])
+        .unwrap();
+        let client = &args.client;
+        assert_eq!(client.cookie_jar.as_deref(), Some("jar.txt".as_ref()));
+        assert_eq!(client.cert.as_deref(), Some("c.pem".as_ref()));
+        assert_eq!(client.key.as_deref(), Some("c.key".as_ref()));
+        assert_eq!(client.cacert.as_deref(), Some("ca.pem".as_ref()));
+        let list = Cli::try_parse_from(["xrpc", "list", "--cacert", "ca.pem", URL]).unwrap();
+        assert!(matches!(list.command, Command::List(l) if l.client.cacert.is_some()));
+        // A certificate needs its key and the other way round.
+        assert_eq!(
+            usage_error(&[URL, "m", "--cert", "c.pem"]),
+            ErrorKind::MissingRequiredArgument
+        );
+        assert_eq!(
+            usage_error(&[URL, "m", "--key", "c.key"]),
+            ErrorKind::MissingRequiredArgument
+        );
     }
 
     #[test]

@@ -1,24 +1,76 @@
 //! One client of the chosen runtime, so `call` and `list` can make several
 //! calls over one keep-alive connection.
 
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use xmlrpc_proto::client::{ClientBuilder, ClientError, FromClientConfig};
+use transport_std::ClientFiles;
+use xmlrpc_proto::client::{ClientBuilder, ClientError, CookieJar, FromClientConfig};
 use xmlrpc_proto::decode::DecodeOptions;
 use xmlrpc_proto::{MethodCall, MethodResponse};
 
 use crate::args::{ClientArgs, Runtime};
 
-/// A client of whichever transport the user picked.
-pub enum Caller {
+/// A client of whichever transport the user picked, and the cookie file
+/// its jar is saved to.
+pub struct Caller {
+    client: Client,
+    cookies: Option<(Arc<CookieJar>, PathBuf)>,
+}
+
+/// The client of each runtime.
+enum Client {
     Std(transport_std::Client),
     Tokio(tokio::runtime::Runtime, transport_tokio::Client),
     Smol(transport_smol::Client),
 }
 
+/// The settings of `ClientArgs`, checked, for any transport's builder.
+struct Settings<'a> {
+    args: &'a ClientArgs,
+    timeout: Option<Duration>,
+    headers: Vec<(String, String)>,
+    jar: Option<Arc<CookieJar>>,
+}
+
+impl Settings<'_> {
+    fn apply<T: FromClientConfig>(&self, mut builder: ClientBuilder<T>) -> ClientBuilder<T> {
+        if let Some(t) = self.timeout {
+            builder = builder.timeout(t);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        if let (Some(cert), Some(key)) = (&self.args.cert, &self.args.key) {
+            builder = builder.client_certificate_files(cert, key);
+        }
+        if let Some(ca) = &self.args.cacert {
+            builder = builder.root_certificates_file(ca);
+        }
+        if let Some(jar) = &self.jar {
+            builder = builder.cookie_jar(Arc::clone(jar));
+        }
+        if self.args.lenient {
+            builder = builder.decode_options(DecodeOptions::lenient());
+        }
+        // As curl: the environment's proxies unless --proxy says otherwise.
+        builder = match self.args.proxy.as_deref() {
+            None => builder.proxy_from_env(),
+            Some("") => builder,
+            Some(url) => builder.proxy(url),
+        };
+        if let Some(list) = &self.args.noproxy {
+            builder = builder.no_proxy(list);
+        }
+        builder
+    }
+}
+
 impl Caller {
-    /// Builds the client for `url` with the timeout and headers from `args`.
+    /// Builds the client for `url` with the settings from `args`; reads the
+    /// cookie jar file when it exists.
     pub fn new(url: &str, args: &ClientArgs) -> Result<Caller, String> {
         let timeout = args.timeout.map(seconds).transpose()?;
         let headers = args
@@ -26,73 +78,64 @@ impl Caller {
             .iter()
             .map(|h| parse_header(h))
             .collect::<Result<Vec<_>, _>>()?;
-        let describe = |e: ClientError| e.to_string();
-        let options = if args.lenient {
-            DecodeOptions::lenient()
-        } else {
-            DecodeOptions::strict()
-        };
+        let cookies = args
+            .cookie_jar
+            .as_ref()
+            .map(|path| {
+                let jar = if path.exists() {
+                    transport_std::load_cookie_jar(path).map_err(|e| e.to_string())?
+                } else {
+                    CookieJar::new()
+                };
+                Ok::<_, String>((Arc::new(jar), path.clone()))
+            })
+            .transpose()?;
         let settings = Settings {
-            url,
+            args,
             timeout,
-            headers: &headers,
-            options,
-            proxy: args.proxy.as_deref(),
-            noproxy: args.noproxy.as_deref(),
+            headers,
+            jar: cookies.as_ref().map(|(jar, _)| Arc::clone(jar)),
         };
-        Ok(match args.runtime {
-            Runtime::Std => Caller::Std(settings.build().map_err(describe)?),
+        let describe = |e: ClientError| e.to_string();
+        let client = match args.runtime {
+            Runtime::Std => {
+                let builder = settings.apply(transport_std::Client::builder(url));
+                Client::Std(builder.build().map_err(describe)?)
+            }
             Runtime::Tokio => {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .map_err(|e| format!("cannot start tokio: {e}"))?;
-                Caller::Tokio(rt, settings.build().map_err(describe)?)
+                let builder = settings.apply(transport_tokio::Client::builder(url));
+                Client::Tokio(rt, builder.build().map_err(describe)?)
             }
-            Runtime::Smol => Caller::Smol(settings.build().map_err(describe)?),
-        })
+            Runtime::Smol => {
+                let builder = settings.apply(transport_smol::Client::builder(url));
+                Client::Smol(builder.build().map_err(describe)?)
+            }
+        };
+        Ok(Caller { client, cookies })
     }
 
     /// Makes one call; returns the response and the raw body.
     pub fn call(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), ClientError> {
-        match self {
-            Caller::Std(client) => client.call_response(call),
-            Caller::Tokio(rt, client) => rt.block_on(client.call_response(call)),
-            Caller::Smol(client) => smol::block_on(client.call_response(call)),
+        match &self.client {
+            Client::Std(client) => client.call_response(call),
+            Client::Tokio(rt, client) => rt.block_on(client.call_response(call)),
+            Client::Smol(client) => smol::block_on(client.call_response(call)),
         }
     }
-}
 
-/// What the flags set, the same for whichever client is built.
-struct Settings<'a> {
-    url: &'a str,
-    timeout: Option<Duration>,
-    headers: &'a [(String, String)],
-    options: DecodeOptions,
-    proxy: Option<&'a str>,
-    noproxy: Option<&'a str>,
-}
-
-impl Settings<'_> {
-    /// The client of transport `T` with these settings.
-    fn build<T: FromClientConfig>(&self) -> Result<T, ClientError> {
-        let mut builder = ClientBuilder::<T>::new(self.url).decode_options(self.options);
-        if let Some(t) = self.timeout {
-            builder = builder.timeout(t);
+    /// Writes the cookie jar back to its file (`--cookie-jar`); nothing
+    /// without one.
+    pub fn save_cookies(&self) -> Result<(), String> {
+        match &self.cookies {
+            Some((jar, path)) => {
+                transport_std::save_cookie_jar(jar, path).map_err(|e| e.to_string())
+            }
+            None => Ok(()),
         }
-        for (name, value) in self.headers {
-            builder = builder.header(name, value);
-        }
-        // As curl: the environment's proxies unless --proxy says otherwise.
-        builder = match self.proxy {
-            None => builder.proxy_from_env(),
-            Some("") => builder,
-            Some(url) => builder.proxy(url),
-        };
-        if let Some(list) = self.noproxy {
-            builder = builder.no_proxy(list);
-        }
-        builder.build()
     }
 }
 

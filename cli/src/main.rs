@@ -54,7 +54,11 @@ fn main() -> ExitCode {
         Command::Call(args) => call(args),
         Command::List(args) => Caller::new(&args.url, &args.client)
             .map_err(Failure::Other)
-            .and_then(|caller| list::list(&caller))
+            .and_then(|caller| {
+                let listed = list::list(&caller);
+                caller.save_cookies().map_err(Failure::Other)?;
+                listed
+            })
             .and_then(print),
         Command::Serve(args) => serve::serve(args).map_err(Failure::Other),
     };
@@ -82,9 +86,10 @@ fn call(args: &CallArgs) -> Result<(), Failure> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let caller = Caller::new(&args.url, &args.client).map_err(Failure::Other)?;
-    let (response, body) = caller
-        .call(&MethodCall::new(args.method.clone(), params))
-        .map_err(Failure::from_client)?;
+    let answered = caller.call(&MethodCall::new(args.method.clone(), params));
+    // Saved whatever the answer: a fault may come with Set-Cookie too.
+    caller.save_cookies().map_err(Failure::Other)?;
+    let (response, body) = answered.map_err(Failure::from_client)?;
     match response {
         MethodResponse::Fault(f) => Err(Failure::Fault {
             code: f.code,

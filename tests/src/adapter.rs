@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use xmlrpc_proto::client::ClientError;
+use http::HeaderMap;
+use xmlrpc_proto::client::{ClientBuilder, ClientError, CookieJar, FromClientConfig, Interceptor};
 use xmlrpc_proto::http::ServerConfig;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, Limits, MethodCall, MethodResponse, Value};
@@ -32,6 +33,14 @@ pub trait Adapter: 'static {
 pub trait SuiteClient: Send + Sync {
     /// `Client::call_value`.
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError>;
+
+    /// `Client::call_value_with_headers`: `headers` for this call only.
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: HeaderMap,
+    ) -> Result<Value, ClientError>;
 
     /// `Client::call::<i64>(method, (arg,))`: the typed path through serde.
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError>;
@@ -80,8 +89,9 @@ impl Default for ServerOpts {
     }
 }
 
-/// How the suite wants a client set up.
-#[derive(Clone, Debug, Default)]
+/// How the suite wants a client set up; [`configure`] applies it to any
+/// transport's builder.
+#[derive(Clone, Default)]
 pub struct ClientOpts {
     /// `ClientBuilder::timeout`.
     pub timeout: Option<Duration>,
@@ -91,38 +101,73 @@ pub struct ClientOpts {
     pub limits: Option<Limits>,
     /// `ClientBuilder::tls_root_certificate` (DER).
     pub tls_root: Option<Vec<u8>>,
+    /// `ClientBuilder::root_certificates_pem`.
+    pub tls_roots_pem: Option<Vec<u8>>,
+    /// `ClientBuilder::client_certificate_pem` (certificate, key).
+    pub client_certificate_pem: Option<(Vec<u8>, Vec<u8>)>,
+    /// `ClientBuilder::cookie_jar`.
+    pub cookie_jar: Option<Arc<CookieJar>>,
+    /// `ClientBuilder::interceptor_arc`.
+    pub interceptor: Option<Arc<dyn Interceptor>>,
     /// `ClientBuilder::proxy`.
     pub proxy: Option<String>,
     /// `ClientBuilder::no_proxy`.
     pub no_proxy: Option<String>,
 }
 
-impl ClientOpts {
-    /// These settings on `builder`, the same for every transport.
-    pub fn apply<T: xmlrpc_proto::client::FromClientConfig>(
-        &self,
-        mut builder: xmlrpc_proto::client::ClientBuilder<T>,
-    ) -> xmlrpc_proto::client::ClientBuilder<T> {
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
-        }
-        for (name, value) in &self.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        if let Some(limits) = self.limits {
-            builder = builder.limits(limits);
-        }
-        if let Some(root) = &self.tls_root {
-            builder = builder.tls_root_certificate(root.clone());
-        }
-        if let Some(proxy) = &self.proxy {
-            builder = builder.proxy(proxy);
-        }
-        if let Some(list) = &self.no_proxy {
-            builder = builder.no_proxy(list);
-        }
-        builder
+impl std::fmt::Debug for ClientOpts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOpts")
+            .field("timeout", &self.timeout)
+            .field("headers", &self.headers)
+            .field("tls_root", &self.tls_root.is_some())
+            .field("tls_roots_pem", &self.tls_roots_pem.is_some())
+            .field("client_certificate", &self.client_certificate_pem.is_some())
+            .field("cookie_jar", &self.cookie_jar)
+            .field("interceptor", &self.interceptor.is_some())
+            .field("proxy", &self.proxy)
+            .field("no_proxy", &self.no_proxy)
+            .finish_non_exhaustive()
     }
+}
+
+/// Applies `opts` to a transport's builder (the core's one builder, so
+/// every adapter configures its client the same way).
+pub fn configure<T: FromClientConfig>(
+    mut builder: ClientBuilder<T>,
+    opts: &ClientOpts,
+) -> ClientBuilder<T> {
+    if let Some(timeout) = opts.timeout {
+        builder = builder.timeout(timeout);
+    }
+    for (name, value) in &opts.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if let Some(limits) = opts.limits {
+        builder = builder.limits(limits);
+    }
+    if let Some(root) = &opts.tls_root {
+        builder = builder.tls_root_certificate(root.clone());
+    }
+    if let Some(pem) = &opts.tls_roots_pem {
+        builder = builder.root_certificates_pem(pem.clone());
+    }
+    if let Some((cert, key)) = &opts.client_certificate_pem {
+        builder = builder.client_certificate_pem(cert.clone(), key.clone());
+    }
+    if let Some(jar) = &opts.cookie_jar {
+        builder = builder.cookie_jar(Arc::clone(jar));
+    }
+    if let Some(hook) = &opts.interceptor {
+        builder = builder.interceptor_arc(Arc::clone(hook));
+    }
+    if let Some(proxy) = &opts.proxy {
+        builder = builder.proxy(proxy);
+    }
+    if let Some(list) = &opts.no_proxy {
+        builder = builder.no_proxy(list);
+    }
+    builder
 }
 
 /// A server running on a background thread. Dropping it shuts it down and

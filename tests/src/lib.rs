@@ -17,6 +17,7 @@ mod adapter;
 pub mod adapters;
 
 pub mod cert;
+pub mod deployments;
 pub mod interop;
 mod macros;
 pub mod peers;
@@ -28,6 +29,7 @@ pub mod suite;
 pub mod values;
 
 pub use adapter::{
-    http_url, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient, TlsIdentity,
+    configure, http_url, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient,
+    TlsIdentity,
 };
 pub use skip::{skip, REQUIRE_PEERS};

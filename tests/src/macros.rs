@@ -57,6 +57,10 @@ macro_rules! adapter_suite {
             scgi_hostile_request_is_refused,
             rtorrent_over_scgi,
             nginx_scgi_pass_to_our_server,
+            interceptor_inserts_a_token_first,
+            interceptor_inserts_an_api_key_in_the_struct,
+            interceptor_relogins_once_after_a_fault,
+            per_call_headers_reach_the_server,
         );
     };
     (@tests $adapter:ty; $($name:ident),* $(,)?) => {
@@ -79,12 +83,24 @@ macro_rules! interop_suite {
             python_client_calls_our_server,
             our_client_calls_python_server,
         );
+        $crate::interop_suite!(@deployments $adapter;
+            python_tls_server_requires_a_client_certificate,
+            python_cookie_session_is_kept,
+        );
     };
     (@tests $adapter:ty; $($name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
                 $crate::interop::$name::<$adapter>();
+            }
+        )*
+    };
+    (@deployments $adapter:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::deployments::$name::<$adapter>();
             }
         )*
     };

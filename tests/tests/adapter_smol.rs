@@ -8,7 +8,9 @@ use transport_smol::{block_on, Client, Server};
 use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
-use xmlrpc_tests::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
+use xmlrpc_tests::{
+    configure, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient,
+};
 
 /// `transport-smol` in the suite: the server runs `serve` on its own thread
 /// (smol's global executor runs the connection tasks); clients block on
@@ -45,7 +47,7 @@ impl Adapter for SmolAdapter {
     }
 
     fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError> {
-        let builder = opts.apply(Client::builder(url));
+        let builder = configure(Client::builder(url), opts);
         Ok(Box::new(SmolClient(builder.build()?)))
     }
 }
@@ -56,6 +58,15 @@ struct SmolClient(Client);
 impl SuiteClient for SmolClient {
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         block_on(self.0.call_value(method, params))
+    }
+
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: http::HeaderMap,
+    ) -> Result<Value, ClientError> {
+        block_on(self.0.call_value_with_headers(method, params, headers))
     }
 
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {

@@ -7,7 +7,9 @@ use transport_tokio::{Client, Server};
 use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
-use xmlrpc_tests::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
+use xmlrpc_tests::{
+    configure, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient,
+};
 
 /// transport-tokio behind the suite's synchronous [`Adapter`] face.
 struct Tokio;
@@ -66,7 +68,7 @@ impl Adapter for Tokio {
     }
 
     fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError> {
-        let builder = opts.apply(Client::builder(url));
+        let builder = configure(Client::builder(url), opts);
         Ok(Box::new(TokioClient {
             client: builder.build()?,
             rt: CLIENT_RUNTIME.get_or_init(|| Arc::new(runtime())).clone(),
@@ -83,6 +85,16 @@ struct TokioClient {
 impl SuiteClient for TokioClient {
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         self.rt.block_on(self.client.call_value(method, params))
+    }
+
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: http::HeaderMap,
+    ) -> Result<Value, ClientError> {
+        self.rt
+            .block_on(self.client.call_value_with_headers(method, params, headers))
     }
 
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {

@@ -29,6 +29,14 @@ impl SuiteClient for Smol {
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         transport_smol::block_on(self.0.call_value(method, params))
     }
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: http::HeaderMap,
+    ) -> Result<Value, ClientError> {
+        transport_smol::block_on(self.0.call_value_with_headers(method, params, headers))
+    }
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {
         transport_smol::block_on(self.0.call(method, (arg,)))
     }
@@ -53,6 +61,15 @@ struct Tokio(transport_tokio::Client, tokio::runtime::Runtime);
 impl SuiteClient for Tokio {
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         self.1.block_on(self.0.call_value(method, params))
+    }
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: http::HeaderMap,
+    ) -> Result<Value, ClientError> {
+        self.1
+            .block_on(self.0.call_value_with_headers(method, params, headers))
     }
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {
         self.1.block_on(self.0.call(method, (arg,)))

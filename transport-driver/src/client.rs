@@ -5,11 +5,12 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use futures_lite::io::{AsyncReadExt, AsyncWriteExt};
+use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::client::{
-    may_retry, multicall, ClientBuilder, ClientConfig, ClientError, FromClientConfig, Pool, Proxy,
-    Route, TimeoutKind,
+    may_retry, multicall, CallPlan, ClientBuilder, ClientConfig, ClientError, FromClientConfig,
+    Pool, Proxy, Route, TimeoutKind,
 };
 use xmlrpc_proto::http::{
     Address, ClientConnection, ClientEvent, Output, Scheme, TcpAddress, Tunnel,
@@ -130,8 +131,36 @@ impl<R: Runtime> Client<R> {
 
     /// Calls `method` with `params` as they are; a fault is an error.
     pub async fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
+        self.call_value_with_headers(method, params, HeaderMap::new())
+            .await
+    }
+
+    /// As [`call`](Self::call), sending `headers` with this call only
+    /// (each replaces the client's headers of that name; framing headers
+    /// are ignored).
+    pub async fn call_with_headers<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: impl Serialize,
+        headers: HeaderMap,
+    ) -> Result<T, ClientError> {
+        let params = xmlrpc_proto::serde::to_params(&params)?;
+        let value = self
+            .call_value_with_headers(method, params, headers)
+            .await?;
+        Ok(xmlrpc_proto::serde::from_value(value)?)
+    }
+
+    /// As [`call_value`](Self::call_value), sending `headers` with this call
+    /// only.
+    pub async fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: HeaderMap,
+    ) -> Result<Value, ClientError> {
         let call = MethodCall::new(method, params);
-        match self.execute(&call, false).await?.0 {
+        match self.execute(call, headers, false).await?.0 {
             MethodResponse::Success(value) => Ok(value),
             MethodResponse::Fault(fault) => Err(ClientError::Fault(fault)),
         }
@@ -143,7 +172,7 @@ impl<R: Runtime> Client<R> {
         &self,
         call: &MethodCall,
     ) -> Result<(MethodResponse, Bytes), ClientError> {
-        let (response, raw) = self.execute(call, true).await?;
+        let (response, raw) = self.execute(call.clone(), HeaderMap::new(), true).await?;
         Ok((response, raw.unwrap_or_default()))
     }
 
@@ -170,11 +199,31 @@ impl<R: Runtime> Client<R> {
         self.inner.pool.len()
     }
 
-    /// One call: on a pooled connection when there is one, else a fresh
-    /// one; once more on a fresh one when the core says that is safe.
+    /// One call as the core's [`CallPlan`] runs it: the interceptor's
+    /// rewrite before each attempt, one more attempt after a fault it asks
+    /// to retry.
     async fn execute(
         &self,
+        call: MethodCall,
+        headers: HeaderMap,
+        raw: bool,
+    ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
+        let mut plan = CallPlan::new(&self.inner.config, call, headers);
+        loop {
+            let (call, headers) = plan.request();
+            let result = self.attempt(&call, &headers, raw).await;
+            if let Some(result) = plan.finish(&call, result) {
+                return result;
+            }
+        }
+    }
+
+    /// One attempt: on a pooled connection when there is one, else a fresh
+    /// one; once more on a fresh one when the core says that is safe.
+    async fn attempt(
+        &self,
         call: &MethodCall,
+        headers: &HeaderMap,
         raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), ClientError> {
         let inner = &*self.inner;
@@ -195,7 +244,7 @@ impl<R: Runtime> Client<R> {
                 Some(conn) => conn,
                 None => self.connect(config).await?,
             };
-            let (result, reusable) = exchange(&inner.rt, conn, call).await;
+            let (result, reusable) = exchange(&inner.rt, conn, call, headers).await;
             match result {
                 Err(e) if may_retry(&e, attempts) => {
                     tracing::debug!(method = %call.method, "stale keep-alive connection; retrying once");
@@ -285,8 +334,16 @@ type Exchanged<R> = (
 
 /// Sends `call` on `conn` and drives the machine to its response (the
 /// drain rule); hands the connection back when it can carry another call.
-async fn exchange<R: Runtime>(rt: &R, mut conn: Conn<R>, call: &MethodCall) -> Exchanged<R> {
-    if let Err(e) = conn.machine.send_call(call, Instant::now()) {
+async fn exchange<R: Runtime>(
+    rt: &R,
+    mut conn: Conn<R>,
+    call: &MethodCall,
+    headers: &HeaderMap,
+) -> Exchanged<R> {
+    if let Err(e) = conn
+        .machine
+        .send_call_with_headers(call, headers, Instant::now())
+    {
         return (Err(e), None);
     }
     let mut response = None;

@@ -29,6 +29,7 @@
 mod client;
 mod connection;
 mod fd_limit;
+mod files;
 mod io;
 mod jobs;
 mod listen;
@@ -37,11 +38,14 @@ mod runtime;
 mod server;
 #[cfg(feature = "tls")]
 pub mod tls;
+#[cfg(feature = "tls")]
+mod tls_pem;
 #[cfg(unix)]
 pub mod unix;
 
 pub use client::Client;
 pub use fd_limit::fd_limit;
+pub use files::{load_cookie_jar, save_cookie_jar, ClientFiles};
 pub use listen::bind_tcp;
 pub use runtime::{BoxIo, Io, Runtime, StdListener};
 pub use server::{Server, ServerBuilder, ShutdownHandle};

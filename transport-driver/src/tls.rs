@@ -45,11 +45,20 @@ impl ClientTls {
     /// checks certificates against the address's host.
     pub fn new(config: &ClientConfig) -> Result<ClientTls, ConfigError> {
         let roots = root_store(config)?;
-        let tls = rustls::ClientConfig::builder_with_provider(provider())
+        let builder = rustls::ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| ConfigError::Tls(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+            .with_root_certificates(roots);
+        let tls = match &config.tls_client_identity {
+            None => builder.with_no_client_auth(),
+            Some(identity) => {
+                let (chain, key) = crate::tls_pem::client_identity(identity)?;
+                builder.with_client_auth_cert(chain, key).map_err(|e| {
+                    let (cert, key) = (&identity.certificate.origin, &identity.key.origin);
+                    ConfigError::Tls(format!("{cert} with {key}: {e}"))
+                })?
+            }
+        };
         let host = match &config.address {
             xmlrpc_proto::http::Address::Tcp(tcp) => tcp.host.clone(),
             other => {
@@ -74,6 +83,13 @@ fn root_store(config: &ClientConfig) -> Result<rustls::RootCertStore, ConfigErro
         roots
             .add(CertificateDer::from(der.clone()))
             .map_err(|e| ConfigError::Tls(format!("root certificate #{}: {e}", i + 1)))?;
+    }
+    for pem in &config.tls_root_pems {
+        for (i, der) in crate::tls_pem::certificates(pem)?.into_iter().enumerate() {
+            roots.add(der).map_err(|e| {
+                ConfigError::Tls(format!("{}: certificate #{}: {e}", pem.origin, i + 1))
+            })?;
+        }
     }
     Ok(roots)
 }

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use bytes::Bytes;
+use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xmlrpc_proto::client::{
-    may_retry, multicall, ClientConfig, ConfigError, FromClientConfig, Pool, Proxy, Route,
-    TimeoutKind,
+    may_retry, multicall, CallPlan, ClientConfig, ConfigError, FromClientConfig, Pool, Proxy,
+    Route, TimeoutKind,
 };
 use xmlrpc_proto::http::{
     Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure, TcpAddress, Tunnel,
@@ -100,7 +101,34 @@ impl Client {
 
     /// Calls `method` with `params` as values. A fault is `Err(Error::Fault)`.
     pub fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, Error> {
-        match self.exchange(&MethodCall::new(method, params), false)?.0 {
+        self.call_value_with_headers(method, params, HeaderMap::new())
+    }
+
+    /// As [`call`](Self::call), sending `headers` with this call only
+    /// (each replaces the client's headers of that name; framing headers
+    /// are ignored).
+    pub fn call_with_headers<R: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: impl Serialize,
+        headers: HeaderMap,
+    ) -> Result<R, Error> {
+        let value = self.call_value_with_headers(method, to_params(&params)?, headers)?;
+        Ok(from_value(value)?)
+    }
+
+    /// As [`call_value`](Self::call_value), sending `headers` with this call
+    /// only.
+    pub fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: HeaderMap,
+    ) -> Result<Value, Error> {
+        match self
+            .execute(MethodCall::new(method, params), headers, false)?
+            .0
+        {
             MethodResponse::Success(value) => Ok(value),
             MethodResponse::Fault(fault) => Err(Error::Fault(fault)),
         }
@@ -110,7 +138,7 @@ impl Client {
     /// raw response body. Runs on a connection of its own, closed
     /// afterwards: keeping the body is a setting of the connection.
     pub fn call_response(&self, call: &MethodCall) -> Result<(MethodResponse, Bytes), Error> {
-        let (response, raw) = self.exchange(call, true)?;
+        let (response, raw) = self.execute(call.clone(), HeaderMap::new(), true)?;
         Ok((response, raw.unwrap_or_default()))
     }
 
@@ -133,11 +161,31 @@ impl Client {
         self.pool.len()
     }
 
-    /// One call on an idle connection when the pool has one, sent once more
-    /// on a fresh connection when the core's [`may_retry`] allows.
+    /// One call as the core's [`CallPlan`] runs it: the interceptor's
+    /// rewrite before each attempt, one more attempt after a fault it asks
+    /// to retry.
+    fn execute(
+        &self,
+        call: MethodCall,
+        headers: HeaderMap,
+        raw: bool,
+    ) -> Result<(MethodResponse, Option<Bytes>), Error> {
+        let mut plan = CallPlan::new(&self.config, call, headers);
+        loop {
+            let (call, headers) = plan.request();
+            let result = self.exchange(&call, &headers, raw);
+            if let Some(result) = plan.finish(&call, result) {
+                return result;
+            }
+        }
+    }
+
+    /// One attempt on an idle connection when the pool has one, sent once
+    /// more on a fresh connection when the core's [`may_retry`] allows.
     fn exchange(
         &self,
         call: &MethodCall,
+        headers: &HeaderMap,
         raw: bool,
     ) -> Result<(MethodResponse, Option<Bytes>), Error> {
         let config = if raw { &self.raw_config } else { &self.config };
@@ -148,7 +196,7 @@ impl Client {
         };
         let mut attempts = 1;
         loop {
-            match conn.drive(call) {
+            match conn.drive(call, headers) {
                 Err(e) if may_retry(&e, attempts) => {
                     tracing::debug!(method = %call.method, "stale keep-alive connection, sending again");
                     attempts += 1;
@@ -271,8 +319,13 @@ impl Conn {
 
     /// The drain loop for one call: write what the machine hands out, read
     /// until its deadline, feed it what happened, until it reports.
-    fn drive(&mut self, call: &MethodCall) -> Result<(MethodResponse, Option<Bytes>), Error> {
-        self.machine.send_call(call, Instant::now())?;
+    fn drive(
+        &mut self,
+        call: &MethodCall,
+        headers: &HeaderMap,
+    ) -> Result<(MethodResponse, Option<Bytes>), Error> {
+        self.machine
+            .send_call_with_headers(call, headers, Instant::now())?;
         let mut outcome = None;
         loop {
             match self.machine.poll_output() {

@@ -69,6 +69,9 @@ pub use server::{Server, ServerBuilder, ShutdownHandle};
 /// [`ServerBuilder::tls`], `ClientTls` for the client's trust.
 #[cfg(feature = "tls")]
 pub use transport_driver::tls;
+/// Client settings kept in files: PEM certificates (`ClientFiles` on the
+/// builder) and Netscape cookie files.
+pub use transport_driver::{load_cookie_jar, save_cookie_jar, ClientFiles};
 pub use xmlrpc_proto;
 
 /// Everything a call can fail with: the core's

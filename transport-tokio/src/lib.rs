@@ -45,6 +45,9 @@ pub use runtime::Tokio;
 #[cfg(feature = "tls")]
 pub use transport_driver::tls;
 pub use transport_driver::ShutdownHandle;
+/// Client settings kept in files: PEM certificates (`ClientFiles` on the
+/// builder) and Netscape cookie files.
+pub use transport_driver::{load_cookie_jar, save_cookie_jar, ClientFiles};
 pub use xmlrpc_proto;
 
 /// An XML-RPC client on tokio; see [`transport_driver::Client`].

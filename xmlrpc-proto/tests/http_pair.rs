@@ -12,6 +12,8 @@ mod harness;
 mod bodies;
 #[path = "http/client.rs"]
 mod client;
+#[path = "http/client_hooks.rs"]
+mod client_hooks;
 #[path = "http/connection.rs"]
 mod connection;
 #[path = "http/overload.rs"]

@@ -9,7 +9,7 @@ use xmlrpc_proto::client::ClientError;
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
-use crate::{url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
+use crate::{configure, url_for, Adapter, ClientOpts, RunningServer, ServerOpts, SuiteClient};
 
 /// `transport-std` in the suite.
 pub struct StdAdapter;
@@ -44,7 +44,7 @@ impl Adapter for StdAdapter {
     }
 
     fn client(url: &str, opts: &ClientOpts) -> Result<Box<dyn SuiteClient>, ClientError> {
-        let builder = opts.apply(Client::builder(url));
+        let builder = configure(Client::builder(url), opts);
         Ok(Box::new(builder.build()?))
     }
 }
@@ -52,6 +52,15 @@ impl Adapter for StdAdapter {
 impl SuiteClient for Client {
     fn call_value(&self, method: &str, params: Vec<Value>) -> Result<Value, ClientError> {
         Client::call_value(self, method, params)
+    }
+
+    fn call_value_with_headers(
+        &self,
+        method: &str,
+        params: Vec<Value>,
+        headers: http::HeaderMap,
+    ) -> Result<Value, ClientError> {
+        Client::call_value_with_headers(self, method, params, headers)
     }
 
     fn call_i64(&self, method: &str, arg: i64) -> Result<i64, ClientError> {

@@ -4,11 +4,14 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use super::cookies::CookieJar;
 use super::error::{ClientError, ConfigError};
+use super::intercept::Interceptor;
 use super::proxy::{NoProxy, Proxy, ProxyRules, Route};
 use crate::decode::DecodeOptions;
 use crate::http::redact::Headers;
@@ -59,6 +62,53 @@ pub struct ClientConfig {
     /// HTTP proxies and the hosts that bypass them (none by default; see
     /// [`ClientBuilder::proxy`] and [`ClientBuilder::proxy_from_env`]).
     pub proxy: ProxyRules,
+    /// PEM bundles of certificates trusted for `https://` **besides** the
+    /// standard roots (and [`tls_roots`](Self::tls_roots)).
+    pub tls_root_pems: Vec<Pem>,
+    /// The client certificate chain and its private key (PEM), for servers
+    /// that ask for one (Koji, mutual TLS).
+    pub tls_client_identity: Option<ClientIdentity>,
+    /// The cookie store shared by this client's connections (`None`: no
+    /// cookies are kept or sent).
+    pub cookie_jar: Option<Arc<CookieJar>>,
+    /// The hook that sees every outgoing call (see [`Interceptor`]).
+    pub interceptor: Option<Arc<dyn Interceptor>>,
+}
+
+/// PEM text and where it came from, so an error can name it (a file path,
+/// or a phrase such as `client certificate (PEM)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pem {
+    /// The PEM text.
+    pub bytes: Vec<u8>,
+    /// Its origin, for error messages.
+    pub origin: String,
+}
+
+impl Pem {
+    /// PEM `bytes` from `origin`.
+    pub fn new(bytes: impl Into<Vec<u8>>, origin: impl Into<String>) -> Self {
+        Pem {
+            bytes: bytes.into(),
+            origin: origin.into(),
+        }
+    }
+}
+
+impl fmt::Debug for Pem {
+    /// The origin and the length only: a key stays out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pem({}, {} bytes)", self.origin, self.bytes.len())
+    }
+}
+
+/// A TLS client certificate chain (leaf first) and its private key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientIdentity {
+    /// The certificate chain, PEM.
+    pub certificate: Pem,
+    /// The private key (PKCS#8, PKCS#1 or SEC1), PEM.
+    pub key: Pem,
 }
 
 /// The defaults of [`ClientConfig`], in one place.
@@ -99,6 +149,10 @@ impl ClientConfig {
             idle_connection_timeout: defaults::IDLE_CONNECTION_TIMEOUT,
             tls_roots: Vec::new(),
             proxy: ProxyRules::default(),
+            tls_root_pems: Vec::new(),
+            tls_client_identity: None,
+            cookie_jar: None,
+            interceptor: None,
         }
     }
 
@@ -133,6 +187,10 @@ impl fmt::Debug for ClientConfig {
             .field("idle_connection_timeout", &self.idle_connection_timeout)
             .field("tls_roots", &self.tls_roots.len())
             .field("proxy", &self.proxy)
+            .field("tls_root_pems", &self.tls_root_pems)
+            .field("tls_client_identity", &self.tls_client_identity)
+            .field("cookie_jar", &self.cookie_jar)
+            .field("interceptor", &self.interceptor.is_some())
             .finish()
     }
 }
@@ -191,13 +249,6 @@ impl<T: FromClientConfig> ClientBuilder<T> {
                 .map(ClientConfig::new)
                 .map_err(ConfigError::Address),
             target: PhantomData,
-        }
-    }
-
-    /// Records the first mistake; `build` reports it.
-    fn fail(&mut self, e: ConfigError) {
-        if self.config.is_ok() {
-            self.config = Err(e);
         }
     }
 
@@ -310,18 +361,15 @@ impl<T: FromClientConfig> ClientBuilder<T> {
     /// (`http://[user:pass@]host[:port]`; see [`Proxy::parse`]): absolute-form
     /// requests for `http://` servers, a `CONNECT` tunnel for `https://`.
     /// Hosts named by [`no_proxy`](Self::no_proxy) still go direct.
-    pub fn proxy(mut self, url: &str) -> Self {
+    pub fn proxy(self, url: &str) -> Self {
         match Proxy::parse(url) {
-            Ok(proxy) => {
-                self = self.with(|c| {
-                    let no_proxy = std::mem::take(&mut c.proxy.no_proxy);
-                    c.proxy = ProxyRules::all(proxy);
-                    c.proxy.no_proxy = no_proxy;
-                })
-            }
-            Err(e) => self.fail(e),
+            Ok(proxy) => self.with(|c| {
+                let no_proxy = std::mem::take(&mut c.proxy.no_proxy);
+                c.proxy = ProxyRules::all(proxy);
+                c.proxy.no_proxy = no_proxy;
+            }),
+            Err(e) => self.config_error(e),
         }
-        self
     }
 
     /// Hosts reached without the proxy, as curl's `NO_PROXY` or
@@ -341,10 +389,75 @@ impl<T: FromClientConfig> ClientBuilder<T> {
 
     /// As [`proxy_from_env`](Self::proxy_from_env), reading variables with
     /// `var` (for tests, or an environment of your own).
-    pub fn proxy_from_env_with(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+    pub fn proxy_from_env_with(self, var: impl Fn(&str) -> Option<String>) -> Self {
         match ProxyRules::from_env_with(var) {
-            Ok(rules) => self = self.with(|c| c.proxy = rules),
-            Err(e) => self.fail(e),
+            Ok(rules) => self.with(|c| c.proxy = rules),
+            Err(e) => self.config_error(e),
+        }
+    }
+
+    /// Trusts the certificates of this PEM bundle for `https://`, besides
+    /// the standard roots; may be given more than once. Unparsable PEM is
+    /// reported when the client is built, as [`ConfigError::Tls`].
+    pub fn root_certificates_pem(self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates(Pem::new(pem, "root certificates (PEM)"))
+    }
+
+    /// As [`root_certificates_pem`](Self::root_certificates_pem), with the
+    /// origin errors name (the transports' file helpers pass the path).
+    pub fn root_certificates(self, pem: Pem) -> Self {
+        self.with(|c| c.tls_root_pems.push(pem))
+    }
+
+    /// Presents this client certificate chain (PEM, leaf first) and private
+    /// key (PEM) to servers that ask for one. Unusable ones are reported
+    /// when the client is built, as [`ConfigError::Tls`].
+    pub fn client_certificate_pem(
+        self,
+        certificate: impl Into<Vec<u8>>,
+        key: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.client_certificate(ClientIdentity {
+            certificate: Pem::new(certificate, "client certificate (PEM)"),
+            key: Pem::new(key, "client key (PEM)"),
+        })
+    }
+
+    /// As [`client_certificate_pem`](Self::client_certificate_pem), with
+    /// the origins errors name.
+    pub fn client_certificate(self, identity: ClientIdentity) -> Self {
+        self.with(|c| c.tls_client_identity = Some(identity))
+    }
+
+    /// Keeps cookies in `jar`: `Set-Cookie` answers are stored, and matching
+    /// cookies sent with every call (RFC 6265 rules, by `cookie_store`).
+    /// Share one `Arc` to save the jar later or to share it between clients.
+    pub fn cookie_jar(self, jar: Arc<CookieJar>) -> Self {
+        self.with(|c| c.cookie_jar = Some(jar))
+    }
+
+    /// Keeps cookies in a fresh jar of this client's own.
+    pub fn cookies(self) -> Self {
+        self.cookie_jar(Arc::new(CookieJar::new()))
+    }
+
+    /// Runs `hook` on every call: it may rewrite the method, params and
+    /// headers, and ask for one retry after a fault (see [`Interceptor`]).
+    pub fn interceptor(self, hook: impl Interceptor + 'static) -> Self {
+        self.interceptor_arc(Arc::new(hook))
+    }
+
+    /// As [`interceptor`](Self::interceptor), for a hook the caller keeps
+    /// a handle on.
+    pub fn interceptor_arc(self, hook: Arc<dyn Interceptor>) -> Self {
+        self.with(|c| c.interceptor = Some(hook))
+    }
+
+    /// Records a mistake found outside the builder (a certificate file that
+    /// cannot be read, say); [`build`](Self::build) reports the first one.
+    pub fn config_error(mut self, error: ConfigError) -> Self {
+        if self.config.is_ok() {
+            self.config = Err(error);
         }
         self
     }

@@ -129,6 +129,19 @@ impl ClientConnection {
     /// Starts a call; its request bytes come out of `poll_output`.
     /// Fails when a call is already in flight or the connection is closed.
     pub fn send_call(&mut self, call: &MethodCall, now: Instant) -> Result<(), ClientError> {
+        self.send_call_with_headers(call, &HeaderMap::new(), now)
+    }
+
+    /// As [`send_call`](Self::send_call), with `extra` headers for this call
+    /// only: they replace the configured headers of the same names
+    /// (framing headers in it are ignored). With a [`ClientConfig::cookie_jar`], the jar's matching
+    /// cookies go in a `Cookie` header unless `extra` has one.
+    pub fn send_call_with_headers(
+        &mut self,
+        call: &MethodCall,
+        extra: &HeaderMap,
+        now: Instant,
+    ) -> Result<(), ClientError> {
         match self.state {
             State::Idle => {}
             State::Closed => return Err(ClientError::Closed { retryable: true }),
@@ -140,7 +153,7 @@ impl ClientConnection {
         }
         let mut body = BytesMut::new();
         encode_call(call, &mut body).map_err(ClientError::Encode)?;
-        self.write_request(body.freeze());
+        self.write_request(body.freeze(), extra);
         self.write_deadline = Some(now + self.config.write_timeout);
         self.state = State::Head {
             first_byte: Some(now + self.config.first_byte_timeout),
@@ -231,7 +244,7 @@ impl ClientConnection {
         self.write_deadline
     }
 
-    fn write_request(&mut self, body: Bytes) {
+    fn write_request(&mut self, body: Bytes, extra: &HeaderMap) {
         let config = Arc::clone(&self.config);
         if config.address.is_scgi() {
             return crate::scgi::client::write_request(&config, &body, &mut self.out);
@@ -242,6 +255,7 @@ impl ClientConnection {
         };
         let payload = gzipped.as_ref().unwrap_or(&body);
         let custom = &config.headers;
+        let given = |name| custom.contains_key(&name) || extra.contains_key(&name);
         let out = &mut self.out;
         out.reserve(256 + payload.len());
         out.put_slice(b"POST ");
@@ -259,7 +273,7 @@ impl ClientConnection {
         put_header(out, "Host", &config.address.host_header());
         if let (Some((user, password)), false) = (
             forward.and_then(|p| p.credentials.as_ref()),
-            custom.contains_key(http::header::PROXY_AUTHORIZATION),
+            given(http::header::PROXY_AUTHORIZATION),
         ) {
             put_header(
                 out,
@@ -267,10 +281,10 @@ impl ClientConnection {
                 &auth::basic_header(user, password),
             );
         }
-        if !custom.contains_key(http::header::USER_AGENT) {
+        if !given(http::header::USER_AGENT) {
             put_header(out, "User-Agent", &config.user_agent);
         }
-        if !custom.contains_key(http::header::CONTENT_TYPE) {
+        if !given(http::header::CONTENT_TYPE) {
             put_header(out, "Content-Type", "text/xml");
         }
         put_header(
@@ -278,7 +292,7 @@ impl ClientConnection {
             "Content-Length",
             itoa::Buffer::new().format(payload.len()),
         );
-        if !custom.contains_key(http::header::ACCEPT_ENCODING) {
+        if !given(http::header::ACCEPT_ENCODING) {
             put_header(out, "Accept-Encoding", "gzip");
         }
         if gzipped.is_some() {
@@ -286,11 +300,20 @@ impl ClientConnection {
         }
         if let (Some((user, password)), false) = (
             config.address.credentials(),
-            custom.contains_key(http::header::AUTHORIZATION),
+            given(http::header::AUTHORIZATION),
         ) {
             put_header(out, "Authorization", &auth::basic_header(user, password));
         }
-        for (name, value) in custom {
+        let cookie = match &config.cookie_jar {
+            Some(jar) if !extra.contains_key(http::header::COOKIE) => {
+                jar.request_header(&config.address)
+            }
+            _ => None,
+        };
+        let cookie = cookie.iter().map(|v| (&http::header::COOKIE, v));
+        // A per-call header replaces the client's headers of that name.
+        let own = custom.iter().filter(|(name, _)| !extra.contains_key(*name));
+        for (name, value) in own.chain(extra).chain(cookie) {
             if is_framing_header(name) {
                 continue;
             }
@@ -515,6 +538,9 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
         ) {
             map.append(name, value);
         }
+    }
+    if let Some(jar) = &config.cookie_jar {
+        jar.store_response(&config.address, &map);
     }
     let protocol = |m: &str| ClientError::Protocol(m.to_string());
     let codings = head::tokens(&map, http::header::TRANSFER_ENCODING);
