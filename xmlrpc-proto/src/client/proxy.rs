@@ -14,7 +14,7 @@
 //! `ALL_PROXY` for either; `no_proxy` or `NO_PROXY` lists the hosts that
 //! bypass it (see [`NoProxy`]). Lowercase wins when both are set.
 
-use std::net::IpAddr;
+use core::net::IpAddr;
 
 use super::error::ConfigError;
 use crate::http::{Address, Scheme};

@@ -7,7 +7,7 @@
 //! themselves; the first other entry is the client. `Forwarded` wins when
 //! both are present.
 
-use std::net::{IpAddr, SocketAddr};
+use core::net::{IpAddr, SocketAddr};
 
 /// Addresses whose forwarding headers are believed: IPs and CIDR ranges.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
