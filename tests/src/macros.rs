@@ -73,6 +73,57 @@ macro_rules! adapter_suite {
     };
 }
 
+/// Expands to one `#[test]` per shared suite test that applies to a
+/// server whose connections a web framework keeps (`transport-hyper`):
+/// every call, limit, status, auth, budget, body deadline and shutdown
+/// test. Left out, because they are the HTTP server's, not the service's:
+/// our own 408 on a slow head (hyper closes silently), eviction at the
+/// connection cap, the idle drain window after shutdown; and unix sockets,
+/// TLS and SCGI, which the application sets up.
+#[macro_export]
+macro_rules! server_half_suite {
+    ($adapter:ty) => {
+        $crate::adapter_suite!(@tests $adapter;
+            every_value_type_round_trips,
+            typed_call_maps_through_serde,
+            raw_call_returns_the_body,
+            multicall_answers_each_entry,
+            introspection_lists_methods,
+            faults_keep_their_codes,
+            keep_alive_reuses_the_connection,
+            custom_headers_reach_the_handler,
+            basic_auth_from_the_url,
+            idle_connection_closes_and_the_client_recovers,
+            many_concurrent_clients,
+            one_client_shared_by_threads,
+            slow_handler_blocks_no_one,
+            body_over_the_limit_gets_413,
+            declared_length_over_the_limit_gets_413,
+            nesting_over_the_limit_is_refused,
+            multicall_over_the_cap_is_refused,
+            too_many_headers_get_431,
+            head_over_the_limit_gets_431,
+            decoder_limits_name_themselves,
+            response_over_the_client_limit_fails,
+            client_timeout_fires,
+            server_body_deadline_fires,
+            graceful_shutdown_loses_no_call,
+            shutdown_under_load_answers_every_handled_call,
+            shutdown_grace_is_bounded,
+            connection_cap_is_enforced,
+            bodies_over_the_budget_get_503_and_small_calls_still_answer,
+            peer_closing_mid_body,
+            garbage_gets_400,
+            raw_request_is_answered,
+            the_same_failure_is_the_same_error,
+            a_client_that_keeps_writing_reads_the_413,
+            a_stale_pooled_connection_is_retried_exactly_once,
+            interceptor_inserts_a_token_first,
+            per_call_headers_reach_the_server,
+        );
+    };
+}
+
 /// Expands to one `#[test]` per interop check against Python's `xmlrpc`
 /// for adapter `$adapter`. Each test prints a reason and passes only when
 /// python3 is missing.

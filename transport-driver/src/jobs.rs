@@ -9,7 +9,7 @@ use crate::Runtime;
 /// Runs a routed call to its response: blocking handlers on the blocking
 /// pool, async ones on this task, and a multicall's entries concurrently,
 /// answered in order.
-pub(crate) async fn run<R: Runtime>(rt: &R, job: Dispatch) -> MethodResponse {
+pub async fn run<R: Runtime>(rt: &R, job: Dispatch) -> MethodResponse {
     match job {
         Dispatch::Multicall(multicall) => {
             let (jobs, answer) = multicall.into_jobs();

@@ -46,6 +46,8 @@ pub mod unix;
 pub use client::Client;
 pub use fd_limit::fd_limit;
 pub use files::{load_cookie_jar, save_cookie_jar, ClientFiles};
+/// Runs a routed call the runtime's way (used by `transport-hyper`).
+pub use jobs::run as run_call;
 pub use listen::bind_tcp;
 pub use runtime::{BoxIo, Io, Runtime, StdListener};
 pub use server::{Server, ServerBuilder, ShutdownHandle};

@@ -146,11 +146,7 @@ fn names_other_http_version(line: &[u8]) -> bool {
 pub(crate) fn analyse(parts: http::request::Parts) -> Result<RequestHead, Reject> {
     let headers = &parts.headers;
     let http11 = parts.version == Version::HTTP_11;
-    match headers.get_all(http::header::HOST).iter().count() {
-        0 if http11 => return Err(Reject::bad_request("missing Host header")),
-        0 | 1 => {}
-        _ => return Err(Reject::bad_request("several Host headers")),
-    }
+    check_host(parts.version, headers)?;
     let framing = request_framing(headers)?;
     let connection = tokens(headers, http::header::CONNECTION);
     let keep_alive = if connection.iter().any(|t| t == "close") {
@@ -162,29 +158,58 @@ pub(crate) fn analyse(parts: http::request::Parts) -> Result<RequestHead, Reject
         && headers
             .get(http::header::EXPECT)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let gzip_body = body_is_gzip(headers)?;
-    let accept_gzip = headers
-        .get_all(http::header::ACCEPT_ENCODING)
-        .iter()
-        .any(|v| super::gzip::accepts_gzip(v.as_bytes()));
-    let charset = headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| charset_of(v.as_bytes()));
+    let coding = body_coding(headers)?;
     Ok(RequestHead {
         parts,
         framing,
         keep_alive,
         expect_continue,
-        gzip_body,
-        accept_gzip,
-        charset,
+        gzip_body: coding.gzip_body,
+        accept_gzip: coding.accept_gzip,
+        charset: coding.charset,
+    })
+}
+
+/// One Host header (none is allowed before HTTP/1.1; HTTP/2 carries the
+/// authority in the URI instead).
+pub(crate) fn check_host(version: Version, headers: &HeaderMap) -> Result<(), Reject> {
+    match headers.get_all(http::header::HOST).iter().count() {
+        0 if version == Version::HTTP_11 => Err(Reject::bad_request("missing Host header")),
+        0 | 1 => Ok(()),
+        _ => Err(Reject::bad_request("several Host headers")),
+    }
+}
+
+/// How a request body is coded and how its answer may be.
+#[derive(Debug)]
+pub(crate) struct BodyCoding {
+    /// `Content-Encoding: gzip`.
+    pub gzip_body: bool,
+    /// `Accept-Encoding` allows a gzip response.
+    pub accept_gzip: bool,
+    /// `charset=` of the Content-Type, if any.
+    pub charset: Option<String>,
+}
+
+/// Content-Encoding (identity or gzip, else 415), Accept-Encoding and the
+/// Content-Type's charset.
+pub(crate) fn body_coding(headers: &HeaderMap) -> Result<BodyCoding, Reject> {
+    Ok(BodyCoding {
+        gzip_body: body_is_gzip(headers)?,
+        accept_gzip: headers
+            .get_all(http::header::ACCEPT_ENCODING)
+            .iter()
+            .any(|v| super::gzip::accepts_gzip(v.as_bytes())),
+        charset: headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| charset_of(v.as_bytes())),
     })
 }
 
 /// Request framing by RFC 9112 section 6: the smuggling vectors (CL with TE,
 /// different CLs, TE not ending in chunked) are 400; codings we do not
 /// implement are 501; no framing at all is 411.
-fn request_framing(headers: &HeaderMap) -> Result<Framing, Reject> {
+pub(crate) fn request_framing(headers: &HeaderMap) -> Result<Framing, Reject> {
     let codings = tokens(headers, http::header::TRANSFER_ENCODING);
     let length = content_length(headers)?;
     if !codings.is_empty() || headers.contains_key(http::header::TRANSFER_ENCODING) {

@@ -1,6 +1,6 @@
 //! The server's `200 OK` writer: every XML-RPC answer, fault or not (SPEC 26).
 
-use bytes::{BufMut, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 use super::gzip;
 use super::status::put_header;
@@ -29,10 +29,7 @@ pub(crate) fn write_response(
     out: &mut BytesMut,
 ) {
     encode_body(response, body);
-    let gzipped = match meta.gzip_threshold {
-        Some(t) if meta.accept_gzip && body.len() >= t => Some(gzip::compress(body)),
-        _ => None,
-    };
+    let gzipped = gzip_if_worth(body, meta.accept_gzip, meta.gzip_threshold);
     let payload: &[u8] = gzipped.as_deref().unwrap_or(body);
     out.reserve(160 + server_name.len() + payload.len());
     out.put_slice(b"HTTP/1.1 200 OK\r\n");
@@ -50,6 +47,19 @@ pub(crate) fn write_response(
     }
     out.put_slice(b"\r\n");
     out.put_slice(payload);
+}
+
+/// `body` gzipped when the client accepts gzip and it is at least
+/// `threshold` bytes; `None` when it goes out as it is.
+pub(crate) fn gzip_if_worth(
+    body: &[u8],
+    accept_gzip: bool,
+    threshold: Option<usize>,
+) -> Option<Bytes> {
+    match threshold {
+        Some(t) if accept_gzip && body.len() >= t => Some(gzip::compress(body)),
+        _ => None,
+    }
 }
 
 /// Encodes `response` into `body` (cleared first). A response that cannot

@@ -22,7 +22,7 @@ use super::body::{BodyDecoder, BodyError, BodyFramer};
 use super::budget::Charge;
 use super::head::{self, Framing, RequestHead, MAX_REQUEST_LINE};
 use super::response::{write_response, ResponseMeta};
-use super::status::{write_page, Reject};
+use super::status::{page_for, write_page, Reject};
 use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
 use crate::decode::{DecodeOptions, MessageKind};
 use crate::scgi::server::ScgiServer;
@@ -580,7 +580,7 @@ impl ServerConnection {
         };
         let user = match &config.auth {
             None => None,
-            Some(check) => match authenticate(&head, check.as_ref()) {
+            Some(check) => match authenticate(&head.parts.headers, check.as_ref()) {
                 Some(user) => Some(user),
                 None => {
                     return self.reject(
@@ -648,38 +648,19 @@ impl ServerConnection {
     /// docs page, then closes; false when it is neither.
     fn answer_get(&mut self, parts: &http::request::Parts, now: Instant) -> bool {
         let config = Arc::clone(&self.config);
-        let path = parts.uri.path();
-        let head_only = parts.method == Method::HEAD;
-        let (status, content_type, body): (StatusCode, &str, &[u8]) =
-            if config.health_path.as_deref() == Some(path) {
-                if self.shutting_down {
-                    // Draining: the balancer should send no more.
-                    (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "text/plain; charset=utf-8",
-                        b"draining\n",
-                    )
-                } else {
-                    (StatusCode::OK, "text/plain; charset=utf-8", b"ok\n")
-                }
-            } else {
-                match &config.docs_page {
-                    Some(page) if config.paths.iter().any(|p| p == path) => {
-                        (StatusCode::OK, "text/html; charset=utf-8", page.as_bytes())
-                    }
-                    _ => return false,
-                }
-            };
+        let Some(page) = page_for(&config, parts.uri.path(), false, self.shutting_down) else {
+            return false;
+        };
         write_page(
-            status,
-            content_type,
-            body,
-            head_only,
+            page.status,
+            page.content_type,
+            page.body,
+            parts.method == Method::HEAD,
             &config.server_name,
             &mut self.out,
         );
         self.write_deadline = Some(now + config.write_timeout);
-        self.record(None, status.as_u16(), None, Duration::ZERO);
+        self.record(None, page.status.as_u16(), None, Duration::ZERO);
         self.inbuf.clear();
         self.after_write = Some(State::Done);
         self.phase = Phase::Closing;
@@ -823,8 +804,8 @@ pub(crate) fn over_budget() -> Reject {
 }
 
 /// The user whose Basic credentials `check` accepts, if any.
-fn authenticate(head: &RequestHead, check: &AuthCheck) -> Option<String> {
-    let value = head.parts.headers.get(http::header::AUTHORIZATION)?;
+pub(crate) fn authenticate(headers: &http::HeaderMap, check: &AuthCheck) -> Option<String> {
+    let value = headers.get(http::header::AUTHORIZATION)?;
     let (user, password) = auth::parse_basic(value.as_bytes())?;
     check(&user, &password).then_some(user)
 }

@@ -4,8 +4,10 @@
 //! a refusal the server cannot trust where the next request starts (the body
 //! may or may not follow), so closing is the one safe answer.
 
-use bytes::{BufMut, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 use http::StatusCode;
+
+use super::ServerConfig;
 
 /// A request the server refuses below the XML-RPC layer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +40,37 @@ impl Reject {
         self.write_with(b"Status: ", "", out);
     }
 
+    /// The header its status calls for, if any.
+    fn extra_header(&self) -> Option<(&'static str, &'static str)> {
+        match self.status {
+            StatusCode::METHOD_NOT_ALLOWED => Some(("Allow", "POST")),
+            StatusCode::UNAUTHORIZED => Some(("WWW-Authenticate", "Basic realm=\"xmlrpc\"")),
+            // Overload passes: the body budget frees as calls are answered.
+            StatusCode::SERVICE_UNAVAILABLE => Some(("Retry-After", "1")),
+            _ => None,
+        }
+    }
+
+    /// The refusal as an `http::Response` (same status, headers and body;
+    /// the framework frames it and decides about the connection).
+    pub(crate) fn to_response(&self, server_name: &str) -> http::Response<Bytes> {
+        let mut body = BytesMut::with_capacity(self.reason.len() + 1);
+        body.put_slice(self.reason.as_bytes());
+        body.put_u8(b'\n');
+        let mut response = page_response(
+            self.status,
+            "text/plain; charset=utf-8",
+            body.freeze(),
+            server_name,
+        );
+        if let Some((name, value)) = self.extra_header() {
+            response
+                .headers_mut()
+                .insert(name, http::HeaderValue::from_static(value));
+        }
+        response
+    }
+
     /// The refusal after `first` (the status line's start).
     fn write_with(&self, first: &[u8], server_name: &str, out: &mut BytesMut) {
         let http = first.starts_with(b"HTTP/");
@@ -49,14 +82,8 @@ impl Reject {
         out.put_slice(self.status.canonical_reason().unwrap_or("Error").as_bytes());
         out.put_slice(b"\r\n");
         put_header(out, "Server", server_name);
-        match self.status {
-            StatusCode::METHOD_NOT_ALLOWED => put_header(out, "Allow", "POST"),
-            StatusCode::UNAUTHORIZED => {
-                put_header(out, "WWW-Authenticate", "Basic realm=\"xmlrpc\"")
-            }
-            // Overload passes: the body budget frees as calls are answered.
-            StatusCode::SERVICE_UNAVAILABLE => put_header(out, "Retry-After", "1"),
-            _ => {}
+        if let Some((name, value)) = self.extra_header() {
+            put_header(out, name, value);
         }
         put_header(out, "Content-Type", "text/plain; charset=utf-8");
         out.put_slice(b"Content-Length: ");
@@ -70,6 +97,76 @@ impl Reject {
         out.put_slice(self.reason.as_bytes());
         out.put_u8(b'\n');
     }
+}
+
+/// A page a server answers on `GET`, before any XML-RPC.
+#[derive(Debug)]
+pub(crate) struct Page<'a> {
+    /// 200, or 503 from the health path while draining.
+    pub status: StatusCode,
+    /// `text/plain` or `text/html`, with the charset.
+    pub content_type: &'static str,
+    /// The page.
+    pub body: &'a [u8],
+}
+
+/// What a `GET`/`HEAD` of `path` answers: the health path (200, or 503
+/// while `draining`, so a balancer sends no more), or the docs page on an
+/// RPC path when configured; `None` when neither. `any_path` makes every
+/// path an RPC path (a framework routed the request here).
+pub(crate) fn page_for<'c>(
+    config: &'c ServerConfig,
+    path: &str,
+    any_path: bool,
+    draining: bool,
+) -> Option<Page<'c>> {
+    const TEXT: &str = "text/plain; charset=utf-8";
+    if config.health_path.as_deref() == Some(path) {
+        return Some(if draining {
+            Page {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                content_type: TEXT,
+                body: b"draining\n",
+            }
+        } else {
+            Page {
+                status: StatusCode::OK,
+                content_type: TEXT,
+                body: b"ok\n",
+            }
+        });
+    }
+    match &config.docs_page {
+        Some(page) if any_path || config.paths.iter().any(|p| p == path) => Some(Page {
+            status: StatusCode::OK,
+            content_type: "text/html; charset=utf-8",
+            body: page.as_bytes(),
+        }),
+        _ => None,
+    }
+}
+
+/// A whole response of `status` with `body` of `content_type`, for a
+/// framework to frame.
+pub(crate) fn page_response(
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    server_name: &str,
+) -> http::Response<Bytes> {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    if !server_name.is_empty() {
+        if let Ok(name) = http::HeaderValue::from_str(server_name) {
+            headers.insert(http::header::SERVER, name);
+        }
+    }
+    response
 }
 
 /// Writes a whole `status` response with `body` of `content_type` (only

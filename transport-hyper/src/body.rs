@@ -1,0 +1,66 @@
+//! Reading a request body into the core's [`Exchange`], frame by frame,
+//! within its deadline.
+
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use bytes::Buf;
+use http_body::Body;
+use http_body_util::BodyExt;
+use xmlrpc_proto::http::{Call, Exchange, Reply};
+
+/// Pushes every data frame of `body` into `exchange` and finishes it: the
+/// call to run, or the answer to send instead (a refusal the moment the
+/// body breaks a limit, 408 when `body_timeout` passes first, a decode
+/// fault). Nothing beyond the refusal is read.
+pub(crate) async fn read_call<B>(
+    mut exchange: Exchange,
+    body: &mut Pin<Box<B>>,
+) -> Result<Call, Reply>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let deadline = tokio::time::Instant::from_std(exchange.deadline());
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(exchange.timed_out()),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                let e: Box<dyn std::error::Error + Send + Sync> = e.into();
+                tracing::debug!(error = %e, "request body failed");
+                return Err(exchange.truncated());
+            }
+            Ok(Some(Ok(frame))) => frame,
+        };
+        // Trailers and other frames carry no body bytes.
+        if let Ok(mut data) = frame.into_data() {
+            // A `Buf` may be in several pieces.
+            while data.has_remaining() {
+                let piece = data.chunk();
+                let n = piece.len();
+                exchange.push(piece)?;
+                data.advance(n);
+            }
+        }
+    }
+    exchange.finish(Instant::now())
+}
+
+/// After an early answer (a refusal before the body ended), reads and
+/// drops what the client still sends for up to `linger`, in the
+/// background: a client that writes its whole body before reading then
+/// reads the refusal instead of a reset, as with our own servers.
+pub(crate) fn linger<B>(mut body: Pin<Box<B>>, linger: Duration)
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+{
+    if body.is_end_stream() || linger.is_zero() {
+        return;
+    }
+    let deadline = tokio::time::Instant::now() + linger;
+    tokio::spawn(async move {
+        while let Ok(Some(Ok(_))) = tokio::time::timeout_at(deadline, body.frame()).await {}
+    });
+}

@@ -1,0 +1,129 @@
+//! [`serve`]: the service on a plain hyper 1.x server, with graceful
+//! shutdown and the config's connection settings.
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use xmlrpc_proto::http::{ConnectionModel, ServerConfig};
+
+use crate::XmlRpcService;
+
+/// Serves `service` on `listener` with hyper (HTTP/1.1, and HTTP/2 for
+/// clients that start with its preface) until `shutdown` completes.
+///
+/// Connection settings come from the service's config: at most
+/// `max_connections` at once (the rest wait in the listen backlog; the
+/// default cap follows the file-descriptor limit), `head_timeout` for each
+/// request head, Nagle off. On shutdown the health path answers 503,
+/// connections already waiting in the listen backlog get one request
+/// answered, the listener closes, requests in flight are answered with
+/// `Connection: close`, idle keep-alive connections close at once (hyper
+/// has no drain window), and connections still open after
+/// `shutdown_grace` are dropped.
+///
+/// Eviction of slow connections at the cap is our own servers' (a hyper
+/// connection cannot be asked whether it is mid-request); behind a
+/// framework, put the XML-RPC endpoint behind a proxy that buffers heads.
+pub async fn serve(
+    listener: TcpListener,
+    service: XmlRpcService,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let config = service.config().clone();
+    let builder = http_builder(&config);
+    let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
+    let slots = Arc::new(Semaphore::new(cap));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before accept:
+                    // the listener itself is fine.
+                    tracing::debug!(error = %e, "accept failed");
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Answers go out whole; Nagle would only add latency.
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(service.with_peer(peer));
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = watched.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    service.drain();
+    // Connections already in the listen backlog were made before we
+    // stopped: each gets its one request answered, then closes.
+    let mut last_orders = Vec::new();
+    let mut once = http_builder(&config);
+    once.http1().keep_alive(false);
+    while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await
+    {
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(service.with_peer(peer));
+        let connection = once
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        last_orders.push(tokio::spawn(async move {
+            let _ = connection.await;
+        }));
+    }
+    drop(listener);
+    let finished = async {
+        graceful.shutdown().await;
+        for connection in last_orders {
+            let _ = connection.await;
+        }
+    };
+    if tokio::time::timeout(config.shutdown_grace, finished)
+        .await
+        .is_err()
+    {
+        tracing::debug!("connections still open after the shutdown grace");
+    }
+    Ok(())
+}
+
+/// hyper's connection builder with the config's head deadline and size.
+fn http_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        // hyper has one timer for a head, whether the connection is fresh
+        // or idle between requests: the smaller of ours. It closes
+        // without a 408.
+        .header_read_timeout(config.head_timeout.min(config.idle_timeout))
+        // `Content-Length`, not `content-length`: old XML-RPC clients
+        // match header names by case.
+        .title_case_headers(true)
+        // hyper's smallest read buffer; our own head limits are the
+        // Endpoint's (431).
+        .max_buf_size(config.max_head_size.max(8192) + 64 * 1024);
+    builder.http2().timer(TokioTimer::new());
+    builder
+}

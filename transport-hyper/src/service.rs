@@ -1,0 +1,219 @@
+//! [`XmlRpcService`]: a `Router` as a `tower::Service` over any request body.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body::Body;
+use http_body_util::Full;
+use transport_tokio::Tokio;
+use xmlrpc_proto::http::{Endpoint, Origin, Reply, ServerConfig};
+use xmlrpc_proto::service::Router;
+
+use crate::body::{linger, read_call};
+use crate::AuthenticatedUser;
+
+/// The response every request gets: a whole body, which tower-http layers
+/// (compression, trace) wrap like any other.
+pub type XmlRpcResponse = http::Response<Full<Bytes>>;
+
+/// An XML-RPC endpoint as a `tower::Service<http::Request<B>>` for any body
+/// type `B`: hyper's `Incoming`, axum's `Body`, or one a layer rewrote.
+///
+/// Every request goes through the core's [`Endpoint`]: the status table
+/// (405, 401, 411, 413, 415, 431, 503 ...), `max_message_size` enforced while
+/// the body streams in (on the wire and once inflated), the body budget,
+/// the body deadline, gzip both ways, the docs page and health path on
+/// `GET`, and the client address from trusted proxies. Calls that decode
+/// are routed; sync handlers run on tokio's blocking pool, async ones on
+/// the request's task, as in `transport-tokio`.
+///
+/// Cloning is cheap (one `Arc`); every clone serves the same endpoint.
+#[derive(Clone)]
+pub struct XmlRpcService {
+    shared: Arc<Shared>,
+    peer: Option<SocketAddr>,
+}
+
+struct Shared {
+    router: Arc<Router>,
+    endpoint: Endpoint,
+}
+
+/// Settings for an [`XmlRpcService`].
+pub struct ServiceBuilder {
+    router: Arc<Router>,
+    config: ServerConfig,
+    docs_title: Option<String>,
+    check_paths: bool,
+}
+
+impl XmlRpcService {
+    /// A service for `router` with the default [`ServerConfig`], serving
+    /// whatever path the application routes to it.
+    pub fn new(router: impl Into<Arc<Router>>) -> Self {
+        Self::builder(router).build()
+    }
+
+    /// Settings: the config, the docs page, path checking.
+    pub fn builder(router: impl Into<Arc<Router>>) -> ServiceBuilder {
+        ServiceBuilder {
+            router: router.into(),
+            config: ServerConfig::default(),
+            docs_title: None,
+            check_paths: false,
+        }
+    }
+
+    /// This service for requests from `peer` (a plain hyper server knows
+    /// the peer per connection); axum's `ConnectInfo`, when present, wins.
+    pub fn with_peer(&self, peer: SocketAddr) -> Self {
+        XmlRpcService {
+            shared: Arc::clone(&self.shared),
+            peer: Some(peer),
+        }
+    }
+
+    /// Starts draining: the health path answers 503 so a load balancer
+    /// stops sending; calls are still answered.
+    pub fn drain(&self) {
+        self.shared.endpoint.drain();
+    }
+
+    /// The config in force.
+    pub fn config(&self) -> &ServerConfig {
+        self.shared.endpoint.config()
+    }
+
+    /// Bytes of request bodies held now by every clone (the body budget).
+    pub fn body_bytes_held(&self) -> u64 {
+        self.shared.endpoint.budget().used()
+    }
+}
+
+impl ServiceBuilder {
+    /// The core's server settings: limits, deadlines (`body_timeout`),
+    /// auth, gzip, body budget, health path, trusted proxies. Connection
+    /// settings (`idle_timeout`, `max_connections` ...) are the HTTP
+    /// server's; [`serve`](crate::serve) applies them.
+    pub fn config(mut self, config: ServerConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Answers `GET` with an HTML page of every method, its signatures and
+    /// help, titled `title` (`Router::docs_page`).
+    pub fn docs_page(mut self, title: &str) -> Self {
+        self.docs_title = Some(title.to_owned());
+        self
+    }
+
+    /// Serves only the config's [`paths`](ServerConfig::paths) (404
+    /// otherwise), as our own servers do. Off by default: mounted in an
+    /// application, the application's router decides the path.
+    pub fn check_paths(mut self) -> Self {
+        self.check_paths = true;
+        self
+    }
+
+    /// The service.
+    pub fn build(mut self) -> XmlRpcService {
+        if let Some(title) = &self.docs_title {
+            self.config.docs_page = Some(self.router.docs_page(title).into());
+        }
+        let endpoint = Endpoint::new(Arc::new(self.config));
+        let endpoint = if self.check_paths {
+            endpoint
+        } else {
+            endpoint.any_path()
+        };
+        XmlRpcService {
+            shared: Arc::new(Shared {
+                router: self.router,
+                endpoint,
+            }),
+            peer: None,
+        }
+    }
+}
+
+impl<B> tower_service::Service<http::Request<B>> for XmlRpcService
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = XmlRpcResponse;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<XmlRpcResponse, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        let shared = Arc::clone(&self.shared);
+        let peer = self.peer;
+        Box::pin(async move { Ok(serve_one(&shared, peer, request).await) })
+    }
+}
+
+/// One request to its response, logged like every transport's calls.
+async fn serve_one<B>(
+    shared: &Shared,
+    peer: Option<SocketAddr>,
+    request: http::Request<B>,
+) -> XmlRpcResponse
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let (parts, body) = request.into_parts();
+    let origin = Origin {
+        peer: connect_info(&parts).or(peer).map(|p| p.to_string()),
+        user: parts
+            .extensions
+            .get::<AuthenticatedUser>()
+            .map(|u| u.0.clone()),
+    };
+    let mut body = Box::pin(body);
+    let early = match shared.endpoint.begin(parts, origin, Instant::now()) {
+        Err(reply) => reply,
+        Ok(exchange) => match read_call(exchange, &mut body).await {
+            Err(reply) => reply,
+            Ok(call) => {
+                let job = shared.router.dispatch(call.call, call.context);
+                let response = transport_driver::run_call(&Tokio, job).await;
+                return finish(call.answer.reply(&response, Instant::now()));
+            }
+        },
+    };
+    linger(body, shared.endpoint.config().linger_timeout);
+    finish(early)
+}
+
+fn finish(reply: Reply) -> XmlRpcResponse {
+    transport_driver::log::call(&reply.record);
+    reply.response.map(Full::new)
+}
+
+/// The peer from axum's `ConnectInfo<SocketAddr>`, when the app serves
+/// with `into_make_service_with_connect_info`.
+#[cfg(feature = "axum")]
+fn connect_info(parts: &http::request::Parts) -> Option<SocketAddr> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0)
+}
+
+#[cfg(not(feature = "axum"))]
+fn connect_info(_: &http::request::Parts) -> Option<SocketAddr> {
+    None
+}
