@@ -26,7 +26,7 @@ pub type XmlRpcResponse = http::Response<Full<Bytes>>;
 /// type `B`: hyper's `Incoming`, axum's `Body`, or one a layer rewrote.
 ///
 /// Every request goes through the core's [`Endpoint`]: the status table
-/// (405, 401, 411, 413, 415, 431, 503 ...), `max_message_size` enforced while
+/// (405, 401, 413, 415, 431, 503 ...), `max_message_size` enforced while
 /// the body streams in (on the wire and once inflated), the body budget,
 /// the body deadline, gzip both ways, the docs page and health path on
 /// `GET`, and the client address from trusted proxies. Calls that decode

@@ -112,13 +112,15 @@ fn each_row_of_the_status_table() {
     no_host.headers.remove("host");
     assert_eq!(status(no_host), 400);
     assert_eq!(
-        status(post("/RPC2", b"", &[("transfer-encoding", "chunked")])),
+        status(post("/RPC2", b"", &[("content-length", "5")])),
         400,
-        "Content-Length with Transfer-Encoding"
+        "conflicting Content-Lengths"
     );
+    // The framework frames the body: one without a length (chunked, or
+    // inflated by a layer) is read to its end, never 411.
     let mut unframed = post("/RPC2", b"", &[]);
     unframed.headers.remove("content-length");
-    assert_eq!(status(unframed), 411);
+    assert!(begin(&ep, unframed).is_ok());
     assert_eq!(
         status(post("/RPC2", b"", &[("content-encoding", "br")])),
         415

@@ -47,7 +47,7 @@ use http::{HeaderMap, Method, StatusCode, Version};
 
 use super::body::{BodyDecoder, BodyError};
 use super::budget::Charge;
-use super::head::{self, Framing, MAX_REQUEST_LINE};
+use super::head::{self, MAX_REQUEST_LINE};
 use super::response::{encode_body, gzip_if_worth};
 use super::server::{authenticate, body_reject, over_budget};
 use super::status::{page_for, page_response, Reject};
@@ -393,18 +393,15 @@ fn check_head(config: &ServerConfig, parts: &http::request::Parts) -> Result<(),
     Ok(())
 }
 
-/// The declared body length. HTTP/1 framing is checked as our own server
-/// does (smuggling vectors 400, no framing 411, codings 501); HTTP/2
-/// frames itself, and its Content-Length is optional.
+/// The declared body length, if any (several must agree, else 400), and
+/// one Host on HTTP/1.1. Framing itself is the framework's: a body may
+/// come without a length (chunked, HTTP/2, or after a layer that inflated
+/// it), so there is no 411 here.
 fn declared_length(version: Version, headers: &HeaderMap) -> Result<Option<u64>, Reject> {
-    if version == Version::HTTP_2 {
-        return head::content_length(headers);
+    if version != Version::HTTP_2 {
+        head::check_host(version, headers)?;
     }
-    head::check_host(version, headers)?;
-    Ok(match head::request_framing(headers)? {
-        Framing::Length(n) => Some(n),
-        Framing::Chunked | Framing::UntilClose => None,
-    })
+    head::content_length(headers)
 }
 
 /// A refusal closes an HTTP/1 connection, as our own servers do: what
