@@ -140,11 +140,25 @@ pub struct ListArgs {
     pub url: String,
 }
 
+/// Which server `xrpc serve` runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ServerRuntime {
+    /// Blocking std sockets (transport-std).
+    Std,
+    /// tokio (transport-tokio).
+    #[default]
+    Tokio,
+    /// smol (transport-smol).
+    Smol,
+    /// The tower service on hyper's server (transport-hyper; HTTP over TCP only).
+    Hyper,
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Which server runs.
-    #[arg(long, value_enum, default_value_t = Runtime::Tokio)]
-    pub runtime: Runtime,
+    #[arg(long, value_enum, default_value_t = ServerRuntime::Tokio)]
+    pub runtime: ServerRuntime,
     /// TCP address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:8000", conflicts_with = "unix")]
     pub bind: String,

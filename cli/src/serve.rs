@@ -9,7 +9,7 @@ use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use xmlrpc_proto::http::ServerConfig;
 
-use crate::args::{Runtime, ServeArgs};
+use crate::args::{ServeArgs, ServerRuntime as Runtime};
 use crate::caller::seconds;
 
 /// The docs page's title.
@@ -109,6 +109,42 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("server failed: {e}"))
         }),
+        Runtime::Hyper => {
+            let Listen::Http(addr) = &listen else {
+                return Err(
+                    "--runtime hyper serves HTTP over TCP only (no --unix or --scgi)".into(),
+                );
+            };
+            let listener =
+                transport_driver::bind_tcp(addr.as_str(), config.listen_backlog, config.reuse_port)
+                    .map_err(bind_err)?;
+            let local_addr = listener.local_addr().map_err(bind_err)?.to_string();
+            let mut builder = transport_hyper::XmlRpcService::builder(router)
+                .config(config)
+                .check_paths();
+            if !args.no_docs {
+                builder = builder.docs_page(DOCS_TITLE);
+            }
+            let service = builder.build();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start tokio: {e}"))?;
+            rt.block_on(async {
+                listener.set_nonblocking(true).map_err(bind_err)?;
+                let listener = tokio::net::TcpListener::from_std(listener).map_err(bind_err)?;
+                announce(&listen, &local_addr)?;
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                stop_on_signal(signals, move || {
+                    let _ = stop.send(());
+                });
+                transport_hyper::serve(listener, service, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .map_err(|e| format!("server failed: {e}"))
+            })
+        }
     }
 }
 

@@ -13,6 +13,8 @@ use xmlrpc_tests::peers::rtorrent::{self, Listen, Rtorrent};
 
 const XRPC: &str = env!("CARGO_BIN_EXE_xrpc");
 const RUNTIMES: [&str; 3] = ["std", "tokio", "smol"];
+/// The servers of `xrpc serve --runtime` for HTTP over TCP.
+const SERVERS: [&str; 4] = ["std", "tokio", "smol", "hyper"];
 
 /// A running `xrpc serve`, stopped with SIGTERM when dropped.
 struct Served {
@@ -387,7 +389,7 @@ except xmlrpc.client.Fault as f:
     assert f.faultCode == -32602, f.faultCode
 print("ok")
 "#;
-    for runtime in RUNTIMES {
+    for runtime in SERVERS {
         let server = Served::start(runtime, &[]);
         let out = run_python(script, &[&server.url]);
         assert!(out.status.success(), "{runtime}: {}", stderr(&out));
@@ -712,7 +714,7 @@ fn serve_answers_get_with_the_docs_page_and_the_health_path() {
         s.read_to_string(&mut reply).unwrap();
         reply
     };
-    for runtime in RUNTIMES {
+    for runtime in SERVERS {
         let server = Served::start(runtime, &[]);
         let page = get(&server.url, "/RPC2");
         assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{runtime}: {page}");

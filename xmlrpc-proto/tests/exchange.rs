@@ -184,6 +184,7 @@ fn the_health_path_says_ok_then_draining_and_the_docs_page_is_html() {
         "text/html; charset=utf-8"
     );
     assert_eq!(text(&docs), "<html>methods</html>");
+    assert_eq!(docs.response.headers()["connection"], "close");
     assert_eq!(refused(&ep, get("/other")).response.status(), 405);
     ep.drain();
     let draining = refused(&ep, get("/health"));

@@ -180,8 +180,10 @@ impl Endpoint {
             let path = parts.uri.path();
             if let Some(page) = page_for(config, path, self.any_path, self.is_draining()) {
                 let body = Bytes::copy_from_slice(page.body);
-                let response =
+                let mut response =
                     page_response(page.status, page.content_type, body, &config.server_name);
+                // As our own servers: a page ends an HTTP/1 connection.
+                close_http1(&mut response, version);
                 return Err(Reply {
                     record: record(origin.peer, None, page.status, None, Duration::ZERO),
                     response,
@@ -413,15 +415,20 @@ fn refusal(
     peer: Option<String>,
 ) -> Reply {
     let mut response = reject.to_response(&config.server_name);
+    close_http1(&mut response, version);
+    Reply {
+        response,
+        record: record(peer, None, reject.status, None, Duration::ZERO),
+    }
+}
+
+/// Adds `Connection: close` on HTTP/1 (HTTP/2 forbids the header).
+fn close_http1(response: &mut http::Response<Bytes>, version: Version) {
     if version != Version::HTTP_2 {
         response.headers_mut().insert(
             http::header::CONNECTION,
             http::HeaderValue::from_static("close"),
         );
-    }
-    Reply {
-        response,
-        record: record(peer, None, reject.status, None, Duration::ZERO),
     }
 }
 
