@@ -21,17 +21,24 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let deadline = tokio::time::Instant::from_std(exchange.deadline());
-    loop {
-        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
-            Err(_) => return Err(exchange.timed_out()),
-            Ok(None) => break,
-            Ok(Some(Err(e))) => {
+    // One timer for the whole body, polled only when a frame is not ready
+    // at once: a body that is already in costs no timer registration.
+    let timer = tokio::time::sleep_until(exchange.deadline().into());
+    let mut timer = std::pin::pin!(timer);
+    while !body.is_end_stream() {
+        let next = tokio::select! {
+            biased;
+            frame = body.frame() => frame,
+            () = &mut timer => return Err(exchange.timed_out()),
+        };
+        let frame = match next {
+            None => break,
+            Some(Err(e)) => {
                 let e: Box<dyn std::error::Error + Send + Sync> = e.into();
                 tracing::debug!(error = %e, "request body failed");
                 return Err(exchange.truncated());
             }
-            Ok(Some(Ok(frame))) => frame,
+            Some(Ok(frame)) => frame,
         };
         // Trailers and other frames carry no body bytes.
         if let Ok(mut data) = frame.into_data() {
