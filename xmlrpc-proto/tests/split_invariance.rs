@@ -1,5 +1,7 @@
 //! Split-invariance: decoding a message whole, in random chunks and one byte
 //! at a time gives the same events, or the same error at the same offset.
+//! The whole-message functions (`decode_call_with`, `decode_response*`),
+//! which try the whole-slice fast path first, must give the same too.
 //!
 //! Messages come from the encoder (arbitrary nested values), decorated with
 //! comments, empty CDATA and whitespace where XML-RPC ignores them, and
@@ -122,6 +124,17 @@ fn decode_with(input: &[u8], cuts: &[usize], limits: Limits) -> Outcome {
     Ok(events)
 }
 
+/// `decode_call_with` (the whole-slice fast path, or the push decoder where
+/// that gives up) as an outcome comparable with [`decode_with`]'s.
+fn whole_call(input: &[u8], limits: Limits) -> Outcome {
+    let call = xmlrpc_proto::decode::decode_call_with(input, limits)
+        .map_err(|e| (format!("{:?}", e.kind()), e.offset()))?;
+    Ok(std::iter::once(Event::MethodName(call.method))
+        .chain(call.params.into_iter().map(Event::Param))
+        .chain(std::iter::once(Event::End))
+        .collect())
+}
+
 fn bytewise(input: &[u8]) -> Outcome {
     bytewise_with(input, Limits::default())
 }
@@ -149,6 +162,7 @@ proptest! {
             .chain(std::iter::once(Event::End))
             .collect();
         prop_assert_eq!(&whole, &Ok(expected));
+        prop_assert_eq!(&whole_call(&input, Limits::default()), &whole);
         prop_assert_eq!(&decode(&input, &cuts), &whole);
         prop_assert_eq!(&bytewise(&input), &whole);
     }
@@ -170,6 +184,7 @@ proptest! {
             }
         }
         let whole = decode(&input, &[]);
+        prop_assert_eq!(&whole_call(&input, Limits::default()), &whole);
         prop_assert_eq!(&decode(&input, &cuts), &whole);
         prop_assert_eq!(&bytewise(&input), &whole);
     }
@@ -194,6 +209,7 @@ proptest! {
             max_elements: elements,
         };
         let whole = decode_with(&input, &[], limits);
+        prop_assert_eq!(&whole_call(&input, limits), &whole);
         prop_assert_eq!(&decode_with(&input, &cuts, limits), &whole);
         prop_assert_eq!(&bytewise_with(&input, limits), &whole);
     }
