@@ -416,9 +416,11 @@ impl<T> Staged<T> {
 
     /// The values in order, in one allocation of exact size.
     #[inline(always)]
-    fn into_vec(self) -> Vec<T> {
+    fn into_vec(mut self) -> Vec<T> {
         let mut out = Vec::with_capacity(self.len);
-        out.extend(self.inline.into_iter().flatten());
+        // Moves the used slots only, not the whole array.
+        let used = self.len.min(STAGED);
+        out.extend(self.inline.iter_mut().take(used).filter_map(Option::take));
         out.extend(self.spill);
         out
     }
