@@ -1,13 +1,15 @@
 //! Codec speed against other XML-RPC crates, side by side in one run.
 //!
 //! `cargo bench -p xmlrpc-bench --bench codec -- --warm-up-time 1 --measurement-time 3`
+//! (add `--profile bench-lto` for a build with fat LTO and one codegen unit;
+//! set `XMLRPC_BENCH_RATIOS_ONLY=1` for the ratio table alone).
 //!
 //! Groups: `decode_1mb` (quick-xml event floor, ours, dxr, xmlrpc,
 //! serde_xmlrpc), `decode_small_call` (ours, serde_xmlrpc, dxr) and
 //! `encode_1mb` (ours, xmlrpc's writer). After criterion's run, a table of
-//! speed ratios against the targets of issue 2 is printed from a second pass
-//! that alternates the two sides of each comparison, so that load from
-//! other processes hits both alike.
+//! speed ratios against the targets of issues 2 and 14 is printed from a
+//! second pass that alternates the two sides of each comparison, so that
+//! load from other processes hits both alike.
 
 use std::error::Error;
 use std::hint::black_box;
@@ -209,7 +211,8 @@ fn print_ratios(large: &[u8], small: &[u8]) {
     let mut pairs = [
         Pair {
             label: "decode 1 MB vs quick-xml event floor",
-            target: Some(0.8),
+            // Issue 14 (issue 2 asked 0.8x).
+            target: Some(1.0),
             bytes: Some(large.len()),
             ours: Box::new(|| drop(black_box(decode_response(large)))),
             theirs: Box::new(|| floor(large)),

@@ -1,12 +1,13 @@
 //! Whole vs. chunked vs. byte-by-byte decoding give identical results:
-//! the same events, or the same error kind at the same offset.
+//! the same events, or the same error kind at the same offset; and so do
+//! the whole-message functions, which try the whole-slice fast path first.
 //!
 //! Input: byte 0 picks the message kind (bit 0) and tight limits (bit 1);
 //! byte 1 seeds the chunk sizes; the rest is the message.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use xmlrpc_fuzz::decode_split;
+use xmlrpc_fuzz::{decode_split, decode_whole};
 use xmlrpc_proto::decode::{DecodeOptions, MessageKind};
 use xmlrpc_proto::Limits;
 
@@ -33,6 +34,7 @@ fuzz_target!(|data: &[u8]| {
     let options = DecodeOptions::strict().lenient_empty_response(flags & 4 != 0);
     let limits = (limits, options);
     let whole = decode_split(input, kind, limits, &[]);
+    assert_eq!(decode_whole(input, kind, limits), whole, "whole-slice path");
     // Chunks of 1..=16 bytes, sized by a tiny generator seeded from `seed`.
     let mut cuts = Vec::new();
     let (mut at, mut state) = (0usize, u32::from(*seed) | 1);

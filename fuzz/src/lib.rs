@@ -35,6 +35,39 @@ pub fn decode_split(
     Ok(events)
 }
 
+/// The whole-message functions (`decode_call_with`,
+/// `decode_response_with_options`), which try the whole-slice fast path
+/// before the push decoder, as the same outcome as [`decode_split`].
+pub fn decode_whole(
+    input: &[u8],
+    kind: MessageKind,
+    (limits, options): (Limits, DecodeOptions),
+) -> Outcome {
+    let err = |e: xmlrpc_proto::DecodeError| (format!("{:?}", e.kind()), e.offset());
+    let mut events = Vec::new();
+    match kind {
+        MessageKind::Call => {
+            // The call functions take no options: they decode strictly.
+            if options != DecodeOptions::default() {
+                return decode_split(input, kind, (limits, options), &[]);
+            }
+            let call = xmlrpc_proto::decode::decode_call_with(input, limits).map_err(err)?;
+            events.push(Event::MethodName(call.method));
+            events.extend(call.params.into_iter().map(Event::Param));
+        }
+        MessageKind::Response => {
+            match xmlrpc_proto::decode::decode_response_with_options(input, limits, options)
+                .map_err(err)?
+            {
+                MethodResponse::Success(value) => events.push(Event::Param(value)),
+                MethodResponse::Fault(fault) => events.push(Event::Fault(fault)),
+            }
+        }
+    }
+    events.push(Event::End);
+    Ok(events)
+}
+
 /// What the encoder's output of `v` reads back as: an `I8` within 32 bits
 /// is written `<int>` (SPEC rule 9).
 pub fn narrow(v: &Value) -> Value {

@@ -27,8 +27,11 @@ pub struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// Calls that asked for memory: alloc, alloc_zeroed and realloc.
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
 fn grew(bytes: usize) {
+    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
     let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
     PEAK.fetch_max(live, Ordering::Relaxed);
 }
@@ -76,6 +79,18 @@ unsafe impl GlobalAlloc for Counting {
 /// Heap live now, in bytes (only while [`Counting`] is the global allocator).
 pub fn live() -> usize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// Runs `f`; returns its result with the number of allocator calls that
+/// asked for memory meanwhile: every `alloc` and `alloc_zeroed`, and every
+/// `realloc` (a block that grows or shrinks, moved or not, counts again).
+pub fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let result = f();
+    (
+        result,
+        ALLOCATIONS.load(Ordering::Relaxed).wrapping_sub(before),
+    )
 }
 
 /// Runs `f`; returns its result with the heap it used at peak and the heap

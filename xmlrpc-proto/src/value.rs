@@ -308,6 +308,14 @@ impl Struct {
     }
 }
 
+impl Struct {
+    /// A struct of `members` as they are; the caller (the decoder) has
+    /// checked that their names are unique.
+    pub(crate) fn from_unique(members: Vec<(String, Value)>) -> Struct {
+        Struct { members }
+    }
+}
+
 impl IntoIterator for Struct {
     type Item = (String, Value);
     type IntoIter = std::vec::IntoIter<(String, Value)>;

@@ -1,5 +1,7 @@
 //! Split-invariance: decoding a message whole, in random chunks and one byte
 //! at a time gives the same events, or the same error at the same offset.
+//! The whole-message functions (`decode_call_with`, `decode_response*`),
+//! which try the whole-slice fast path first, must give the same too.
 //!
 //! Messages come from the encoder (arbitrary nested values), decorated with
 //! comments, empty CDATA and whitespace where XML-RPC ignores them, and
@@ -10,8 +12,12 @@
 use bytes::{Bytes, BytesMut};
 use proptest::collection::vec;
 use proptest::prelude::*;
+use xmlrpc_proto::decode::DecodeOptions;
 use xmlrpc_proto::decode::{Decoder, Event, MessageKind};
-use xmlrpc_proto::{encode_call, Array, DateTime, Limits, MethodCall, Struct, Value};
+use xmlrpc_proto::{
+    encode_call, encode_response, Array, DateTime, Fault, Limits, MethodCall, MethodResponse,
+    Struct, Value,
+};
 
 fn text() -> impl Strategy<Value = String> {
     "[ a-z<>&\"'\r\n\t\u{e9}\u{1F600}\u{4e2d}]{0,16}"
@@ -122,6 +128,17 @@ fn decode_with(input: &[u8], cuts: &[usize], limits: Limits) -> Outcome {
     Ok(events)
 }
 
+/// `decode_call_with` (the whole-slice fast path, or the push decoder where
+/// that gives up) as an outcome comparable with [`decode_with`]'s.
+fn whole_call(input: &[u8], limits: Limits) -> Outcome {
+    let call = xmlrpc_proto::decode::decode_call_with(input, limits)
+        .map_err(|e| (format!("{:?}", e.kind()), e.offset()))?;
+    Ok(std::iter::once(Event::MethodName(call.method))
+        .chain(call.params.into_iter().map(Event::Param))
+        .chain(std::iter::once(Event::End))
+        .collect())
+}
+
 fn bytewise(input: &[u8]) -> Outcome {
     bytewise_with(input, Limits::default())
 }
@@ -149,6 +166,7 @@ proptest! {
             .chain(std::iter::once(Event::End))
             .collect();
         prop_assert_eq!(&whole, &Ok(expected));
+        prop_assert_eq!(&whole_call(&input, Limits::default()), &whole);
         prop_assert_eq!(&decode(&input, &cuts), &whole);
         prop_assert_eq!(&bytewise(&input), &whole);
     }
@@ -170,6 +188,7 @@ proptest! {
             }
         }
         let whole = decode(&input, &[]);
+        prop_assert_eq!(&whole_call(&input, Limits::default()), &whole);
         prop_assert_eq!(&decode(&input, &cuts), &whole);
         prop_assert_eq!(&bytewise(&input), &whole);
     }
@@ -194,8 +213,78 @@ proptest! {
             max_elements: elements,
         };
         let whole = decode_with(&input, &[], limits);
+        prop_assert_eq!(&whole_call(&input, limits), &whole);
         prop_assert_eq!(&decode_with(&input, &cuts, limits), &whole);
         prop_assert_eq!(&bytewise_with(&input, limits), &whole);
+    }
+}
+
+/// The push decoder's outcome for a whole response.
+fn push_response(input: &[u8], limits: Limits, options: DecodeOptions) -> Outcome {
+    let err = |e: xmlrpc_proto::DecodeError| (format!("{:?}", e.kind()), e.offset());
+    let mut decoder = Decoder::with_options(MessageKind::Response, limits, options);
+    decoder.feed(input).map_err(err)?;
+    decoder.finish().map_err(err)?;
+    let mut events = Vec::new();
+    while let Some(e) = decoder.poll_event().map_err(err)? {
+        events.push(e);
+    }
+    Ok(events)
+}
+
+/// `decode_response_with_options` (the whole-slice fast path first) as the
+/// same outcome.
+fn whole_response(input: &[u8], limits: Limits, options: DecodeOptions) -> Outcome {
+    let response = xmlrpc_proto::decode::decode_response_with_options(input, limits, options)
+        .map_err(|e| (format!("{:?}", e.kind()), e.offset()))?;
+    Ok(vec![
+        match response {
+            MethodResponse::Success(value) => Event::Param(value),
+            MethodResponse::Fault(fault) => Event::Fault(fault),
+        },
+        Event::End,
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Responses, whole or mutated, under tight limits or not: the
+    /// whole-message function gives what the push decoder gives.
+    #[test]
+    fn whole_responses_agree_with_the_push_decoder(
+        value in value(),
+        fault in proptest::option::of((any::<i32>(), text())),
+        edits in vec((any::<usize>(), any::<u8>(), 0u8..3), 0..3),
+        tight in any::<bool>(),
+        lenient in any::<bool>(),
+    ) {
+        let response = match fault {
+            Some((code, message)) => MethodResponse::Fault(Fault::new(code, message)),
+            None => MethodResponse::Success(value),
+        };
+        let mut out = BytesMut::new();
+        encode_response(&response, &mut out).expect("encodable");
+        let mut input = out.to_vec();
+        for (at, byte, op) in edits {
+            let at = at % (input.len() + 1);
+            match op {
+                0 if at < input.len() => input[at] = byte,
+                1 => input.insert(at, byte),
+                _ if at < input.len() => { input.remove(at); }
+                _ => {}
+            }
+        }
+        let limits = if tight {
+            Limits { max_depth: 2, max_message_size: 300, max_text_size: 8, max_params: 1, max_elements: 30 }
+        } else {
+            Limits::client()
+        };
+        let options = if lenient { DecodeOptions::lenient() } else { DecodeOptions::strict() };
+        prop_assert_eq!(
+            whole_response(&input, limits, options),
+            push_response(&input, limits, options)
+        );
     }
 }
 
