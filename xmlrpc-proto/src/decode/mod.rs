@@ -69,7 +69,7 @@ mod grammar;
 mod lexer;
 mod limits;
 mod options;
-mod slice;
+pub(crate) mod slice;
 mod tag;
 mod text;
 

@@ -122,15 +122,36 @@ struct Collected {
 
 /// Inflates (when gzip) and decodes body data as it arrives. A decode
 /// error stops decoding but not reading, so the connection stays in sync.
+///
+/// A plain body whose declared length arrives in one piece (the usual
+/// small call) goes through the whole-slice fast path of `decode`, which
+/// allocates nothing but the decoded values; otherwise the push decoder,
+/// made only then, reads it (and is the one to report any error).
 #[derive(Debug)]
 pub(crate) struct BodyDecoder {
     inflater: Option<Inflater>,
-    decoder: Decoder,
+    /// The push decoder: made up front for gzip and charset bodies, else
+    /// at the first piece that is not the whole body.
+    decoder: Option<Decoder>,
+    kind: MessageKind,
+    limits: Limits,
+    options: DecodeOptions,
+    /// The declared length, when the fast path may read the body whole.
+    whole_len: Option<u64>,
+    /// What the fast path read.
+    whole: Option<Whole>,
     collected: Collected,
     error: Option<DecodeError>,
     raw: Option<BytesMut>,
     /// Bytes handed to the decoder: the body, inflated when gzip.
     fed: u64,
+}
+
+/// A message the fast path read whole.
+#[derive(Debug)]
+enum Whole {
+    Call(MethodCall),
+    Response(MethodResponse),
 }
 
 impl BodyDecoder {
@@ -144,16 +165,53 @@ impl BodyDecoder {
         charset: Option<&str>,
         keep_raw: bool,
     ) -> Self {
-        let mut decoder = Decoder::with_options(kind, limits, options);
-        let error = charset.and_then(|c| decoder.set_transport_charset(c).err());
-        BodyDecoder {
+        let mut this = BodyDecoder {
             inflater: gzip.then(|| Inflater::new(limits.max_message_size)),
-            decoder,
+            decoder: None,
+            kind,
+            limits,
+            options,
+            whole_len: None,
+            whole: None,
             collected: Collected::default(),
-            error,
+            error: None,
             raw: keep_raw.then(BytesMut::new),
             fed: 0,
+        };
+        if gzip || charset.is_some() {
+            let decoder = this.push_decoder();
+            this.error = charset.and_then(|c| decoder.set_transport_charset(c).err());
         }
+        this
+    }
+
+    /// The body's declared length: when it arrives in one piece, the
+    /// whole-slice fast path reads it (plain bodies only).
+    pub(crate) fn whole_length(mut self, len: Option<u64>) -> Self {
+        self.whole_len = len.filter(|_| self.decoder.is_none());
+        self
+    }
+
+    /// The push decoder, made on first use.
+    fn push_decoder(&mut self) -> &mut Decoder {
+        let (kind, limits, options) = (self.kind, self.limits, self.options);
+        self.decoder
+            .get_or_insert_with(|| Decoder::with_options(kind, limits, options))
+    }
+
+    /// Reads `data`, the whole body, by the fast path; false when it gave
+    /// up (the push decoder then reads the same bytes).
+    fn read_whole(&mut self, data: &[u8]) -> bool {
+        let whole = match self.kind {
+            MessageKind::Call => {
+                crate::decode::slice::call(data, self.limits, self.options).map(Whole::Call)
+            }
+            MessageKind::Response => {
+                crate::decode::slice::response(data, self.limits, self.options).map(Whole::Response)
+            }
+        };
+        self.whole = whole;
+        self.whole.is_some()
     }
 
     /// Bytes handed to the decoder so far: the body, inflated when gzip.
@@ -166,11 +224,30 @@ impl BodyDecoder {
         if data.is_empty() {
             return Ok(());
         }
+        if self.decoder.is_none()
+            && self.fed == 0
+            && self.whole_len == Some(data.len() as u64)
+            && self.read_whole(data)
+        {
+            self.fed = data.len() as u64;
+            if let Some(raw) = self.raw.as_mut() {
+                raw.extend_from_slice(data);
+            }
+            return Ok(());
+        }
+        if self.whole.is_some() {
+            // More than the declared length: the framer never hands it over.
+            return Ok(());
+        }
+        self.push_decoder();
+        let Some(decoder) = self.decoder.as_mut() else {
+            return Ok(());
+        };
         match self.inflater.as_mut() {
             None => {
                 self.fed += data.len() as u64;
                 feed(
-                    &mut self.decoder,
+                    decoder,
                     &mut self.collected,
                     &mut self.error,
                     &mut self.raw,
@@ -179,8 +256,7 @@ impl BodyDecoder {
                 Ok(())
             }
             Some(inf) => {
-                let (decoder, collected, error, raw, fed) = (
-                    &mut self.decoder,
+                let (collected, error, raw, fed) = (
                     &mut self.collected,
                     &mut self.error,
                     &mut self.raw,
@@ -197,21 +273,22 @@ impl BodyDecoder {
 
     /// The body ended: finishes inflation and decoding.
     fn finish(&mut self) -> Result<(), BodyError> {
+        if self.whole.is_some() {
+            return Ok(());
+        }
+        self.push_decoder();
+        let Some(decoder) = self.decoder.as_mut() else {
+            return Ok(());
+        };
         if let Some(inf) = self.inflater.as_mut() {
-            let (decoder, collected, error, raw) = (
-                &mut self.decoder,
-                &mut self.collected,
-                &mut self.error,
-                &mut self.raw,
-            );
+            let (collected, error, raw) = (&mut self.collected, &mut self.error, &mut self.raw);
             inf.finish(&mut |d| feed(decoder, collected, error, raw, d))
                 .map_err(inflate_error)?;
         }
         if self.error.is_none() {
-            let done = self
-                .decoder
+            let done = decoder
                 .finish()
-                .and_then(|()| drain(&mut self.decoder, &mut self.collected));
+                .and_then(|()| drain(decoder, &mut self.collected));
             self.error = done.err();
         }
         Ok(())
@@ -220,6 +297,9 @@ impl BodyDecoder {
     /// The body ended: the call it held, or why it held none.
     pub(crate) fn finish_call(mut self) -> Result<Result<MethodCall, DecodeError>, BodyError> {
         self.finish()?;
+        if let Some(Whole::Call(call)) = self.whole {
+            return Ok(Ok(call));
+        }
         Ok(match (self.error, self.collected) {
             (Some(e), _) => Err(e),
             (
@@ -242,6 +322,9 @@ impl BodyDecoder {
     ) -> Result<(Result<MethodResponse, DecodeError>, Option<Bytes>), BodyError> {
         self.finish()?;
         let raw = self.raw.take().map(BytesMut::freeze);
+        if let Some(Whole::Response(response)) = self.whole.take() {
+            return Ok((Ok(response), raw));
+        }
         let mut c = self.collected;
         let result = match self.error {
             Some(e) => Err(e),

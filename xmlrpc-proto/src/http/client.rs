@@ -583,14 +583,17 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
         let charset = map
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| head::charset_of(v.as_bytes()));
-        BodyKind::Ok(Box::new(BodyDecoder::new(
-            MessageKind::Response,
-            config.limits,
-            config.decode_options,
-            gzip,
-            charset.as_deref(),
-            config.keep_raw_body,
-        )))
+        BodyKind::Ok(Box::new(
+            BodyDecoder::new(
+                MessageKind::Response,
+                config.limits,
+                config.decode_options,
+                gzip,
+                charset.as_deref(),
+                config.keep_raw_body,
+            )
+            .whole_length(framing.declared()),
+        ))
     } else {
         BodyKind::Status {
             status,

@@ -227,7 +227,8 @@ impl Endpoint {
             coding.gzip_body,
             coding.charset.as_deref(),
             false,
-        );
+        )
+        .whole_length(declared);
         let client = config
             .trusted_proxies
             .client(origin.peer.as_deref(), &parts.headers);

@@ -25,6 +25,16 @@ pub(crate) enum Framing {
     UntilClose,
 }
 
+impl Framing {
+    /// The body's length when declared up front.
+    pub(crate) fn declared(self) -> Option<u64> {
+        match self {
+            Framing::Length(n) => Some(n),
+            Framing::Chunked | Framing::UntilClose => None,
+        }
+    }
+}
+
 /// Where the end of a head is in a buffer: the head's length including the
 /// blank line, or `None` while incomplete. `from` is where a previous search
 /// stopped, so byte-by-byte input costs linear time.

@@ -618,7 +618,8 @@ impl ServerConnection {
             head.gzip_body,
             head.charset.as_deref(),
             false,
-        );
+        )
+        .whole_length(framing.declared());
         let id = RequestId(self.next_id);
         self.next_id += 1;
         let RequestHead {

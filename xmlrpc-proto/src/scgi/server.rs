@@ -363,7 +363,8 @@ impl ScgiServer {
             false,
             charset.as_deref(),
             false,
-        );
+        )
+        .whole_length(Some(block.content_length));
         self.phase = Phase::Body(Box::new(InBody {
             framer,
             decoder,
