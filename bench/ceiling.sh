@@ -33,7 +33,8 @@ while [[ $# -gt 0 ]]; do
 done
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
 if [[ $build == 1 ]]; then
-  cargo build --release -q -p xrpc -p xmlrpc-bench --bin ceiling --bin load
+  cargo build --release -q -p xrpc
+  cargo build --release -q -p xmlrpc-bench --bin ceiling --bin load
 fi
 XRPC=${XRPC:-target/release/xrpc}
 LOAD=${LOAD:-target/release/load}

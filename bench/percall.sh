@@ -29,7 +29,8 @@ for tool in wrk strace; do
   command -v $tool >/dev/null || { echo "$tool is missing (apt-get install $tool)" >&2; exit 1; }
 done
 if [[ $build == 1 ]]; then
-  cargo build --release -q -p xrpc -p xmlrpc-bench --bin ceiling
+  cargo build --release -q -p xrpc
+  cargo build --release -q -p xmlrpc-bench --bin ceiling
 fi
 XRPC=${XRPC:-target/release/xrpc}
 CEILING=${CEILING:-target/release/ceiling}
@@ -73,7 +74,7 @@ for s in ceiling std tokio smol; do
   kill -INT "$tracer"; wait "$tracer" 2>/dev/null || true
   # strace -c: % time, seconds, usecs/call, calls, [errors,] syscall
   summary=$(awk -v n="$traced" '
-    /^[ ]*[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ {
+    /^[ ]*[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+/ && $NF != "total" {
       name = $NF; count = $4; total += count
       if (count / n >= 0.05) top = top sprintf("%s %.2f, ", name, count / n)
     }
