@@ -98,13 +98,16 @@ if [[ $only != clients ]]; then
   echo
   echo "### Servers: wrk -t1, factorial(12), $rounds rounds of ${seconds} s, medians (requests/s)"
   echo
+  echo "Ratios are the median of each round's ratio (rounds next to each other share the machine's state)."
+  echo
   echo "| server | 16 conns | vs ceiling | 1 conn | vs ceiling |"
   echo "|---|---|---|---|---|"
-  c16=$(median <"$work/ceiling.16"); c1=$(median <"$work/ceiling.1")
   for s in "${servers[@]}"; do
     m16=$(median <"$work/$s.16"); m1=$(median <"$work/$s.1")
-    awk -v s="$s" -v a="$m16" -v b="$m1" -v c="$c16" -v d="$c1" \
-      'BEGIN {printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", s, a, a/c, b, b/d}'
+    r16=$(paste "$work/$s.16" "$work/ceiling.16" | awk '{print $1 / $2}' | median)
+    r1=$(paste "$work/$s.1" "$work/ceiling.1" | awk '{print $1 / $2}' | median)
+    awk -v s="$s" -v a="$m16" -v b="$m1" -v c="$r16" -v d="$r1" \
+      'BEGIN {printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", s, a, c, b, d}'
   done
   for s in "${servers[@]}"; do
     echo "$s rounds: 16 conns: $(tr '\n' ' ' <"$work/$s.16")| 1 conn: $(tr '\n' ' ' <"$work/$s.1")"
@@ -123,17 +126,20 @@ if [[ $only != servers ]]; then
         if ($5 != 0) { print "errors from " name > "/dev/stderr"; exit 1 } }' "$work/clients.round"
   done
   wrk1=$(median <"$work/wrk.seq")
-  py=$(median <"$work/client.Python")
   echo
   echo "### Clients: sequential factorial(12) against the ceiling, one keep-alive connection, $rounds rounds of ${seconds} s, medians"
+  echo
+  echo "Ratios are the median of each round's ratio."
   echo
   echo "| client | calls/s | vs wrk -c1 | vs Python | client CPU us/call |"
   echo "|---|---|---|---|---|"
   awk -v a="$wrk1" 'BEGIN {printf "| wrk -t1 -c1 | %.0f | 1.00x | - | - |\n", a}'
   for c in Python std tokio smol; do
     m=$(median <"$work/client.$c"); cpu=$(median <"$work/cpu.$c")
-    awk -v c="$c" -v a="$m" -v w="$wrk1" -v p="$py" -v u="$cpu" \
-      'BEGIN {printf "| %s | %.0f | %.2fx | %.1fx | %s |\n", c, a, a/w, a/p, u}'
+    rw=$(paste "$work/client.$c" "$work/wrk.seq" | awk '{print $1 / $2}' | median)
+    rp=$(paste "$work/client.$c" "$work/client.Python" | awk '{print $1 / $2}' | median)
+    awk -v c="$c" -v a="$m" -v w="$rw" -v p="$rp" -v u="$cpu" \
+      'BEGIN {printf "| %s | %.0f | %.2fx | %.1fx | %s |\n", c, a, w, p, u}'
   done
   echo "wrk -c1 rounds: $(tr '\n' ' ' <"$work/wrk.seq")"
   for c in Python std tokio smol; do echo "$c rounds: $(tr '\n' ' ' <"$work/client.$c")"; done
