@@ -62,7 +62,7 @@ for s in ceiling std tokio smol; do
     "$XRPC" serve --runtime "$s" --bind 127.0.0.1:0 >"$work/out" 2>"$work/err" &
   fi
   pid=$!
-  for _ in $(seq 200); do grep -q '^listening on ' "$work/out" && break; sleep 0.05; done
+  for _ in $(seq 200); do grep -qs "^listening on " "$work/out" && break; sleep 0.05; done
   url=$(sed -n 's/^listening on //p' "$work/out" | head -n1)
   before=$(cpu "$pid")
   calls=$(requests "$url")

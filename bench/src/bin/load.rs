@@ -154,8 +154,9 @@ fn factorial(n: i64) -> Result<i64, Fault> {
 }
 
 /// Our factorial, the same work Python's does: a plain (sync) handler, which
-/// tokio runs on `spawn_blocking`, or with `--handler async` an async one,
-/// which every server runs on its connection's task or thread.
+/// every server runs inline on its connection's task or thread (it is cheap;
+/// none is registered as blocking), or with `--handler async` an async one,
+/// which every server runs there too.
 fn router(async_handler: bool) -> Arc<Router> {
     let mut router = Router::new();
     if async_handler {
