@@ -95,20 +95,23 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                     .map_err(|e| format!("server failed: {e}"))
             })
         }
-        Runtime::Smol => smol::block_on(async {
-            let mut builder = transport_smol::Server::builder(router).config(config);
-            if !args.no_docs {
-                builder = builder.docs_page(DOCS_TITLE);
-            }
-            let server = bind!(builder, &listen).map_err(bind_err)?;
-            let handle = server.shutdown_handle();
-            announce(&listen, &server.local_addr())?;
-            stop_on_signal(signals, move || handle.shutdown());
-            server
-                .serve()
-                .await
-                .map_err(|e| format!("server failed: {e}"))
-        }),
+        Runtime::Smol => {
+            smol_threads_default();
+            smol::block_on(async {
+                let mut builder = transport_smol::Server::builder(router).config(config);
+                if !args.no_docs {
+                    builder = builder.docs_page(DOCS_TITLE);
+                }
+                let server = bind!(builder, &listen).map_err(bind_err)?;
+                let handle = server.shutdown_handle();
+                announce(&listen, &server.local_addr())?;
+                stop_on_signal(signals, move || handle.shutdown());
+                server
+                    .serve()
+                    .await
+                    .map_err(|e| format!("server failed: {e}"))
+            })
+        }
         Runtime::Hyper => {
             let Listen::Http(addr) = &listen else {
                 return Err(
@@ -145,6 +148,17 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 .map_err(|e| format!("server failed: {e}"))
             })
         }
+    }
+}
+
+/// smol's global executor runs on `SMOL_THREADS` threads, one unless set;
+/// `xrpc serve` gives it one per core, as tokio's runtime has, unless the
+/// variable says otherwise. Called before smol starts, so before any thread
+/// of it reads the environment.
+fn smol_threads_default() {
+    if std::env::var_os("SMOL_THREADS").is_none() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::env::set_var("SMOL_THREADS", cores.to_string());
     }
 }
 

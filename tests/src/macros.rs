@@ -64,6 +64,7 @@ macro_rules! server_half_suite {
             many_concurrent_clients,
             one_client_shared_by_threads,
             slow_handler_blocks_no_one,
+            inline_handler_answers,
             body_over_the_limit_gets_413,
             declared_length_over_the_limit_gets_413,
             nesting_over_the_limit_is_refused,

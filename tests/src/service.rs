@@ -6,14 +6,14 @@
 //! | `echo(x)` | returns `x` (the core's demo service) |
 //! | `factorial(n)` | demo service: int, i8 past 32 bits, -32602 outside 0..=20 |
 //! | `validator1.*` | demo service: the classic conformance suite |
-//! | `suite.sleep(ms)` | blocks the handler `ms` milliseconds, returns `ms` |
+//! | `suite.sleep(ms)` | blocks the handler `ms` milliseconds, returns `ms`; registered as blocking (the async servers run it on their blocking pool) |
 //! | `suite.async_echo(x)` | an async handler returning `x` |
 //! | `suite.count()` | counts the call server-side, returns the count so far |
 //! | `suite.peer()` | the peer address the transport put in the context |
 //! | `suite.header(name)` | that request header's value, `""` when absent |
 //! | `suite.user()` | the Basic-auth user, `""` when none |
 //! | `suite.fault(code, msg)` | answers with that fault |
-//! | `suite.panic()` | panics (the router turns it into -32603) |
+//! | `suite.panic()` | panics, inline (the router turns it into -32603) |
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -72,7 +72,9 @@ pub fn suite_service() -> SuiteService {
             sleeper.slept.fetch_add(1, Ordering::SeqCst);
             Ok::<_, Fault>(Value::Int(ms))
         })
-        .help("Sleeps n milliseconds, returns n.");
+        .help("Sleeps n milliseconds, returns n.")
+        // It blocks: the async servers run it on their blocking pool.
+        .blocking();
     let counter = Arc::clone(&state);
     router.register_raw("suite.count", move |_: Vec<Value>| {
         let n = counter.counted.fetch_add(1, Ordering::SeqCst) + 1;

@@ -6,9 +6,10 @@ use xmlrpc_proto::{fault_code, Fault, MethodResponse};
 
 use crate::Runtime;
 
-/// Runs a routed call to its response: blocking handlers on the blocking
-/// pool, async ones on this task, and a multicall's entries concurrently,
-/// answered in order.
+/// Runs a routed call to its response: handlers registered as blocking on
+/// the blocking pool, async ones on this task, and a multicall's entries
+/// concurrently, answered in order. (Other synchronous handlers ran inline
+/// while the router routed the call: they come back `Ready`.)
 pub async fn run<R: Runtime>(rt: &R, job: Dispatch) -> MethodResponse {
     match job {
         Dispatch::Multicall(multicall) => {

@@ -34,9 +34,10 @@ pub struct ServerBuilder<R> {
     rt: PhantomData<R>,
 }
 
-/// An XML-RPC server on runtime `R`: a task per connection, blocking
-/// handlers on the runtime's blocking pool, async handlers on the
-/// connection's task. It speaks HTTP, or SCGI when bound with
+/// An XML-RPC server on runtime `R`: a task per connection; synchronous
+/// handlers inline on the connection's task (the router runs them while
+/// routing), those registered as blocking on the runtime's blocking pool,
+/// async handlers on the connection's task. It speaks HTTP, or SCGI when bound with
 /// [`ServerBuilder::bind_scgi`] or [`ServerBuilder::bind_scgi_unix`].
 ///
 /// At most [`ServerConfig::connection_cap`] connections are open at once

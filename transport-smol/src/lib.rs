@@ -16,9 +16,13 @@
 //!
 //! # Runtime notes
 //! - On smol, connection tasks run on smol's global executor: its thread
-//!   count comes from the `SMOL_THREADS` environment variable (default 1).
-//! - Synchronous handlers run on the blocking pool, so a slow one never
-//!   stalls other connections; async handlers run on the connection's task.
+//!   count comes from the `SMOL_THREADS` environment variable (default 1;
+//!   `xrpc serve` sets it to the number of cores unless it is set).
+//! - Synchronous handlers run inline on the connection's task and must be
+//!   cheap; those registered as blocking (`Router::register_blocking`,
+//!   `MethodBuilder::blocking`, `#[rpc(blocking)]`) run on the blocking
+//!   pool, so a slow one never stalls other connections; async handlers run
+//!   on the connection's task.
 //!
 //! # Example
 //! ```

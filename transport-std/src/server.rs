@@ -30,6 +30,10 @@ use crate::stream::{set_blocking, shutdown, Io, OwnedSocket, Socket};
 /// a newcomer evicts a slow or idle connection (its socket is shut down,
 /// which wakes its thread; see `xmlrpc_proto`'s `Admission`), or waits in
 /// the listener's accept backlog while there is none to evict.
+///
+/// Every handler runs on its connection's thread, so those registered as
+/// blocking (`Router::register_blocking`) and the inline ones alike never
+/// stall other connections.
 #[derive(Debug)]
 pub struct Server {
     listener: Listener,

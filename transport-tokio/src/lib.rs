@@ -11,9 +11,12 @@
 //! `http://` over TCP, `unix:///path.sock` over unix sockets, and `https://`
 //! through rustls (ring provider) behind the `tls` feature.
 //!
-//! Blocking (sync) handlers run on tokio's blocking pool via
-//! `spawn_blocking`; async handlers run on the connection's task; the
-//! entries of one `system.multicall` run concurrently. A panic in a
+//! Synchronous handlers run inline on the connection's task and must be
+//! cheap; those registered as blocking (`Router::register_blocking`,
+//! `MethodBuilder::blocking`, `#[rpc(blocking)]`) run on tokio's blocking
+//! pool via `spawn_blocking`, so a slow one never stalls other connections;
+//! async handlers run on the connection's task; the entries of one
+//! `system.multicall` run concurrently. A panic in a
 //! handler becomes fault -32603 and the server goes on.
 //!
 //! # Example

@@ -21,8 +21,9 @@ fn router() -> Arc<Router> {
         }
         Ok((2..=n).product())
     });
-    // Blocks its thread: must run on the blocking pool, not the connection task.
-    router.register("sleep", |ms: i64| -> Result<i64, Fault> {
+    // Blocks its thread: registered as blocking, so it runs on the blocking
+    // pool, not the connection task.
+    router.register_blocking("sleep", |ms: i64| -> Result<i64, Fault> {
         std::thread::sleep(Duration::from_millis(ms as u64));
         Ok(ms)
     });

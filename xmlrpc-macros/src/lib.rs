@@ -82,8 +82,11 @@
 //!   (`system.methodSignature`) comes from the types as for
 //!   `Router::register` (none when a type has no single XML-RPC type, such
 //!   as `Value`).
-//! - Sync methods run as blocking handlers (a worker thread, the blocking
-//!   pool), async ones as futures on the runtime.
+//! - Sync methods run inline, on the connection's task, and must be cheap;
+//!   mark one that may block (sleeps, I/O, long computations)
+//!   `#[rpc(blocking)]` and it runs on the blocking pool, so it never holds
+//!   up other connections (`Router::register_blocking`). Async methods run
+//!   as futures on the runtime (`blocking` on one is a compile error).
 //! - Trailing `Option` arguments: the server reads a missing one as `None`;
 //!   the clients leave trailing `None`s off the call, for servers with
 //!   optional params.
@@ -100,7 +103,8 @@ use proc_macro::TokenStream;
 /// (`<Trait>Client`, `<Trait>AsyncClient`); see the crate docs.
 ///
 /// Options: `namespace = "math"`, `crate = "path::to::xmlrpc_proto"` on the
-/// trait; `name = "wire.name"` and `alias = "other.name"` on a method.
+/// trait; `name = "wire.name"`, `alias = "other.name"` and `blocking` on a
+/// method.
 #[proc_macro_attribute]
 pub fn rpc(args: TokenStream, input: TokenStream) -> TokenStream {
     expand(args.into(), input.into()).into()

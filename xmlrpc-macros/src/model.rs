@@ -81,6 +81,9 @@ pub struct Method {
     pub help: String,
     /// The doc attributes, copied onto the client stubs.
     pub docs: Vec<Attribute>,
+    /// `#[rpc(blocking)]`: a sync method registered as blocking, run on the
+    /// blocking pool instead of inline.
+    pub blocking: bool,
 }
 
 /// Collects errors so that one expansion reports every misuse at once.
@@ -136,13 +139,26 @@ fn method(f: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<Method> {
     let sig = &f.sig;
     let ident = sig.ident.clone();
 
-    let (explicit, aliases) = match method_options(&mut f.attrs) {
+    let MethodOptions {
+        name: explicit,
+        aliases,
+        blocking,
+    } = match method_options(&mut f.attrs) {
         Ok(o) => o,
         Err(e) => {
             errors.push(e);
-            (None, Vec::new())
+            MethodOptions::default()
         }
     };
+    if let (Some(span), Some(_)) = (blocking, &sig.asyncness) {
+        errors.push(Error::new(
+            span,
+            format!(
+                "rpc method `{ident}` is async: it runs on the runtime, so `blocking` is for \
+                 synchronous methods only"
+            ),
+        ));
+    }
 
     if let Some(c) = &sig.constness {
         errors.push(Error::new(c.span, "an rpc method cannot be `const`"));
@@ -257,13 +273,25 @@ fn method(f: &mut TraitItemFn, options: &TraitOptions) -> syn::Result<Method> {
         wire,
         help: help_text(&docs),
         docs,
+        blocking: blocking.is_some(),
     })
 }
 
-/// Takes the `#[rpc(name = "..", alias = "..")]` attributes off a method.
-fn method_options(attrs: &mut Vec<Attribute>) -> syn::Result<(Option<LitStr>, Vec<LitStr>)> {
-    let mut name: Option<LitStr> = None;
-    let mut aliases = Vec::new();
+/// What a method's `#[rpc(..)]` attributes say.
+#[derive(Default)]
+struct MethodOptions {
+    /// `name = ".."`.
+    name: Option<LitStr>,
+    /// Every `alias = ".."`.
+    aliases: Vec<LitStr>,
+    /// Where `blocking` was written.
+    blocking: Option<Span>,
+}
+
+/// Takes the `#[rpc(name = "..", alias = "..", blocking)]` attributes off a
+/// method.
+fn method_options(attrs: &mut Vec<Attribute>) -> syn::Result<MethodOptions> {
+    let mut options = MethodOptions::default();
     let mut errors = Errors::default();
     attrs.retain(|attr| {
         if !attr.path().is_ident("rpc") {
@@ -272,20 +300,23 @@ fn method_options(attrs: &mut Vec<Attribute>) -> syn::Result<(Option<LitStr>, Ve
         let parsed = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("name") {
                 let lit: LitStr = meta.value()?.parse()?;
-                if name.is_some() {
+                if options.name.is_some() {
                     return Err(Error::new(
                         lit.span(),
                         "an rpc method has one `name`; add more with `alias = \"...\"`",
                     ));
                 }
-                name = Some(lit);
+                options.name = Some(lit);
                 Ok(())
             } else if meta.path.is_ident("alias") {
-                aliases.push(meta.value()?.parse::<LitStr>()?);
+                options.aliases.push(meta.value()?.parse::<LitStr>()?);
+                Ok(())
+            } else if meta.path.is_ident("blocking") {
+                options.blocking = Some(meta.path.span());
                 Ok(())
             } else {
                 Err(meta.error(
-                    "unknown rpc method option: expected `name = \"...\"` or `alias = \"...\"`",
+                    "unknown rpc method option: expected `name = \"...\"`, `alias = \"...\"` or `blocking`",
                 ))
             }
         });
@@ -295,7 +326,7 @@ fn method_options(attrs: &mut Vec<Attribute>) -> syn::Result<(Option<LitStr>, Ve
         false
     });
     errors.into_result()?;
-    Ok((name, aliases))
+    Ok(options)
 }
 
 /// Refuses argument types that cannot be received: borrowed and `impl`

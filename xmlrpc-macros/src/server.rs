@@ -132,13 +132,19 @@ fn registration(m: &Method, trait_ident: &syn::Ident, krate: &syn::Path) -> Toke
         };
         (handler, quote!(register_raw))
     };
+    // `#[rpc(blocking)]`: the router hands its calls to the blocking pool.
+    let mark = if m.blocking {
+        quote!(.blocking())
+    } else {
+        quote!()
+    };
     quote! {
         {
             let __xmlrpc_service = ::std::sync::Arc::clone(&service);
             let __xmlrpc_handler = #handler;
             for __xmlrpc_name in [#(#names),*] {
                 #private::describe::<#ret>(
-                    router.#register(__xmlrpc_name, ::core::clone::Clone::clone(&__xmlrpc_handler)),
+                    router.#register(__xmlrpc_name, ::core::clone::Clone::clone(&__xmlrpc_handler))#mark,
                     #help,
                     &[#(#types),*],
                 );

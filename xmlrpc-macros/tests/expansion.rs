@@ -317,3 +317,53 @@ fn default_bodies_and_unnamed_arguments() {
     assert_eq!(block_on(client.ping()).expect("ping"), "pong");
     assert!(block_on(client.ignore(5)).expect("ignore"));
 }
+
+/// A service with a method that may block, and a cheap one.
+#[rpc(namespace = "disk")]
+pub trait Disk {
+    /// Reads slowly (under every name it has).
+    #[rpc(blocking, alias = "disk.slow_read")]
+    fn read(&self, n: i32) -> Result<i32, Fault>;
+
+    /// Cheap: runs inline.
+    fn size(&self) -> Result<i32, Fault>;
+}
+
+struct Platter;
+
+impl Disk for Platter {
+    fn read(&self, n: i32) -> Result<i32, Fault> {
+        Ok(n * 2)
+    }
+
+    fn size(&self) -> Result<i32, Fault> {
+        Ok(512)
+    }
+}
+
+#[test]
+fn blocking_methods_go_to_the_blocking_pool_and_others_run_inline() {
+    use xmlrpc_proto::service::Dispatch;
+    let mut router = Router::new();
+    router.add_service(DiskServer::new(Platter));
+    for name in ["disk.read", "disk.slow_read"] {
+        let call = MethodCall::new(name, vec![Value::Int(21)]);
+        match router.dispatch(call, Context::default()) {
+            Dispatch::Blocking(call) => {
+                assert_eq!(call.run(), MethodResponse::Success(Value::Int(42)))
+            }
+            other => panic!("{name}: expected Dispatch::Blocking, got {other:?}"),
+        }
+    }
+    match router.dispatch(MethodCall::new("disk.size", vec![]), Context::default()) {
+        Dispatch::Ready(response) => {
+            assert_eq!(response, MethodResponse::Success(Value::Int(512)))
+        }
+        other => panic!("expected Dispatch::Ready, got {other:?}"),
+    }
+    // Bytes in, bytes out runs both on the calling thread.
+    assert_eq!(
+        ok(raw(&router, "disk.read", vec![Value::Int(4)])),
+        Value::Int(8)
+    );
+}

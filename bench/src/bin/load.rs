@@ -1,15 +1,18 @@
 //! Load benchmark: our servers and clients against Python's `xmlrpc`.
 //!
-//! 1. Server throughput: `factorial(10)` from 16 keep-alive connections for
+//! 1. Server throughput: `factorial(12)` from 16 keep-alive connections for
 //!    `--seconds` against each of our servers (std, tokio, smol) and Python's
 //!    `SimpleXMLRPCServer` (started here on 127.0.0.1, port 0), in one run.
 //! 2. Client speed: sequential calls per second against one of our servers
-//!    (`--client-server`, tokio by default) from each of our clients and from
-//!    Python's `ServerProxy`, plus the client's own CPU time per call.
+//!    (`--client-server`, tokio by default), or against any server at
+//!    `--client-url` (`bench/ceiling.sh` points it at the hyper ceiling,
+//!    `src/bin/ceiling.rs`), from each of our clients and from Python's
+//!    `ServerProxy`, plus the client's own CPU time per call.
 //!
 //! ```text
 //! cargo run --release -p xmlrpc-bench --bin load -- [--seconds 5] [--connections 16] [--rounds 3] \
-//!     [--handler sync|async] [--only servers|clients] [--client-server tokio|std|smol]
+//!     [--handler sync|async] [--only servers|clients] [--client-server tokio|std|smol] \
+//!     [--client-url URL]
 //! ```
 //!
 //! The load generator is transport-tokio's client on its own two-thread
@@ -29,9 +32,10 @@ use std::time::{Duration, Instant};
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{fault_code, Fault};
 
-/// The argument of every benchmark call: 10! = 3628800 fits an `<int>`.
-const N: i64 = 10;
-const EXPECTED: i64 = 3_628_800;
+/// The argument of every benchmark call: 12! = 479001600 fits an `<int>`
+/// (the ceiling server's canned answer).
+const N: i64 = 12;
+const EXPECTED: i64 = 479_001_600;
 
 /// Python's classic server, as its users run it (request logging off, so
 /// stderr writes do not slow it down).
@@ -82,10 +86,12 @@ struct Opts {
     async_handler: bool,
     /// Which of our servers the client table calls.
     client_server: String,
+    /// Or any server at this URL, instead of one of ours.
+    client_url: Option<String>,
 }
 
 const USAGE: &str = "usage: load [--seconds S] [--connections C] [--rounds R] \
-[--handler sync|async] [--only servers|clients] [--client-server tokio|std|smol]";
+[--handler sync|async] [--only servers|clients] [--client-server tokio|std|smol] [--client-url URL]";
 
 fn parse_opts() -> Result<Opts, String> {
     let mut opts = Opts {
@@ -96,6 +102,7 @@ fn parse_opts() -> Result<Opts, String> {
         servers: true,
         clients: true,
         client_server: "tokio".into(),
+        client_url: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -131,6 +138,7 @@ fn parse_opts() -> Result<Opts, String> {
                     ))
                 }
             },
+            "--client-url" => opts.client_url = Some(value()?),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -146,8 +154,9 @@ fn factorial(n: i64) -> Result<i64, Fault> {
 }
 
 /// Our factorial, the same work Python's does: a plain (sync) handler, which
-/// tokio runs on `spawn_blocking`, or with `--handler async` an async one,
-/// which every server runs on its connection's task or thread.
+/// every server runs inline on its connection's task or thread (it is cheap;
+/// none is registered as blocking), or with `--handler async` an async one,
+/// which every server runs there too.
 fn router(async_handler: bool) -> Arc<Router> {
     let mut router = Router::new();
     if async_handler {
@@ -536,12 +545,18 @@ fn median_rate(tallies: &[Tally]) -> f64 {
     }
 }
 
-/// Sequential calls per second of each client against one of our servers.
+/// Sequential calls per second of each client against one of our servers,
+/// or the server at `--client-url`.
 fn client_table(opts: &Opts, router: &Arc<Router>) {
-    let server = match opts.client_server.as_str() {
-        "std" => start_std(router.clone()),
-        "smol" => start_smol(router.clone()),
-        _ => start_tokio(router.clone()),
+    let server = match (&opts.client_url, opts.client_server.as_str()) {
+        (Some(url), _) => Running {
+            name: "given",
+            url: url.clone(),
+            stop: Box::new(|| {}),
+        },
+        (None, "std") => start_std(router.clone()),
+        (None, "smol") => start_smol(router.clone()),
+        (None, _) => start_tokio(router.clone()),
     };
     let python = sequential_python(&server.url, opts.seconds);
     let python_rate = python.as_ref().map(Tally::per_second);

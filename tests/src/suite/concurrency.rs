@@ -1,4 +1,5 @@
-//! Many clients at once, and slow handlers that block nobody else.
+//! Many clients at once, slow handlers (registered as blocking) that block
+//! nobody else, and cheap handlers that run inline.
 
 use std::sync::Arc;
 use std::thread;
@@ -57,7 +58,8 @@ pub fn one_client_shared_by_threads<A: Adapter>() {
     }
 }
 
-/// While a handler sleeps 1.5 s, other clients get 20 answers quickly.
+/// While a handler registered as blocking (`suite.sleep`) sleeps 1.5 s,
+/// other clients get 20 answers quickly.
 pub fn slow_handler_blocks_no_one<A: Adapter>() {
     let fx = serve::<A>(ServerOpts::default());
     let url = fx.server.url.clone();
@@ -81,4 +83,44 @@ pub fn slow_handler_blocks_no_one<A: Adapter>() {
     );
     let slow_result = slow.join().map(|r| r.ok());
     assert_eq!(slow_result.ok().flatten(), Some(Value::Int(1500)));
+}
+
+/// Handlers not marked blocking run inline on the connection's task: they
+/// answer, and they still answer while more blocking handlers sleep than
+/// the async runtimes have worker threads (the suite's tokio servers have
+/// two).
+pub fn inline_handler_answers<A: Adapter>() {
+    const SLEEPERS: usize = 4;
+    let fx = serve::<A>(ServerOpts::default());
+    let inline = client::<A>(&fx.server.url, &ClientOpts::default());
+    for (n, want) in [(0, 1), (5, 120), (12, 479_001_600)] {
+        let got = inline.call_value("factorial", vec![Value::Int(n)]);
+        assert_eq!(got.ok(), Some(Value::Int(want)), "factorial({n})");
+    }
+    let sleepers: Vec<_> = (0..SLEEPERS)
+        .map(|_| {
+            let url = fx.server.url.clone();
+            thread::spawn(move || {
+                let client = client::<A>(&url, &ClientOpts::default());
+                client.call_value("suite.sleep", vec![Value::Int(1500)])
+            })
+        })
+        .collect();
+    assert!(
+        fx.state.wait_sleeping(SLEEPERS, Duration::from_secs(5)),
+        "the blocking calls never all started"
+    );
+    let start = Instant::now();
+    for i in 0..20 {
+        assert_echo(inline.as_ref(), Value::Int(i));
+    }
+    let took = start.elapsed();
+    assert!(
+        took < Duration::from_millis(1000),
+        "inline calls waited for the blocking ones: {took:?}"
+    );
+    for sleeper in sleepers {
+        let result = sleeper.join().map(|r| r.ok());
+        assert_eq!(result.ok().flatten(), Some(Value::Int(1500)));
+    }
 }

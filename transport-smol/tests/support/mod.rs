@@ -14,13 +14,14 @@ use transport_smol::{block_on, Server, ShutdownHandle};
 use xmlrpc_proto::service::Router;
 use xmlrpc_proto::{Fault, Value};
 
-/// A router with `echo` (sync), `nap` (sync, sleeps N ms) and `async_echo`.
+/// A router with `echo` (sync, inline), `nap` (sync, sleeps N ms:
+/// registered as blocking) and `async_echo`.
 pub fn router() -> Arc<Router> {
     let mut router = Router::new();
     router.register_raw("echo", |params: Vec<Value>| -> Result<Value, Fault> {
         Ok(params.into_iter().next().unwrap_or(Value::Nil))
     });
-    router.register("nap", |ms: u64| -> Result<u64, Fault> {
+    router.register_blocking("nap", |ms: u64| -> Result<u64, Fault> {
         thread::sleep(Duration::from_millis(ms));
         Ok(ms)
     });

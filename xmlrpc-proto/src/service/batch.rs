@@ -4,14 +4,16 @@
 //! Each entry is routed like a call of its own; a malformed entry, an unknown
 //! method or a nested `system.multicall` faults that entry only. Routing
 //! gives a [`Multicall`]: one job per entry ([`Dispatch::Ready`],
-//! [`Dispatch::Blocking`] or [`Dispatch::Async`]), which the adapter runs its
-//! own way (sync entries on its blocking pool, async ones on its runtime,
+//! [`Dispatch::Blocking`] or [`Dispatch::Async`]; a synchronous handler not
+//! marked blocking has run while routing and is `Ready`), which the adapter
+//! runs its own way (blocking entries on its blocking pool, async ones on its runtime,
 //! concurrently where it can) and hands back in order to
 //! [`MulticallAnswer::finish`]. The core never waits for anything itself.
 
 use std::sync::Arc;
 
 use super::introspection::excerpt;
+use super::panic::guarded;
 use super::registry::Callable;
 use super::router::{response, start_async, BlockingCall, Dispatch, Route, Router};
 use super::system::System;
@@ -152,12 +154,15 @@ fn route_entry(router: &Router, call: Value, ctx: &Context) -> Dispatch {
             "system.multicall may not be nested in system.multicall",
         ))),
         Route::Call(method, params) => match &method.callable {
-            Callable::Sync(handler) => Dispatch::Blocking(BlockingCall::new(
+            Callable::Sync(handler) if method.blocking => Dispatch::Blocking(BlockingCall::new(
                 Arc::clone(&method.name),
                 Arc::clone(handler),
                 params,
                 ctx.clone(),
             )),
+            Callable::Sync(handler) => {
+                Dispatch::Ready(response(guarded(&method.name, || handler(params, ctx))))
+            }
             Callable::Async(handler) => match start_async(method, handler, params, ctx.clone()) {
                 Ok(future) => Dispatch::Async(Box::pin(async move { response(future.await) })),
                 Err(fault) => Dispatch::Ready(MethodResponse::Fault(fault)),

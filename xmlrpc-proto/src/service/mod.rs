@@ -7,10 +7,19 @@
 //! | registered with | handler shape |
 //! |---|---|
 //! | [`Router::register`] | `Fn(A1, .., An) -> Result<T, E>`, 0 to 8 typed args |
+//! | [`Router::register_blocking`] | the same, for a handler that may block |
 //! | [`Router::register_with_context`] | `Fn(&Context, A1, .., An) -> Result<T, E>` |
 //! | [`Router::register_async`] | `Fn(A1, .., An) -> impl Future<Output = Result<T, E>>` |
 //! | [`Router::register_async_with_context`] | `Fn(Context, A1, .., An) -> impl Future<..>` |
 //! | [`Router::register_raw`] (and `_with_context`, `_async`) | `Fn(Vec<Value>) -> Result<Value, E>` |
+//!
+//! Synchronous handlers run inline, while the call is routed, on the
+//! connection's own task or thread: they must be cheap. One that may block
+//! (sleeps, I/O, long computations) is registered with
+//! [`Router::register_blocking`] or marked with [`MethodBuilder::blocking`];
+//! routing hands it to the adapter as [`Dispatch::Blocking`], which the async
+//! servers run on their blocking pool, so **a slow handler never blocks other
+//! connections** holds for handlers marked blocking.
 //!
 //! Arguments are `DeserializeOwned`, results `Serialize`, errors
 //! `Into<Fault>`; a `Value` argument or result is passed through as is.
@@ -41,15 +50,24 @@
 //! router.register_raw("count", |params: Vec<Value>| -> Result<Value, Fault> {
 //!     Ok(Value::Int(params.len() as i32))
 //! });
+//! router
+//!     .register_raw("slow_count", |params: Vec<Value>| -> Result<Value, Fault> {
+//!         std::thread::sleep(std::time::Duration::from_millis(1)); // blocks: mark it
+//!         Ok(Value::Int(params.len() as i32))
+//!     })
+//!     .blocking();
 //!
 //! // An adapter routes a decoded call and runs what comes back its own way.
-//! let call = MethodCall::new("count", vec![Value::Nil, Value::Nil]);
-//! let response = match router.dispatch(call, Context::default()) {
-//!     Dispatch::Ready(response) => response,
-//!     Dispatch::Blocking(call) => call.run(), // on a worker thread, say
-//!     Dispatch::Async(_) | Dispatch::Multicall(_) => unreachable!("not for `count`"),
-//! };
-//! assert_eq!(response, MethodResponse::Success(Value::Int(2)));
+//! // `count` ran inline while routing; `slow_count` is the adapter's to run.
+//! for method in ["count", "slow_count"] {
+//!     let call = MethodCall::new(method, vec![Value::Nil, Value::Nil]);
+//!     let response = match router.dispatch(call, Context::default()) {
+//!         Dispatch::Ready(response) => response,
+//!         Dispatch::Blocking(call) => call.run(), // on a worker thread, say
+//!         Dispatch::Async(_) | Dispatch::Multicall(_) => unreachable!("not for these"),
+//!     };
+//!     assert_eq!(response, MethodResponse::Success(Value::Int(2)));
+//! }
 //! ```
 
 mod args;

@@ -32,6 +32,10 @@ pub(crate) struct Method {
     pub(crate) help: String,
     /// `None`: unknown (`system.methodSignature` answers `undef`).
     pub(crate) signatures: Option<Vec<Signature>>,
+    /// A synchronous handler that may block: handed to the adapter as
+    /// [`Dispatch::Blocking`](super::Dispatch::Blocking) for its blocking
+    /// pool, instead of run inline while routing.
+    pub(crate) blocking: bool,
 }
 
 /// Method names to methods.
@@ -58,6 +62,7 @@ impl Registry {
             callable,
             help: String::new(),
             signatures: signature.map(|s| vec![s]),
+            blocking: false,
         };
         let slot = self.methods.entry(name.into_boxed_str());
         match slot {
@@ -143,6 +148,22 @@ impl<'r> MethodBuilder<'r> {
     /// Forgets the signatures: `system.methodSignature` answers `undef`.
     pub fn no_signature(self) -> Self {
         self.method.signatures = None;
+        self
+    }
+
+    /// Marks a synchronous handler as one that may block (sleeps, disk or
+    /// network I/O, long computations). The router then hands its calls to
+    /// the adapter as [`Dispatch::Blocking`](super::Dispatch::Blocking), which
+    /// the async servers run on their runtime's blocking pool: **a slow
+    /// handler never blocks other connections** holds for handlers marked
+    /// blocking. Unmarked synchronous handlers run inline, while the call is
+    /// routed, on the connection's own task: they must be cheap (no more
+    /// than microseconds, like `factorial`), as a slow one stalls the other
+    /// connections that share its executor thread. Async handlers run on
+    /// the runtime and ignore the mark. [`Router::register_blocking`](super::Router::register_blocking)
+    /// registers and marks in one step.
+    pub fn blocking(self) -> Self {
+        self.method.blocking = true;
         self
     }
 }

@@ -55,9 +55,12 @@ pub struct Router {
 // allocation per call to save a few bytes of stack.
 #[allow(clippy::large_enum_variant)]
 pub enum Dispatch {
-    /// Answered already (unknown method, bad params, system methods).
+    /// Answered already: unknown method, bad params, system methods, and
+    /// every synchronous handler not marked blocking, which the router ran
+    /// inline while routing (a panic in it became fault -32603).
     Ready(MethodResponse),
-    /// A synchronous handler: run it where blocking is fine
+    /// A synchronous handler marked blocking ([`MethodBuilder::blocking`],
+    /// [`Router::register_blocking`]): run it where blocking is fine
     /// (`spawn_blocking`, a worker thread). Panics become fault -32603.
     Blocking(BlockingCall),
     /// An asynchronous handler: poll it on the runtime. Panics become -32603.
@@ -164,12 +167,34 @@ impl Router {
     /// Registers a typed synchronous handler under `name` (replacing any
     /// earlier one): `|n: u32| -> Result<u64, Fault>`, up to 8 arguments.
     /// The signature is derived from the types where they have XML-RPC names.
+    ///
+    /// The handler runs inline, on the connection's task, while the call is
+    /// routed: it must be cheap. One that may block (sleeps, I/O, long
+    /// computations) is registered with [`Router::register_blocking`] or
+    /// marked with [`MethodBuilder::blocking`], and then runs on the
+    /// runtime's blocking pool, never holding up other connections.
     pub fn register<Args, H>(&mut self, name: impl Into<String>, handler: H) -> MethodBuilder<'_>
     where
         H: Handler<Args>,
     {
         let f = move |params: Vec<Value>, _: &Context| handler.call(params);
         self.insert(name, Callable::Sync(Arc::new(f)), H::signature())
+    }
+
+    /// Like [`Router::register`], for a handler that may block: its calls
+    /// are handed to the adapter as [`Dispatch::Blocking`] (the async
+    /// servers run them on their blocking pool), so a slow call never holds
+    /// up other connections. Same as `register(..).blocking()`; the other
+    /// synchronous `register*` methods take [`MethodBuilder::blocking`] too.
+    pub fn register_blocking<Args, H>(
+        &mut self,
+        name: impl Into<String>,
+        handler: H,
+    ) -> MethodBuilder<'_>
+    where
+        H: Handler<Args>,
+    {
+        self.register(name, handler).blocking()
     }
 
     /// Like [`Router::register`], for handlers that take the per-call
@@ -296,18 +321,22 @@ impl Router {
         }
     }
 
-    /// Routes `call`.
+    /// Routes `call`. Synchronous handlers not marked blocking run here,
+    /// inline (their answer is [`Dispatch::Ready`]); a blocking one comes
+    /// back as [`Dispatch::Blocking`], an async one as [`Dispatch::Async`],
+    /// for the adapter to run its own way.
     pub fn dispatch(&self, call: MethodCall, ctx: Context) -> Dispatch {
         match self.route(&call.method, call.params) {
             Route::Done(result) => Dispatch::Ready(response(result)),
             Route::Multicall(params) => batch::dispatch(self, params, ctx),
             Route::Call(method, params) => match &method.callable {
-                Callable::Sync(handler) => Dispatch::Blocking(BlockingCall::new(
-                    method.name.clone(),
-                    handler.clone(),
-                    params,
-                    ctx,
-                )),
+                Callable::Sync(handler) if method.blocking => Dispatch::Blocking(
+                    BlockingCall::new(method.name.clone(), handler.clone(), params, ctx),
+                ),
+                // Cheap by contract: run now, no hop to another thread.
+                Callable::Sync(handler) => {
+                    Dispatch::Ready(response(guarded(&method.name, || handler(params, &ctx))))
+                }
                 Callable::Async(handler) => match start_async(method, handler, params, ctx) {
                     Ok(future) => Dispatch::Async(Box::pin(async move { response(future.await) })),
                     Err(fault) => Dispatch::Ready(MethodResponse::Fault(fault)),

@@ -108,16 +108,79 @@ fn router() -> Router {
 }
 
 #[test]
-fn sync_handler_is_a_blocking_call() {
+fn sync_handler_runs_inline_while_routing() {
     let router = router();
     let call = MethodCall::new("sum", vec![Value::Int(2), Value::Int(3)]);
     match router.dispatch(call, Context::default()) {
-        Dispatch::Blocking(call) => {
-            assert_eq!(call.method(), "sum");
-            assert_eq!(call.run(), MethodResponse::Success(Value::Int(5)));
-        }
-        _ => panic!("expected Dispatch::Blocking"),
+        Dispatch::Ready(response) => assert_eq!(response, MethodResponse::Success(Value::Int(5))),
+        other => panic!("expected Dispatch::Ready, got {other:?}"),
     }
+}
+
+#[test]
+fn panic_in_an_inline_handler_is_a_ready_fault() {
+    let router = router();
+    match router.dispatch(MethodCall::new("boom", vec![]), Context::default()) {
+        Dispatch::Ready(MethodResponse::Fault(f)) => {
+            assert_eq!(f.code, fault_code::INTERNAL_ERROR);
+            assert!(f.message.contains("boom"), "{f}");
+        }
+        other => panic!("expected a ready fault, got {other:?}"),
+    }
+}
+
+/// A router with handlers marked blocking, each way it can be done.
+fn blocking_router() -> Router {
+    let mut router = Router::new();
+    router.register_blocking("slow", |n: i32| -> Result<i32, Fault> { Ok(n + 1) });
+    router
+        .register_raw("raw_slow", |p: Vec<Value>| -> Result<Value, Fault> {
+            Ok(Value::Int(p.len() as i32))
+        })
+        .blocking();
+    router
+        .register_with_context("ctx_slow", |_: &Context| -> Result<i32, Fault> { Ok(7) })
+        .blocking();
+    router
+        .register_raw("raw_boom", |_: Vec<Value>| -> Result<Value, Fault> {
+            panic!("blocking handler bug")
+        })
+        .blocking();
+    router
+}
+
+#[test]
+fn handler_marked_blocking_is_a_blocking_call() {
+    let router = blocking_router();
+    let cases = [
+        ("slow", vec![Value::Int(2)], Value::Int(3)),
+        ("raw_slow", vec![Value::Nil, Value::Nil], Value::Int(2)),
+        ("ctx_slow", vec![], Value::Int(7)),
+    ];
+    for (method, params, want) in cases {
+        match router.dispatch(MethodCall::new(method, params), Context::default()) {
+            Dispatch::Blocking(call) => {
+                assert_eq!(call.method(), method);
+                assert_eq!(call.run(), MethodResponse::Success(want));
+            }
+            other => panic!("{method}: expected Dispatch::Blocking, got {other:?}"),
+        }
+    }
+    match router.dispatch(MethodCall::new("raw_boom", vec![]), Context::default()) {
+        Dispatch::Blocking(call) => {
+            let f = fault(call.run());
+            assert_eq!(f.code, fault_code::INTERNAL_ERROR);
+        }
+        other => panic!("expected Dispatch::Blocking, got {other:?}"),
+    }
+    // Bytes in, bytes out still runs them on the calling thread.
+    let body = b"<?xml version=\"1.0\"?><methodCall><methodName>slow</methodName>\
+<params><param><value><int>41</int></value></param></params></methodCall>";
+    let out = router.handle_body(body, Context::default());
+    assert!(
+        std::str::from_utf8(&out).unwrap().contains("<int>42</int>"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -423,9 +486,12 @@ fn debug_output_names_methods_and_dispatch_kinds() {
         "{text}"
     );
     let dispatch = router.dispatch(MethodCall::new("sum", vec![]), Context::default());
+    assert_eq!(format!("{dispatch:?}"), "Ready(Success(Int(0)))");
+    let dispatch =
+        blocking_router().dispatch(MethodCall::new("raw_slow", vec![]), Context::default());
     assert_eq!(
         format!("{dispatch:?}"),
-        "Blocking(BlockingCall { method: \"sum\", .. })"
+        "Blocking(BlockingCall { method: \"raw_slow\", .. })"
     );
     let dispatch = router.dispatch(MethodCall::new("later", vec![]), Context::default());
     assert_eq!(format!("{dispatch:?}"), "Async(..)");

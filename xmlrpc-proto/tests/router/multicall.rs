@@ -171,7 +171,12 @@ fn jobs_of(router: &Router, calls: Vec<Value>) -> (Vec<Dispatch>, MulticallAnswe
 
 #[test]
 fn multicall_becomes_one_job_per_entry_of_its_own_kind() {
-    let router = router();
+    let mut router = router();
+    router
+        .register_raw("slow", |p: Vec<Value>| -> Result<Value, Fault> {
+            Ok(Value::Int(p.len() as i32))
+        })
+        .blocking();
     let (jobs, answer) = jobs_of(
         &router,
         vec![
@@ -180,6 +185,7 @@ fn multicall_becomes_one_job_per_entry_of_its_own_kind() {
             entry("sum", vec![Value::Int(1)]),
             entry("later", vec![Value::Int(2)]),
             entry("boom", vec![]),
+            entry("slow", vec![Value::Nil]),
         ],
     );
     let kinds: Vec<&str> = jobs
@@ -191,9 +197,13 @@ fn multicall_becomes_one_job_per_entry_of_its_own_kind() {
             Dispatch::Multicall(_) => "multicall",
         })
         .collect();
-    // A sync handler is blocking work for the adapter's pool, an async one
-    // a future for its runtime: the core runs neither itself.
-    assert_eq!(kinds, ["ready", "ready", "blocking", "async", "blocking"]);
+    // A sync handler ran inline while routing (its panic a fault); one
+    // marked blocking is work for the adapter's pool, an async one a future
+    // for its runtime: the core runs neither of those itself.
+    assert_eq!(
+        kinds,
+        ["ready", "ready", "ready", "async", "ready", "blocking"]
+    );
     let answers = jobs.into_iter().map(run_job).collect();
     let got = ok(answer.finish(answers));
     let got = got.as_array().expect("array");
@@ -205,6 +215,7 @@ fn multicall_becomes_one_job_per_entry_of_its_own_kind() {
     assert_eq!(got[2], array(vec![Value::Int(1)]));
     assert_eq!(got[3], array(vec![array(vec![Value::Int(2)])]));
     assert_eq!(code(&got[4]), Some(Value::Int(fault_code::INTERNAL_ERROR)));
+    assert_eq!(got[5], array(vec![Value::Int(1)]));
 }
 
 #[test]

@@ -1,0 +1,93 @@
+//! The ceiling: the fastest HTTP/1.1 server this machine runs for our
+//! workload, to measure our servers and clients against.
+//!
+//! A hyper 1.x server on a multi-threaded tokio runtime (one worker per
+//! core, as `xrpc serve --runtime tokio` runs) that reads each request body
+//! whole and answers a canned XML-RPC response: the `factorial(12)` answer
+//! (`479001600`), byte for byte what our servers send. It parses nothing
+//! and routes nothing, so no XML-RPC server over HTTP/1.1 can beat it here;
+//! issue 14 asks every server for at least 0.9x its rate.
+//!
+//! ```text
+//! cargo run --release -p xmlrpc-bench --bin ceiling -- [--bind 127.0.0.1:0]
+//! ```
+//!
+//! Prints `listening on http://ADDR/RPC2` once ready (as `xrpc serve` does),
+//! then serves until killed. `bench/ceiling.sh` drives it with `wrk`.
+
+use std::net::SocketAddr;
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use xmlrpc_proto::{encode_response, MethodResponse, Value};
+
+/// 12!, the answer to the benchmark's call.
+const ANSWER: i32 = 479_001_600;
+
+fn main() {
+    let mut bind = "127.0.0.1:0".to_owned();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--bind", Some(addr)) => bind = addr,
+            _ => {
+                eprintln!("usage: ceiling [--bind ADDR]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let mut body = BytesMut::new();
+    if let Err(e) = encode_response(&MethodResponse::Success(Value::Int(ANSWER)), &mut body) {
+        eprintln!("cannot encode the canned response: {e:?}");
+        std::process::exit(1);
+    }
+    let body = body.freeze();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start tokio: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(serve(&bind, body)) {
+        eprintln!("ceiling: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve(bind: &str, body: Bytes) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let addr: SocketAddr = listener.local_addr()?;
+    println!("listening on http://{addr}/RPC2");
+    loop {
+        let (tcp, _) = listener.accept().await?;
+        // As our servers do: answers go out whole.
+        tcp.set_nodelay(true)?;
+        let body = body.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request: Request<Incoming>| {
+                let body = body.clone();
+                async move {
+                    // Read the call whole, as any server must; then the canned answer.
+                    let _call = request.into_body().collect().await?;
+                    let mut response = Response::new(Full::new(body));
+                    response
+                        .headers_mut()
+                        .insert(CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+                    Ok::<_, hyper::Error>(response)
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tcp), service)
+                .await;
+        });
+    }
+}
