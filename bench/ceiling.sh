@@ -4,7 +4,7 @@
 #   bench/ceiling.sh [--rounds R] [--seconds S] [--only servers|clients] [--no-build]
 #
 # Servers: the hyper ceiling (src/bin/ceiling.rs) and `xrpc serve` on std,
-# tokio and smol (the demo `factorial`, registered as `xrpc serve` does),
+# tokio, smol and hyper (transport-hyper's tower service; the demo `factorial`, registered as `xrpc serve` does),
 # each in its own process, all up at once; wrk (one thread, the Lua script
 # wrk/factorial.lua POSTing factorial(12)) loads each for S seconds with 16
 # keep-alive connections, then with 1. Rounds take turns (ceiling, std,
@@ -81,7 +81,7 @@ start ceiling "$CEILING"
 # Sanity: the ceiling answers what our servers answer.
 servers=(ceiling)
 if [[ $only != clients ]]; then
-  for rt in std tokio smol; do
+  for rt in std tokio smol hyper; do
     start "$rt" "$XRPC" serve --runtime "$rt" --bind 127.0.0.1:0
     servers+=("$rt")
   done

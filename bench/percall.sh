@@ -3,7 +3,7 @@
 #
 #   bench/percall.sh [--seconds S] [--connections C] [--no-build]
 #
-# Starts `xrpc serve` on std, tokio and smol and the hyper ceiling (each its
+# Starts `xrpc serve` on std, tokio, smol and hyper and the hyper ceiling (each its
 # own process), loads each with wrk (one thread, factorial(12), C keep-alive
 # connections, 16 by default) for S seconds, and reports the server
 # process's CPU time (user + system, from /proc/PID/stat) per answered
@@ -55,7 +55,7 @@ requests() {
 
 echo "| server | calls | CPU us/call | syscalls/call | top syscalls per call |"
 echo "|---|---|---|---|---|"
-for s in ceiling std tokio smol; do
+for s in ceiling std tokio smol hyper; do
   if [[ $s == ceiling ]]; then
     "$CEILING" >"$work/out" 2>"$work/err" &
   else
