@@ -4,10 +4,15 @@
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
+use std::task::{Context, Poll, Waker};
+
 use bytes::Buf;
 use http_body::Body;
+use http_body::Frame;
 use http_body_util::BodyExt;
 use xmlrpc_proto::http::{Call, Exchange, Reply};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Pushes every data frame of `body` into `exchange` and finishes it: the
 /// call to run, or the answer to send instead (a refusal the moment the
@@ -19,22 +24,28 @@ pub(crate) async fn read_call<B>(
 ) -> Result<Call, Reply>
 where
     B: Body,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B::Error: Into<BoxError>,
 {
-    // One timer for the whole body, polled only when a frame is not ready
-    // at once: a body that is already in costs no timer registration.
-    let timer = tokio::time::sleep_until(exchange.deadline().into());
-    let mut timer = std::pin::pin!(timer);
+    // The timer is made only when a frame is not ready at once: a body
+    // that is already in costs no timer.
+    let mut timer = None;
     while !body.is_end_stream() {
-        let next = tokio::select! {
-            biased;
-            frame = body.frame() => frame,
-            () = &mut timer => return Err(exchange.timed_out()),
+        let next = match frame_now(body) {
+            Some(frame) => frame,
+            None => {
+                let deadline = exchange.deadline().into();
+                let timer =
+                    timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                tokio::select! {
+                    biased;
+                    frame = body.frame() => frame.map(|r| r.map_err(Into::into)),
+                    () = timer => return Err(exchange.timed_out()),
+                }
+            }
         };
         let frame = match next {
             None => break,
             Some(Err(e)) => {
-                let e: Box<dyn std::error::Error + Send + Sync> = e.into();
                 tracing::debug!(error = %e, "request body failed");
                 return Err(exchange.truncated());
             }
@@ -70,4 +81,18 @@ where
     tokio::spawn(async move {
         while let Ok(Some(Ok(_))) = tokio::time::timeout_at(deadline, body.frame()).await {}
     });
+}
+
+/// The body's next frame if it is there already (`None` when reading it
+/// would wait), without a waker to be woken: the caller then waits with
+/// the timer.
+fn frame_now<B: Body>(body: &mut Pin<Box<B>>) -> Option<Option<Result<Frame<B::Data>, BoxError>>>
+where
+    B::Error: Into<BoxError>,
+{
+    let mut cx = Context::from_waker(Waker::noop());
+    match body.as_mut().poll_frame(&mut cx) {
+        Poll::Ready(frame) => Some(frame.map(|r| r.map_err(Into::into))),
+        Poll::Pending => None,
+    }
 }

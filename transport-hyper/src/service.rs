@@ -37,7 +37,8 @@ pub type XmlRpcResponse = http::Response<Full<Bytes>>;
 #[derive(Clone)]
 pub struct XmlRpcService {
     shared: Arc<Shared>,
-    peer: Option<SocketAddr>,
+    /// The connection's peer, formatted once (not once per request).
+    peer: Option<Arc<str>>,
 }
 
 struct Shared {
@@ -75,7 +76,7 @@ impl XmlRpcService {
     pub fn with_peer(&self, peer: SocketAddr) -> Self {
         XmlRpcService {
             shared: Arc::clone(&self.shared),
-            peer: Some(peer),
+            peer: Some(peer.to_string().into()),
         }
     }
 
@@ -158,7 +159,7 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let shared = Arc::clone(&self.shared);
-        let peer = self.peer;
+        let peer = self.peer.clone();
         Box::pin(async move { Ok(serve_one(&shared, peer, request).await) })
     }
 }
@@ -166,7 +167,7 @@ where
 /// One request to its response, logged like every transport's calls.
 async fn serve_one<B>(
     shared: &Shared,
-    peer: Option<SocketAddr>,
+    peer: Option<Arc<str>>,
     request: http::Request<B>,
 ) -> XmlRpcResponse
 where
@@ -176,7 +177,10 @@ where
 {
     let (parts, body) = request.into_parts();
     let origin = Origin {
-        peer: connect_info(&parts).or(peer).map(|p| p.to_string()),
+        peer: match connect_info(&parts) {
+            Some(addr) => Some(addr.to_string()),
+            None => peer.as_deref().map(str::to_owned),
+        },
         user: parts
             .extensions
             .get::<AuthenticatedUser>()

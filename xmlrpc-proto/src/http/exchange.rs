@@ -43,14 +43,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, Method, StatusCode, Version};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
 
 use super::body::{BodyDecoder, BodyError};
 use super::budget::Charge;
 use super::head::{self, MAX_REQUEST_LINE};
 use super::response::{encode_body, gzip_if_worth};
 use super::server::{authenticate, body_reject, over_budget};
-use super::status::{page_for, page_response, Reject};
+use super::status::{page_for, page_response, server_header, Reject};
 use super::{BodyBudget, CallRecord, ServerConfig};
 use crate::decode::{DecodeOptions, MessageKind};
 use crate::service::Context;
@@ -62,6 +62,8 @@ use crate::{MethodCall, MethodResponse};
 #[derive(Debug)]
 pub struct Endpoint {
     config: Arc<ServerConfig>,
+    /// The `Server` header, made once.
+    server: Option<HeaderValue>,
     budget: Arc<BodyBudget>,
     any_path: bool,
     draining: AtomicBool,
@@ -82,6 +84,7 @@ pub struct Origin {
 #[derive(Debug)]
 pub struct Exchange {
     config: Arc<ServerConfig>,
+    server: Option<HeaderValue>,
     decoder: BodyDecoder,
     /// Body bytes read so far (framing aside).
     wire: u64,
@@ -108,6 +111,7 @@ pub struct Call {
 #[derive(Debug)]
 pub struct Answer {
     config: Arc<ServerConfig>,
+    server: Option<HeaderValue>,
     accept_gzip: bool,
     method: String,
     peer: Option<String>,
@@ -130,6 +134,7 @@ impl Endpoint {
     pub fn new(config: Arc<ServerConfig>) -> Self {
         Endpoint {
             budget: Arc::new(BodyBudget::new(&config)),
+            server: server_header(&config.server_name),
             config,
             any_path: false,
             draining: AtomicBool::new(false),
@@ -173,7 +178,8 @@ impl Endpoint {
         now: Instant,
     ) -> Result<Exchange, Reply> {
         let version = parts.version;
-        let refuse = |reject: Reject| refusal(&self.config, &reject, version, origin.peer.clone());
+        let refuse =
+            |reject: Reject| refusal(self.server.as_ref(), &reject, version, origin.peer.clone());
         let config = &self.config;
         check_head(config, &parts).map_err(refuse)?;
         if matches!(parts.method, Method::GET | Method::HEAD) {
@@ -181,7 +187,7 @@ impl Endpoint {
             if let Some(page) = page_for(config, path, self.any_path, self.is_draining()) {
                 let body = Bytes::copy_from_slice(page.body);
                 let mut response =
-                    page_response(page.status, page.content_type, body, &config.server_name);
+                    page_response(page.status, page.content_type, body, self.server.as_ref());
                 // As our own servers: a page ends an HTTP/1 connection.
                 close_http1(&mut response, version);
                 return Err(Reply {
@@ -241,6 +247,7 @@ impl Endpoint {
         };
         Ok(Exchange {
             config: Arc::clone(config),
+            server: self.server.clone(),
             decoder,
             wire: 0,
             charge,
@@ -299,12 +306,16 @@ impl Exchange {
     pub fn finish(self, now: Instant) -> Result<Call, Reply> {
         let peer = self.context.peer.clone();
         let call = match self.decoder.finish_call() {
-            Err(e) => return Err(refusal(&self.config, &body_reject(e), self.version, peer)),
+            Err(e) => {
+                let reject = body_reject(e);
+                return Err(refusal(self.server.as_ref(), &reject, self.version, peer));
+            }
             Ok(Err(e)) => {
                 let fault = e.to_fault();
                 let code = fault.code;
                 let response = encode_answer(
                     &self.config,
+                    self.server.as_ref(),
                     &MethodResponse::Fault(fault),
                     self.accept_gzip,
                 );
@@ -317,6 +328,7 @@ impl Exchange {
         };
         let answer = Answer {
             config: self.config,
+            server: self.server,
             accept_gzip: self.accept_gzip,
             method: call.method.clone(),
             peer,
@@ -332,7 +344,7 @@ impl Exchange {
 
     fn refuse(&self, reject: &Reject) -> Reply {
         refusal(
-            &self.config,
+            self.server.as_ref(),
             reject,
             self.version,
             self.context.peer.clone(),
@@ -351,7 +363,12 @@ impl Answer {
         };
         let elapsed = now.saturating_duration_since(self.since);
         Reply {
-            response: encode_answer(&self.config, response, self.accept_gzip),
+            response: encode_answer(
+                &self.config,
+                self.server.as_ref(),
+                response,
+                self.accept_gzip,
+            ),
             record: record(self.peer, Some(self.method), StatusCode::OK, fault, elapsed),
         }
     }
@@ -410,12 +427,12 @@ fn declared_length(version: Version, headers: &HeaderMap) -> Result<Option<u64>,
 /// A refusal closes an HTTP/1 connection, as our own servers do: what
 /// follows a refused head cannot be trusted (HTTP/2 streams are separate).
 fn refusal(
-    config: &ServerConfig,
+    server: Option<&HeaderValue>,
     reject: &Reject,
     version: Version,
     peer: Option<String>,
 ) -> Reply {
-    let mut response = reject.to_response(&config.server_name);
+    let mut response = reject.to_response(server);
     close_http1(&mut response, version);
     Reply {
         response,
@@ -437,6 +454,7 @@ fn close_http1(response: &mut http::Response<Bytes>, version: Version) {
 /// at least `gzip_threshold` bytes.
 fn encode_answer(
     config: &ServerConfig,
+    server: Option<&HeaderValue>,
     response: &MethodResponse,
     accept_gzip: bool,
 ) -> http::Response<Bytes> {
@@ -445,7 +463,7 @@ fn encode_answer(
     let gzipped = gzip_if_worth(&body, accept_gzip, config.gzip_threshold);
     let gzip = gzipped.is_some();
     let body = gzipped.unwrap_or_else(|| body.freeze());
-    let mut response = page_response(StatusCode::OK, "text/xml", body, &config.server_name);
+    let mut response = page_response(StatusCode::OK, "text/xml", body, server);
     if gzip {
         response.headers_mut().insert(
             http::header::CONTENT_ENCODING,

@@ -53,7 +53,7 @@ impl Reject {
 
     /// The refusal as an `http::Response` (same status, headers and body;
     /// the framework frames it and decides about the connection).
-    pub(crate) fn to_response(&self, server_name: &str) -> http::Response<Bytes> {
+    pub(crate) fn to_response(&self, server: Option<&http::HeaderValue>) -> http::Response<Bytes> {
         let mut body = BytesMut::with_capacity(self.reason.len() + 1);
         body.put_slice(self.reason.as_bytes());
         body.put_u8(b'\n');
@@ -61,7 +61,7 @@ impl Reject {
             self.status,
             "text/plain; charset=utf-8",
             body.freeze(),
-            server_name,
+            server,
         );
         if let Some((name, value)) = self.extra_header() {
             response
@@ -152,7 +152,7 @@ pub(crate) fn page_response(
     status: StatusCode,
     content_type: &'static str,
     body: Bytes,
-    server_name: &str,
+    server: Option<&http::HeaderValue>,
 ) -> http::Response<Bytes> {
     let mut response = http::Response::new(body);
     *response.status_mut() = status;
@@ -161,12 +161,18 @@ pub(crate) fn page_response(
         http::header::CONTENT_TYPE,
         http::HeaderValue::from_static(content_type),
     );
-    if !server_name.is_empty() {
-        if let Ok(name) = http::HeaderValue::from_str(server_name) {
-            headers.insert(http::header::SERVER, name);
-        }
+    if let Some(server) = server {
+        headers.insert(http::header::SERVER, server.clone());
     }
     response
+}
+
+/// The `Server` header of `server_name` (none when empty or not a valid
+/// header value), made once per server.
+pub(crate) fn server_header(server_name: &str) -> Option<http::HeaderValue> {
+    (!server_name.is_empty())
+        .then(|| http::HeaderValue::from_str(server_name).ok())
+        .flatten()
 }
 
 /// Writes a whole `status` response with `body` of `content_type` (only
