@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use xmlrpc_demo as demo;
-use xmlrpc_proto::http::{Input, Output, ServerConfig, ServerConnection, ServerEvent};
+use xmlrpc_proto::http::{
+    Endpoint, Input, Origin, Output, ServerConfig, ServerConnection, ServerEvent,
+};
 use xmlrpc_proto::service::{Dispatch, Router};
 use xmlrpc_proto::MethodResponse;
 
@@ -62,7 +64,48 @@ fn http(c: &mut Criterion) {
             black_box(out.len())
         })
     });
+    // The same call through `Endpoint` (transport-hyper's policy), from
+    // parsed parts to the response; parsing the head is the framework's.
+    let endpoint = Endpoint::new(Arc::clone(&config));
+    let (head, body) = REQUEST.split_at(REQUEST.len() - 140);
+    let text = std::str::from_utf8(head).expect("ASCII head");
+    group.bench_function("endpoint/factorial", |b| {
+        b.iter(|| {
+            let mut request = http::Request::post("/RPC2");
+            for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+                if let Some((name, value)) = line.split_once(": ") {
+                    request = request.header(name, value);
+                }
+            }
+            let (parts, ()) = request.body(()).expect("valid head").into_parts();
+            black_box(serve_exchange(&endpoint, &router, parts, body, now))
+        })
+    });
     group.finish();
+}
+
+/// One call through `Endpoint`: its response body's length.
+fn serve_exchange(
+    endpoint: &Endpoint,
+    router: &Router,
+    parts: http::request::Parts,
+    body: &[u8],
+    now: Instant,
+) -> usize {
+    let reply = match endpoint.begin(parts, Origin::default(), now) {
+        Err(reply) => reply,
+        Ok(mut exchange) => match exchange.push(body).and_then(|()| exchange.finish(now)) {
+            Err(reply) => reply,
+            Ok(call) => {
+                let response = match router.dispatch(call.call, call.context) {
+                    Dispatch::Ready(r) => r,
+                    _ => MethodResponse::Success(xmlrpc_proto::Value::Nil),
+                };
+                call.answer.reply(&response, now)
+            }
+        },
+    };
+    reply.response.body().len()
 }
 
 criterion_group!(benches, http);

@@ -132,7 +132,7 @@ pub(crate) struct BodyDecoder {
     inflater: Option<Inflater>,
     /// The push decoder: made up front for gzip and charset bodies, else
     /// at the first piece that is not the whole body.
-    decoder: Option<Decoder>,
+    decoder: Option<Box<Decoder>>,
     kind: MessageKind,
     limits: Limits,
     options: DecodeOptions,
@@ -196,7 +196,7 @@ impl BodyDecoder {
     fn push_decoder(&mut self) -> &mut Decoder {
         let (kind, limits, options) = (self.kind, self.limits, self.options);
         self.decoder
-            .get_or_insert_with(|| Decoder::with_options(kind, limits, options))
+            .get_or_insert_with(|| Box::new(Decoder::with_options(kind, limits, options)))
     }
 
     /// Reads `data`, the whole body, by the fast path; false when it gave

@@ -85,7 +85,8 @@ pub struct Origin {
 pub struct Exchange {
     config: Arc<ServerConfig>,
     server: Option<HeaderValue>,
-    decoder: BodyDecoder,
+    /// Boxed: the exchange moves through a framework's futures.
+    decoder: Box<BodyDecoder>,
     /// Body bytes read so far (framing aside).
     wire: u64,
     charge: Charge,
@@ -235,6 +236,7 @@ impl Endpoint {
             false,
         )
         .whole_length(declared);
+        let decoder = Box::new(decoder);
         let client = config
             .trusted_proxies
             .client(origin.peer.as_deref(), &parts.headers);
