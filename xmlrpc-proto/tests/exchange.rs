@@ -350,6 +350,26 @@ fn a_body_that_does_not_decode_gets_its_fault_with_200() {
 }
 
 #[test]
+fn a_body_must_match_its_content_length() {
+    let ep = endpoint(ServerConfig::default());
+    let mut longer = begin(&ep, post("/RPC2", CALL.as_bytes(), &[])).unwrap();
+    longer.push(CALL.as_bytes()).unwrap();
+    let refusal = longer.push(b" ").unwrap_err();
+    assert_eq!(refusal.response.status(), 400);
+    assert_eq!(
+        text(&refusal),
+        "request body longer than its Content-Length\n"
+    );
+    drop(longer); // a refused exchange is dropped, and its charge with it
+    let mut shorter = begin(&ep, post("/RPC2", CALL.as_bytes(), &[])).unwrap();
+    shorter.push(&CALL.as_bytes()[..10]).unwrap();
+    let refusal = shorter.finish(Instant::now()).unwrap_err();
+    assert_eq!(refusal.response.status(), 400);
+    assert_eq!(text(&refusal), "request body truncated\n");
+    assert_eq!(ep.budget().used(), 0);
+}
+
+#[test]
 fn a_late_body_gets_408_and_a_broken_one_400() {
     let ep = endpoint(ServerConfig {
         body_timeout: Duration::from_secs(3),

@@ -236,7 +236,15 @@ impl BodyDecoder {
             return Ok(());
         }
         if self.whole.is_some() {
-            // More than the declared length: the framer never hands it over.
+            // Bytes past the declared length (no framer of ours hands them
+            // over): the message does not end where it said.
+            self.whole = None;
+            self.error = Some(DecodeError::new(
+                crate::decode::DecodeErrorKind::Syntax,
+                self.fed,
+                "data after the end of the message",
+                data,
+            ));
             return Ok(());
         }
         self.push_decoder();
@@ -385,4 +393,54 @@ fn drain(decoder: &mut Decoder, collected: &mut Collected) -> Result<(), DecodeE
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CALL: &[u8] = b"<methodCall><methodName>m</methodName></methodCall>";
+
+    fn decoder() -> BodyDecoder {
+        BodyDecoder::new(
+            MessageKind::Call,
+            Limits::server(),
+            DecodeOptions::strict(),
+            false,
+            None,
+            false,
+        )
+        .whole_length(Some(CALL.len() as u64))
+    }
+
+    #[test]
+    fn a_whole_body_goes_through_the_fast_path_and_no_push_decoder_is_made() {
+        let mut body = decoder();
+        assert_eq!(body.push(CALL), Ok(()));
+        assert!(body.decoder.is_none());
+        let call = body.finish_call().map(|r| r.map(|c| c.method));
+        assert_eq!(call, Ok(Ok("m".to_owned())));
+    }
+
+    #[test]
+    fn bytes_past_the_declared_length_are_an_error_not_ignored() {
+        let mut body = decoder();
+        assert_eq!(body.push(CALL), Ok(()));
+        assert_eq!(body.push(b"<x/>"), Ok(()));
+        match body.finish_call() {
+            Ok(Err(e)) => assert!(e.to_string().contains("after the end"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_in_pieces_goes_through_the_push_decoder() {
+        let mut body = decoder();
+        let (a, b) = CALL.split_at(7);
+        assert_eq!(body.push(a), Ok(()));
+        assert_eq!(body.push(b), Ok(()));
+        assert!(body.decoder.is_some());
+        let call = body.finish_call().map(|r| r.map(|c| c.method));
+        assert_eq!(call, Ok(Ok("m".to_owned())));
+    }
 }

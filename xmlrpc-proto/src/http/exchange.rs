@@ -89,6 +89,8 @@ pub struct Exchange {
     decoder: Box<BodyDecoder>,
     /// Body bytes read so far (framing aside).
     wire: u64,
+    /// The declared Content-Length, which the body must match.
+    declared: Option<u64>,
     charge: Charge,
     context: Context,
     accept_gzip: bool,
@@ -252,6 +254,7 @@ impl Endpoint {
             server: self.server.clone(),
             decoder,
             wire: 0,
+            declared,
             charge,
             context,
             accept_gzip: coding.accept_gzip,
@@ -275,6 +278,10 @@ impl Exchange {
         self.wire += data.len() as u64;
         let step = if self.wire > self.config.limits.max_message_size as u64 {
             Err(BodyError::TooLarge)
+        } else if self.declared.is_some_and(|n| self.wire > n) {
+            return Err(self.refuse(&Reject::bad_request(
+                "request body longer than its Content-Length",
+            )));
         } else {
             self.decoder.push(data)
         };
@@ -306,6 +313,9 @@ impl Exchange {
     /// The body ended: the call to run, or the answer to send without one
     /// (a body that does not decode gets its fault, still 200 by SPEC 26).
     pub fn finish(self, now: Instant) -> Result<Call, Reply> {
+        if self.declared.is_some_and(|n| self.wire < n) {
+            return Err(self.truncated());
+        }
         let peer = self.context.peer.clone();
         let call = match self.decoder.finish_call() {
             Err(e) => {
