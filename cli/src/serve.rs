@@ -151,8 +151,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
     }
 }
 
-/// smol's global executor runs on `SMOL_THREADS` threads, one unless set;
-/// `xrpc serve` gives it one per core, as tokio's runtime has, unless the
+/// transport-smol runs connections on `SMOL_THREADS` threads, one unless
+/// set; `xrpc serve` gives it one per core, as tokio's runtime has, unless the
 /// variable says otherwise. Called before smol starts, so before any thread
 /// of it reads the environment.
 fn smol_threads_default() {

@@ -28,7 +28,7 @@ impl Runtime for Smol {
     type Timer = Alarm;
 
     fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
-        smol::spawn(future).detach();
+        crate::workers::spawn(future);
     }
 
     fn spawn_blocking<T: Send + 'static>(
