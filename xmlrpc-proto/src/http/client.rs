@@ -109,12 +109,60 @@ pub struct ClientConnection {
     /// The peer stopped taking bytes: what is left of the request is
     /// dropped, and the connection reads on for an early answer.
     write_dead: bool,
+    /// What every request on this connection starts with and carries,
+    /// worked out once: the route and `Host` do not change per call.
+    fixed: FixedHead,
+    /// The encoded call, kept between calls for its capacity.
+    body: BytesMut,
+}
+
+/// The parts of a request head that are the same for every call.
+#[derive(Debug)]
+struct FixedHead {
+    /// `POST <target> HTTP/1.1\r\nHost: <host>\r\n`.
+    start: Bytes,
+    /// `Proxy-Authorization` for a forwarding proxy with credentials.
+    proxy_authorization: Option<String>,
+    /// `Authorization` from the URL's credentials.
+    authorization: Option<String>,
+}
+
+impl FixedHead {
+    fn new(config: &ClientConfig) -> Self {
+        let forward = match config.route() {
+            Route::Forward(proxy) => Some(proxy),
+            Route::Direct | Route::Tunnel(_) => None,
+        };
+        let host = config.address.host_header();
+        let mut start = BytesMut::with_capacity(64);
+        start.put_slice(b"POST ");
+        if forward.is_some() {
+            // A forwarding proxy needs the absolute form (RFC 9112 3.2.2).
+            start.put_slice(b"http://");
+            start.put_slice(host.as_bytes());
+        }
+        start.put_slice(config.address.path().as_bytes());
+        start.put_slice(b" HTTP/1.1\r\n");
+        put_header(&mut start, "Host", &host);
+        FixedHead {
+            start: start.freeze(),
+            proxy_authorization: forward
+                .and_then(|p| p.credentials.as_ref())
+                .map(|(user, password)| auth::basic_header(user, password)),
+            authorization: config
+                .address
+                .credentials()
+                .map(|(user, password)| auth::basic_header(user, password)),
+        }
+    }
 }
 
 impl ClientConnection {
     /// A connection that is already connected (the adapter opened it).
     pub fn new(config: Arc<ClientConfig>) -> Self {
         ClientConnection {
+            fixed: FixedHead::new(&config),
+            body: BytesMut::new(),
             config,
             state: State::Idle,
             inbuf: BytesMut::new(),
@@ -151,9 +199,14 @@ impl ClientConnection {
                 ))
             }
         }
-        let mut body = BytesMut::new();
-        encode_call(call, &mut body).map_err(ClientError::Encode)?;
-        self.write_request(body.freeze(), extra);
+        let mut body = std::mem::take(&mut self.body);
+        body.clear();
+        let encoded = encode_call(call, &mut body);
+        if encoded.is_ok() {
+            self.write_request(&body, extra);
+        }
+        self.body = body;
+        encoded.map_err(ClientError::Encode)?;
         self.write_deadline = Some(now + self.config.write_timeout);
         self.state = State::Head {
             first_byte: Some(now + self.config.first_byte_timeout),
@@ -244,42 +297,27 @@ impl ClientConnection {
         self.write_deadline
     }
 
-    fn write_request(&mut self, body: Bytes, extra: &HeaderMap) {
-        let config = Arc::clone(&self.config);
+    fn write_request(&mut self, body: &[u8], extra: &HeaderMap) {
+        let config = &*self.config;
         if config.address.is_scgi() {
-            return crate::scgi::client::write_request(&config, &body, &mut self.out);
+            return crate::scgi::client::write_request(config, body, &mut self.out);
         }
         let gzipped = match config.gzip_threshold {
-            Some(t) if body.len() >= t => Some(gzip::compress(&body)),
+            Some(t) if body.len() >= t => Some(gzip::compress(body)),
             _ => None,
         };
-        let payload = gzipped.as_ref().unwrap_or(&body);
+        let payload: &[u8] = gzipped.as_deref().unwrap_or(body);
         let custom = &config.headers;
         let given = |name| custom.contains_key(&name) || extra.contains_key(&name);
         let out = &mut self.out;
+        let fixed = &self.fixed;
         out.reserve(256 + payload.len());
-        out.put_slice(b"POST ");
-        let forward = match config.route() {
-            Route::Forward(proxy) => Some(proxy),
-            Route::Direct | Route::Tunnel(_) => None,
-        };
-        if forward.is_some() {
-            // A forwarding proxy needs the absolute form (RFC 9112 3.2.2).
-            out.put_slice(b"http://");
-            out.put_slice(config.address.host_header().as_bytes());
-        }
-        out.put_slice(config.address.path().as_bytes());
-        out.put_slice(b" HTTP/1.1\r\n");
-        put_header(out, "Host", &config.address.host_header());
-        if let (Some((user, password)), false) = (
-            forward.and_then(|p| p.credentials.as_ref()),
+        out.put_slice(&fixed.start);
+        if let (Some(value), false) = (
+            &fixed.proxy_authorization,
             given(http::header::PROXY_AUTHORIZATION),
         ) {
-            put_header(
-                out,
-                "Proxy-Authorization",
-                &auth::basic_header(user, password),
-            );
+            put_header(out, "Proxy-Authorization", value);
         }
         if !given(http::header::USER_AGENT) {
             put_header(out, "User-Agent", &config.user_agent);
@@ -298,11 +336,8 @@ impl ClientConnection {
         if gzipped.is_some() {
             put_header(out, "Content-Encoding", "gzip");
         }
-        if let (Some((user, password)), false) = (
-            config.address.credentials(),
-            given(http::header::AUTHORIZATION),
-        ) {
-            put_header(out, "Authorization", &auth::basic_header(user, password));
+        if let (Some(value), false) = (&fixed.authorization, given(http::header::AUTHORIZATION)) {
+            put_header(out, "Authorization", value);
         }
         let cookie = match &config.cookie_jar {
             Some(jar) if !extra.contains_key(http::header::COOKIE) => {
