@@ -77,6 +77,10 @@ impl TrustedProxies {
     /// an address.
     pub fn client(&self, peer: Option<&str>, headers: &http::HeaderMap) -> Option<String> {
         let peer = peer?;
+        if self.is_empty() {
+            // No proxy is trusted: the peer, without parsing it per request.
+            return Some(peer.to_owned());
+        }
         let Some(peer_ip) = ip_of(peer) else {
             return Some(peer.to_owned());
         };
