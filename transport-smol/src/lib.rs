@@ -55,12 +55,12 @@
 #![forbid(unsafe_code)]
 
 mod alarm;
-#[cfg(all(feature = "smol", not(feature = "async-std")))]
-mod workers;
 #[cfg(feature = "async-std")]
 mod async_std_rt;
 #[cfg(all(feature = "smol", not(feature = "async-std")))]
 mod smol_rt;
+#[cfg(all(feature = "smol", not(feature = "async-std")))]
+mod workers;
 
 #[cfg(feature = "async-std")]
 pub use async_std_rt::{block_on, AsyncStd as Rt};

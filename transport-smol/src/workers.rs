@@ -108,7 +108,10 @@ mod tests {
         assert_eq!(names[0], names[2]);
         assert_eq!(names[1], names[3]);
         assert_ne!(names[0], names[1]);
-        assert!(names.iter().all(|n| n.starts_with("xmlrpc-smol-")), "{names:?}");
+        assert!(
+            names.iter().all(|n| n.starts_with("xmlrpc-smol-")),
+            "{names:?}"
+        );
     }
 
     #[test]
@@ -135,7 +138,9 @@ mod tests {
         workers.spawn(async move {
             let _ = tx.send(thread_name());
         });
-        let name = rx.recv_timeout(Duration::from_secs(5)).expect("next task ran");
+        let name = rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("next task ran");
         assert_eq!(name, "xmlrpc-smol-0");
     }
 }
