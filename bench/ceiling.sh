@@ -3,7 +3,8 @@
 #
 #   bench/ceiling.sh [--rounds R] [--seconds S] [--only servers|clients] [--no-build]
 #
-# Servers: the hyper ceiling (src/bin/ceiling.rs) and `xrpc serve` on std,
+# Servers: the hyper ceiling (src/bin/ceiling.rs), the same on the hyper
+# settings of transport_hyper::serve (`ceiling-serve`), and `xrpc serve` on std,
 # tokio, smol and hyper (transport-hyper's tower service; the demo `factorial`, registered as `xrpc serve` does),
 # each in its own process, all up at once; wrk (one thread, the Lua script
 # wrk/factorial.lua POSTing factorial(12)) loads each for S seconds with 16
@@ -81,6 +82,10 @@ start ceiling "$CEILING"
 # Sanity: the ceiling answers what our servers answer.
 servers=(ceiling)
 if [[ $only != clients ]]; then
+  # The ceiling on transport_hyper::serve's hyper settings: the hyper
+  # row's own ceiling (the gap between the two is the XML-RPC work).
+  start ceiling-serve "$CEILING" --serve-settings
+  servers+=(ceiling-serve)
   for rt in std tokio smol hyper; do
     start "$rt" "$XRPC" serve --runtime "$rt" --bind 127.0.0.1:0
     servers+=("$rt")
@@ -109,6 +114,13 @@ if [[ $only != clients ]]; then
     awk -v s="$s" -v a="$m16" -v b="$m1" -v c="$r16" -v d="$r1" \
       'BEGIN {printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", s, a, c, b, d}'
   done
+  if [[ -s $work/hyper.16 ]]; then
+    h16=$(paste "$work/hyper.16" "$work/ceiling-serve.16" | awk '{print $1 / $2}' | median)
+    h1=$(paste "$work/hyper.1" "$work/ceiling-serve.1" | awk '{print $1 / $2}' | median)
+    echo
+    echo "hyper against ceiling-serve (the XML-RPC work alone, on the same hyper settings): 16 conns ${h16}x, 1 conn ${h1}x"
+    echo
+  fi
   for s in "${servers[@]}"; do
     echo "$s rounds: 16 conns: $(tr '\n' ' ' <"$work/$s.16")| 1 conn: $(tr '\n' ' ' <"$work/$s.1")"
   done

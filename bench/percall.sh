@@ -3,7 +3,8 @@
 #
 #   bench/percall.sh [--seconds S] [--connections C] [--no-build]
 #
-# Starts `xrpc serve` on std, tokio, smol and hyper and the hyper ceiling (each its
+# Starts `xrpc serve` on std, tokio, smol and hyper, the hyper ceiling and the
+# ceiling on transport_hyper::serve's settings (`--serve-settings`) (each its
 # own process), loads each with wrk (one thread, factorial(12), C keep-alive
 # connections, 16 by default) for S seconds, and reports the server
 # process's CPU time (user + system, from /proc/PID/stat) per answered
@@ -55,9 +56,11 @@ requests() {
 
 echo "| server | calls | CPU us/call | syscalls/call | top syscalls per call |"
 echo "|---|---|---|---|---|"
-for s in ceiling std tokio smol hyper; do
+for s in ceiling ceiling-serve std tokio smol hyper; do
   if [[ $s == ceiling ]]; then
     "$CEILING" >"$work/out" 2>"$work/err" &
+  elif [[ $s == ceiling-serve ]]; then
+    "$CEILING" --serve-settings >"$work/out" 2>"$work/err" &
   else
     "$XRPC" serve --runtime "$s" --bind 127.0.0.1:0 >"$work/out" 2>"$work/err" &
   fi

@@ -14,6 +14,11 @@
 //!
 //! Prints `listening on http://ADDR/RPC2` once ready (as `xrpc serve` does),
 //! then serves until killed. `bench/ceiling.sh` drives it with `wrk`.
+//!
+//! `--serve-settings` runs the same canned answer on hyper as
+//! `transport_hyper::serve` sets it up (the `auto` builder for h2c, a
+//! header-read timer, title-case header names): the ceiling for the tower
+//! service, so the gap between the two is the XML-RPC work alone.
 
 use std::net::SocketAddr;
 
@@ -23,7 +28,9 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use xmlrpc_proto::http::ServerConfig;
 use xmlrpc_proto::{encode_response, MethodResponse, Value};
 
 /// 12!, the answer to the benchmark's call.
@@ -31,14 +38,16 @@ const ANSWER: i32 = 479_001_600;
 
 fn main() {
     let mut bind = "127.0.0.1:0".to_owned();
+    let mut serve_settings = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--bind", Some(addr)) => bind = addr,
-            _ => {
-                eprintln!("usage: ceiling [--bind ADDR]");
-                std::process::exit(2);
-            }
+        match arg.as_str() {
+            "--bind" => match args.next() {
+                Some(addr) => bind = addr,
+                None => usage(),
+            },
+            "--serve-settings" => serve_settings = true,
+            _ => usage(),
         }
     }
     let mut body = BytesMut::new();
@@ -57,13 +66,18 @@ fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(e) = rt.block_on(serve(&bind, body)) {
+    if let Err(e) = rt.block_on(serve(&bind, body, serve_settings)) {
         eprintln!("ceiling: {e}");
         std::process::exit(1);
     }
 }
 
-async fn serve(bind: &str, body: Bytes) -> std::io::Result<()> {
+fn usage() -> ! {
+    eprintln!("usage: ceiling [--bind ADDR] [--serve-settings]");
+    std::process::exit(2);
+}
+
+async fn serve(bind: &str, body: Bytes, serve_settings: bool) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr: SocketAddr = listener.local_addr()?;
     println!("listening on http://{addr}/RPC2");
@@ -85,9 +99,28 @@ async fn serve(bind: &str, body: Bytes) -> std::io::Result<()> {
                     Ok::<_, hyper::Error>(response)
                 }
             });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(tcp), service)
-                .await;
+            if serve_settings {
+                let _ = serve_settings_builder()
+                    .serve_connection(TokioIo::new(tcp), service)
+                    .await;
+            } else {
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(tcp), service)
+                    .await;
+            }
         });
     }
+}
+
+/// hyper's builder as `transport_hyper::serve` sets it up for the default
+/// `ServerConfig`.
+fn serve_settings_builder() -> auto::Builder<TokioExecutor> {
+    let config = ServerConfig::default();
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.head_timeout.min(config.idle_timeout))
+        .title_case_headers(true);
+    builder
 }
