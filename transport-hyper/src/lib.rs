@@ -49,7 +49,7 @@ mod body;
 mod serve;
 mod service;
 
-pub use serve::serve;
+pub use serve::{connection_builder, serve};
 pub use service::{ServiceBuilder, XmlRpcResponse, XmlRpcService};
 pub use xmlrpc_proto;
 

@@ -38,7 +38,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let config = service.config().clone();
-    let builder = http_builder(&config);
+    let builder = connection_builder(&config);
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
     let graceful = GracefulShutdown::new();
@@ -79,7 +79,7 @@ pub async fn serve(
     // Connections already in the listen backlog were made before we
     // stopped: each gets its one request answered, then closes.
     let mut last_orders = Vec::new();
-    let mut once = http_builder(&config);
+    let mut once = connection_builder(&config);
     once.http1().keep_alive(false);
     while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await
     {
@@ -108,8 +108,11 @@ pub async fn serve(
     Ok(())
 }
 
-/// hyper's connection builder with the config's head deadline and size.
-fn http_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
+/// hyper's connection builder as [`serve`] sets it up for `config`, for an
+/// accept loop of your own: HTTP/1.1 and h2c, the head deadline (hyper's
+/// one header timer, so the smaller of `head_timeout` and `idle_timeout`),
+/// title-case header names, a read buffer sized from `max_head_size`.
+pub fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()

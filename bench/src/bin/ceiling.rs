@@ -15,10 +15,11 @@
 //! Prints `listening on http://ADDR/RPC2` once ready (as `xrpc serve` does),
 //! then serves until killed. `bench/ceiling.sh` drives it with `wrk`.
 //!
-//! `--serve-settings` runs the same canned answer on hyper as
-//! `transport_hyper::serve` sets it up (the `auto` builder for h2c, a
-//! header-read timer, title-case header names): the ceiling for the tower
-//! service, so the gap between the two is the XML-RPC work alone.
+//! `--serve-settings` runs the same canned answer on the hyper connection
+//! builder `transport_hyper::serve` uses (`transport_hyper::connection_builder`:
+//! the `auto` builder for h2c, a header-read timer, title-case header
+//! names): the ceiling for the tower service, so the gap between the two is
+//! the XML-RPC work alone.
 
 use std::net::SocketAddr;
 
@@ -28,8 +29,7 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto;
+use hyper_util::rt::TokioIo;
 use xmlrpc_proto::http::ServerConfig;
 use xmlrpc_proto::{encode_response, MethodResponse, Value};
 
@@ -100,7 +100,7 @@ async fn serve(bind: &str, body: Bytes, serve_settings: bool) -> std::io::Result
                 }
             });
             if serve_settings {
-                let _ = serve_settings_builder()
+                let _ = transport_hyper::connection_builder(&ServerConfig::default())
                     .serve_connection(TokioIo::new(tcp), service)
                     .await;
             } else {
@@ -110,17 +110,4 @@ async fn serve(bind: &str, body: Bytes, serve_settings: bool) -> std::io::Result
             }
         });
     }
-}
-
-/// hyper's builder as `transport_hyper::serve` sets it up for the default
-/// `ServerConfig`.
-fn serve_settings_builder() -> auto::Builder<TokioExecutor> {
-    let config = ServerConfig::default();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(config.head_timeout.min(config.idle_timeout))
-        .title_case_headers(true);
-    builder
 }
