@@ -1,6 +1,9 @@
 //! Reading a request body into the core's [`Exchange`], frame by frame,
 //! within its deadline.
 
+// A `Reply` is the whole answer to send instead, as in the core's API.
+#![allow(clippy::result_large_err)]
+
 use std::pin::Pin;
 use std::time::{Duration, Instant};
 
@@ -51,18 +54,57 @@ where
             }
             Some(Ok(frame)) => frame,
         };
-        // Trailers and other frames carry no body bytes.
-        if let Ok(mut data) = frame.into_data() {
-            // A `Buf` may be in several pieces.
-            while data.has_remaining() {
-                let piece = data.chunk();
-                let n = piece.len();
-                exchange.push(piece)?;
-                data.advance(n);
-            }
-        }
+        push_frame(&mut exchange, frame)?;
     }
     exchange.finish(Instant::now())
+}
+
+/// How far [`read_ready`] got without waiting.
+pub(crate) enum ReadNow {
+    /// The body ended; the exchange has all of it.
+    Ended,
+    /// The rest is still on its way: [`read_call`] goes on from here.
+    Waiting,
+    /// The body stream failed (the peer went away mid-body).
+    Failed,
+}
+
+/// Pushes the frames of `body` that are in already into `exchange`; `Err`
+/// is the answer to send instead (a limit broken).
+pub(crate) fn read_ready<B>(
+    exchange: &mut Exchange,
+    body: &mut Pin<Box<B>>,
+) -> Result<ReadNow, Reply>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    while !body.is_end_stream() {
+        match frame_now(body) {
+            None => return Ok(ReadNow::Waiting),
+            Some(None) => break,
+            Some(Some(Err(e))) => {
+                tracing::debug!(error = %e, "request body failed");
+                return Ok(ReadNow::Failed);
+            }
+            Some(Some(Ok(frame))) => push_frame(exchange, frame)?,
+        }
+    }
+    Ok(ReadNow::Ended)
+}
+
+/// A frame's data into `exchange` (trailers and other frames carry none).
+fn push_frame<D: Buf>(exchange: &mut Exchange, frame: Frame<D>) -> Result<(), Reply> {
+    if let Ok(mut data) = frame.into_data() {
+        // A `Buf` may be in several pieces.
+        while data.has_remaining() {
+            let piece = data.chunk();
+            let n = piece.len();
+            exchange.push(piece)?;
+            data.advance(n);
+        }
+    }
+    Ok(())
 }
 
 /// After an early answer (a refusal before the body ended), reads and

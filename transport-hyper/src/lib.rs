@@ -50,7 +50,7 @@ mod serve;
 mod service;
 
 pub use serve::{connection_builder, serve};
-pub use service::{ServiceBuilder, XmlRpcResponse, XmlRpcService};
+pub use service::{ServiceBuilder, ServiceFuture, XmlRpcResponse, XmlRpcService};
 pub use xmlrpc_proto;
 
 /// A request extension an authentication layer sets: the user it

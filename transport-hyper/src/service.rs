@@ -12,10 +12,10 @@ use bytes::Bytes;
 use http_body::Body;
 use http_body_util::Full;
 use transport_tokio::Tokio;
-use xmlrpc_proto::http::{Endpoint, Origin, Reply, ServerConfig};
-use xmlrpc_proto::service::Router;
+use xmlrpc_proto::http::{Call, Endpoint, Origin, Reply, ServerConfig};
+use xmlrpc_proto::service::{Dispatch, Router};
 
-use crate::body::{linger, read_call};
+use crate::body::{linger, read_call, read_ready, ReadNow};
 use crate::AuthenticatedUser;
 
 /// The response every request gets: a whole body, which tower-http layers
@@ -151,25 +151,88 @@ where
 {
     type Response = XmlRpcResponse;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<XmlRpcResponse, Infallible>> + Send>>;
+    type Future = ServiceFuture<B>;
 
     fn poll_ready(&mut self, _: &mut TaskContext<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let shared = Arc::clone(&self.shared);
-        let peer = self.peer.clone();
-        Box::pin(async move { Ok(serve_one(&shared, peer, request).await) })
+        ServiceFuture {
+            state: State::Start {
+                shared: Arc::clone(&self.shared),
+                peer: self.peer.clone(),
+                request: Box::new(request),
+            },
+        }
     }
 }
 
-/// One request to its response, logged like every transport's calls.
-async fn serve_one<B>(
-    shared: &Shared,
-    peer: Option<Arc<str>>,
-    request: http::Request<B>,
-) -> XmlRpcResponse
+/// The answer to one request. Its first poll does all it can without
+/// waiting: a body whose frames are in and a handler the router ran inline
+/// are answered right there, with no boxed future and no state moved
+/// through one (most calls). Only what must wait (a body still arriving, a
+/// blocking or async handler, a multicall) goes on in a boxed future.
+pub struct ServiceFuture<B> {
+    state: State<B>,
+}
+
+type Rest = Pin<Box<dyn Future<Output = XmlRpcResponse> + Send>>;
+
+enum State<B> {
+    Start {
+        shared: Arc<Shared>,
+        peer: Option<Arc<str>>,
+        // Boxed: the future stays two words wide wherever hyper moves it.
+        request: Box<http::Request<B>>,
+    },
+    Waiting(Rest),
+    Done,
+}
+
+// The request is only ever moved out whole, never pinned in place, so the
+// future may move whatever its body type.
+impl<B> Unpin for ServiceFuture<B> {}
+
+impl<B> Future for ServiceFuture<B>
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Output = Result<XmlRpcResponse, Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        if matches!(self.state, State::Start { .. }) {
+            if let State::Start {
+                shared,
+                peer,
+                request,
+            } = std::mem::replace(&mut self.state, State::Done)
+            {
+                match start(shared, peer, *request) {
+                    Started::Answered(response) => return Poll::Ready(Ok(response)),
+                    Started::Waiting(rest) => self.state = State::Waiting(rest),
+                }
+            }
+        }
+        let State::Waiting(rest) = &mut self.state else {
+            panic!("ServiceFuture polled after it completed");
+        };
+        let response = std::task::ready!(rest.as_mut().poll(cx));
+        self.state = State::Done;
+        Poll::Ready(Ok(response))
+    }
+}
+
+enum Started {
+    Answered(XmlRpcResponse),
+    Waiting(Rest),
+}
+
+/// The first poll: the head through the endpoint, the body frames that are
+/// in, the call routed; the answer when nothing had to wait.
+fn start<B>(shared: Arc<Shared>, peer: Option<Arc<str>>, request: http::Request<B>) -> Started
 where
     B: Body + Send + 'static,
     B::Data: Send,
@@ -187,19 +250,60 @@ where
             .map(|u| u.0.clone()),
     };
     let mut body = Box::pin(body);
-    let early = match shared.endpoint.begin(parts, origin, Instant::now()) {
-        Err(reply) => reply,
-        Ok(exchange) => match read_call(exchange, &mut body).await {
-            Err(reply) => reply,
-            Ok(call) => {
-                let job = shared.router.dispatch(call.call, call.context);
-                let response = transport_driver::run_call(&Tokio, job).await;
-                return finish(call.answer.reply(&response, Instant::now()));
-            }
-        },
+    let mut exchange = match shared.endpoint.begin(parts, origin, Instant::now()) {
+        Ok(exchange) => exchange,
+        Err(reply) => return refused(&shared, body, reply),
     };
+    match read_ready(&mut exchange, &mut body) {
+        Ok(ReadNow::Ended) => {}
+        Ok(ReadNow::Failed) => return Started::Answered(finish(exchange.truncated())),
+        Ok(ReadNow::Waiting) => {
+            // The rest of the body is still on its way.
+            return Started::Waiting(Box::pin(async move {
+                match read_call(exchange, &mut body).await {
+                    Ok(call) => answer(&shared, call).await,
+                    Err(reply) => {
+                        linger(body, shared.endpoint.config().linger_timeout);
+                        finish(reply)
+                    }
+                }
+            }));
+        }
+        Err(reply) => return refused(&shared, body, reply),
+    }
+    let call = match exchange.finish(Instant::now()) {
+        Ok(call) => call,
+        Err(reply) => return Started::Answered(finish(reply)),
+    };
+    match shared.router.dispatch(call.call, call.context) {
+        Dispatch::Ready(response) => {
+            Started::Answered(finish(call.answer.reply(&response, Instant::now())))
+        }
+        job => {
+            let answer = call.answer;
+            Started::Waiting(Box::pin(async move {
+                let response = transport_driver::run_call(&Tokio, job).await;
+                finish(answer.reply(&response, Instant::now()))
+            }))
+        }
+    }
+}
+
+/// Routes `call` and runs its job: the answer.
+async fn answer(shared: &Shared, call: Call) -> XmlRpcResponse {
+    let job = shared.router.dispatch(call.call, call.context);
+    let response = transport_driver::run_call(&Tokio, job).await;
+    finish(call.answer.reply(&response, Instant::now()))
+}
+
+/// An answer before the body ended: sent at once, the body drained behind.
+fn refused<B>(shared: &Shared, body: Pin<Box<B>>, reply: Reply) -> Started
+where
+    B: Body + Send + 'static,
+    B::Data: Send,
+{
     linger(body, shared.endpoint.config().linger_timeout);
-    finish(early)
+    Started::Answered(finish(reply))
 }
 
 fn finish(reply: Reply) -> XmlRpcResponse {
