@@ -310,6 +310,10 @@ pub(crate) fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
 
 /// The `charset` parameter of a Content-Type value, unquoted.
 pub(crate) fn charset_of(value: &[u8]) -> Option<String> {
+    if !value.contains(&b';') {
+        // No parameters (`text/xml`, the usual case): nothing to parse.
+        return None;
+    }
     let text = std::str::from_utf8(value).ok()?;
     text.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
