@@ -104,3 +104,64 @@ fn set_cookie_is_stored_and_sent_on_the_next_call() {
         );
     }
 }
+
+/// Completes the call in flight with a `200` answer, so the connection is
+/// idle for the next one.
+fn answer_ok(conn: &mut ClientConnection) {
+    let body = "<?xml version=\"1.0\"?><methodResponse><params><param>\
+                <value><int>1</int></value></param></params></methodResponse>";
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    conn.handle_input(Input::Data(Instant::now(), response.as_bytes()));
+    while !matches!(conn.poll_output(), Output::Wait { .. } | Output::Closed) {}
+    assert!(conn.is_reusable(), "the connection takes another call");
+}
+
+#[test]
+fn every_call_on_a_connection_carries_the_same_line_host_and_credentials() {
+    // Worked out once per connection: they must not drift between calls.
+    let config =
+        xmlrpc_proto::client::ClientConfig::builder("http://user:pw@example.test:8080/RPC2")
+            .proxy("http://agent:s3cret@127.0.0.1:3128")
+            .build()
+            .expect("config");
+    let mut conn = ClientConnection::new(Arc::new(config));
+    let mut heads = Vec::new();
+    for n in 0..3 {
+        conn.send_call(&echo(n), Instant::now())
+            .expect("idle connection");
+        let request = transmitted(&mut conn);
+        let head = request
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let lines: Vec<&str> = head.lines().collect();
+        assert_eq!(
+            lines[0], "post http://example.test:8080/rpc2 http/1.1",
+            "{head}"
+        );
+        assert_eq!(head_lines(&request, "host"), ["host: example.test:8080"]);
+        // base64("agent:s3cret") and base64("user:pw"), lowercased with the rest.
+        assert_eq!(
+            head_lines(&request, "proxy-authorization"),
+            ["proxy-authorization: basic ywdlbnq6cznjcmv0"]
+        );
+        assert_eq!(
+            head_lines(&request, "authorization"),
+            ["authorization: basic dxnlcjpwdw=="]
+        );
+        heads.push(head);
+        answer_ok(&mut conn);
+    }
+    // Only Content-Length may differ between calls (the bodies differ).
+    let without_length = |head: &String| {
+        head.lines()
+            .filter(|l| !l.starts_with("content-length:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(without_length(&heads[0]), without_length(&heads[2]));
+}
