@@ -565,20 +565,21 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
     if status.is_informational() {
         return Ok(None);
     }
-    let mut map = HeaderMap::with_capacity(resp.headers.len());
-    for h in resp.headers.iter() {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(h.name.as_bytes()),
-            HeaderValue::from_bytes(h.value),
-        ) {
-            map.append(name, value);
-        }
-    }
-    if let Some(jar) = &config.cookie_jar {
-        jar.store_response(&config.address, &map);
+    let raw: &[httparse::Header<'_>] = resp.headers;
+    // Framing and coding are read from the raw head; a header map is made
+    // only where one is kept: for the cookie jar, or for the error a
+    // status other than 200 becomes (a 200 needs none: most calls).
+    let values = |name: &'static str| {
+        raw.iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    };
+    let map = (config.cookie_jar.is_some() || status != StatusCode::OK).then(|| header_map(raw));
+    if let (Some(jar), Some(map)) = (&config.cookie_jar, &map) {
+        jar.store_response(&config.address, map);
     }
     let protocol = |m: &str| ClientError::Protocol(m.to_string());
-    let codings = head::tokens(&map, http::header::TRANSFER_ENCODING);
+    let codings = head::tokens_of(values("transfer-encoding"));
     let framing = if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
         Framing::Length(0)
     } else if !codings.is_empty() {
@@ -588,13 +589,13 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
             Framing::UntilClose
         }
     } else {
-        match head::content_length(&map) {
+        match head::content_length_of(values("content-length")) {
             Ok(Some(n)) => Framing::Length(n),
             Ok(None) => Framing::UntilClose,
             Err(r) => return Err(protocol(r.reason)),
         }
     };
-    let connection = head::tokens(&map, http::header::CONNECTION);
+    let connection = head::tokens_of(values("connection"));
     let keep_alive = framing != Framing::UntilClose
         && !connection.iter().any(|t| t == "close")
         && (resp.version == Some(1) || connection.iter().any(|t| t == "keep-alive"));
@@ -608,16 +609,14 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
     let framer = BodyFramer::new(framing, cap, MAX_RESPONSE_HEAD).map_err(body_error)?;
     let kind = if status == StatusCode::OK {
         let mut gzip = false;
-        for c in head::tokens(&map, http::header::CONTENT_ENCODING) {
+        for c in head::tokens_of(values("content-encoding")) {
             match c.as_str() {
                 "identity" => {}
                 "gzip" | "x-gzip" if !gzip => gzip = true,
                 _ => return Err(protocol("unsupported Content-Encoding in response")),
             }
         }
-        let charset = map
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| head::charset_of(v.as_bytes()));
+        let charset = values("content-type").next().and_then(head::charset_of);
         BodyKind::Ok(Box::new(
             BodyDecoder::new(
                 MessageKind::Response,
@@ -632,9 +631,24 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
     } else {
         BodyKind::Status {
             status,
-            headers: map,
+            headers: map.unwrap_or_default(),
             excerpt: Vec::new(),
         }
     };
     Ok(Some((framer, keep_alive, kind)))
+}
+
+/// The response head's headers as a map (names and values that do not
+/// parse as such are left out).
+fn header_map(raw: &[httparse::Header<'_>]) -> HeaderMap {
+    let mut map = HeaderMap::with_capacity(raw.len());
+    for h in raw {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(h.name.as_bytes()),
+            HeaderValue::from_bytes(h.value),
+        ) {
+            map.append(name, value);
+        }
+    }
+    map
 }

@@ -255,9 +255,21 @@ pub(crate) fn request_framing(headers: &HeaderMap) -> Result<Framing, Reject> {
 
 /// The Content-Length, if any; several headers or list items must agree.
 pub(crate) fn content_length(headers: &HeaderMap) -> Result<Option<u64>, Reject> {
+    content_length_of(
+        headers
+            .get_all(http::header::CONTENT_LENGTH)
+            .iter()
+            .map(HeaderValue::as_bytes),
+    )
+}
+
+/// [`content_length`] over the raw values of every `Content-Length` header.
+pub(crate) fn content_length_of<'a>(
+    values: impl Iterator<Item = &'a [u8]>,
+) -> Result<Option<u64>, Reject> {
     let mut found: Option<u64> = None;
-    for value in headers.get_all(http::header::CONTENT_LENGTH) {
-        for item in value.as_bytes().split(|&b| b == b',') {
+    for value in values {
+        for item in value.split(|&b| b == b',') {
             let item = item.trim_ascii();
             if item.is_empty() || !item.iter().all(u8::is_ascii_digit) {
                 return Err(Reject::bad_request("malformed Content-Length"));
@@ -296,9 +308,14 @@ fn body_is_gzip(headers: &HeaderMap) -> Result<bool, Reject> {
 
 /// The comma-separated tokens of every `name` header, lowercased.
 pub(crate) fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
+    tokens_of(headers.get_all(name).iter().map(HeaderValue::as_bytes))
+}
+
+/// [`tokens`] over the raw values of every header of one name.
+pub(crate) fn tokens_of<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<String> {
     let mut out = Vec::new();
-    for value in headers.get_all(name) {
-        for item in value.as_bytes().split(|&b| b == b',') {
+    for value in values {
+        for item in value.split(|&b| b == b',') {
             let item = item.trim_ascii();
             if !item.is_empty() {
                 out.push(String::from_utf8_lossy(item).to_ascii_lowercase());
