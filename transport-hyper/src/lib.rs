@@ -34,7 +34,9 @@
 //!
 //! # On plain hyper
 //! [`serve`] runs the service on hyper's server with graceful shutdown; see
-//! `examples/hyper_server.rs` for the loop written out by hand.
+//! `examples/hyper_server.rs` for the loop written out by hand, and
+//! [`connection_builder`] for hyper's builder with `serve`'s settings (h2c,
+//! the head deadline, title-case names) in a loop of your own.
 //!
 //! # The peer and the user
 //! A call's `Context::peer` is axum's `ConnectInfo<SocketAddr>` when the app
