@@ -75,42 +75,14 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             stop_on_signal(signals, move || handle.shutdown());
             server.serve().map_err(|e| format!("server failed: {e}"))
         }
-        Runtime::Tokio => {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start tokio: {e}"))?;
-            rt.block_on(async {
-                let mut builder = transport_tokio::Server::builder(router).config(config);
-                if !args.no_docs {
-                    builder = builder.docs_page(DOCS_TITLE);
-                }
-                let server = bind!(builder, &listen).map_err(bind_err)?;
-                let handle = server.shutdown_handle();
-                announce(&listen, &server.local_addr())?;
-                stop_on_signal(signals, move || handle.shutdown());
-                server
-                    .serve()
-                    .await
-                    .map_err(|e| format!("server failed: {e}"))
-            })
-        }
+        Runtime::Tokio => tokio_runtime()?.block_on(serve_on_driver::<transport_tokio::Tokio>(
+            router, config, args, &listen, signals,
+        )),
         Runtime::Smol => {
             smol_threads_default();
-            smol::block_on(async {
-                let mut builder = transport_smol::Server::builder(router).config(config);
-                if !args.no_docs {
-                    builder = builder.docs_page(DOCS_TITLE);
-                }
-                let server = bind!(builder, &listen).map_err(bind_err)?;
-                let handle = server.shutdown_handle();
-                announce(&listen, &server.local_addr())?;
-                stop_on_signal(signals, move || handle.shutdown());
-                server
-                    .serve()
-                    .await
-                    .map_err(|e| format!("server failed: {e}"))
-            })
+            smol::block_on(serve_on_driver::<transport_smol::Rt>(
+                router, config, args, &listen, signals,
+            ))
         }
         Runtime::Hyper => {
             let Listen::Http(addr) = &listen else {
@@ -129,11 +101,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 builder = builder.docs_page(DOCS_TITLE);
             }
             let service = builder.build();
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start tokio: {e}"))?;
-            rt.block_on(async {
+            tokio_runtime()?.block_on(async {
                 listener.set_nonblocking(true).map_err(bind_err)?;
                 let listener = tokio::net::TcpListener::from_std(listener).map_err(bind_err)?;
                 announce(&listen, &local_addr)?;
@@ -149,6 +117,38 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             })
         }
     }
+}
+
+/// `xrpc serve` on the shared async driver (tokio's or smol's runtime):
+/// binds, announces, and serves until a signal asks it to stop.
+async fn serve_on_driver<R: transport_driver::Runtime>(
+    router: Arc<xmlrpc_proto::service::Router>,
+    config: ServerConfig,
+    args: &ServeArgs,
+    listen: &Listen,
+    signals: Signals,
+) -> Result<(), String> {
+    let bind_err = |e: std::io::Error| format!("cannot listen on {}: {e}", listen.what());
+    let mut builder = transport_driver::Server::<R>::builder(router).config(config);
+    if !args.no_docs {
+        builder = builder.docs_page(DOCS_TITLE);
+    }
+    let server = bind!(builder, listen).map_err(bind_err)?;
+    let handle = server.shutdown_handle();
+    announce(listen, &server.local_addr())?;
+    stop_on_signal(signals, move || handle.shutdown());
+    server
+        .serve()
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}
+
+/// tokio's multi-threaded runtime, one worker per core.
+fn tokio_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start tokio: {e}"))
 }
 
 /// transport-smol runs connections on `SMOL_THREADS` threads, one unless
