@@ -148,6 +148,22 @@ fn bytewise_with(input: &[u8], limits: Limits) -> Outcome {
     decode_with(input, &cuts, limits)
 }
 
+/// Applies `edits` to `input`: at each position (taken modulo the length),
+/// op 0 overwrites a byte, op 1 inserts one, op 2 removes one.
+fn mutate(input: &mut Vec<u8>, edits: Vec<(usize, u8, u8)>) {
+    for (at, byte, op) in edits {
+        let at = at % (input.len() + 1);
+        match op {
+            0 if at < input.len() => input[at] = byte,
+            1 => input.insert(at, byte),
+            _ if at < input.len() => {
+                input.remove(at);
+            }
+            _ => {}
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -178,15 +194,7 @@ proptest! {
         cuts in vec(any::<usize>(), 0..12),
     ) {
         let mut input = message(params, &[]);
-        for (at, byte, op) in edits {
-            let at = at % (input.len() + 1);
-            match op {
-                0 if at < input.len() => input[at] = byte,
-                1 => input.insert(at, byte),
-                _ if at < input.len() => { input.remove(at); }
-                _ => {}
-            }
-        }
+        mutate(&mut input, edits);
         let whole = decode(&input, &[]);
         prop_assert_eq!(&whole_call(&input, Limits::default()), &whole);
         prop_assert_eq!(&decode(&input, &cuts), &whole);
@@ -266,15 +274,7 @@ proptest! {
         let mut out = BytesMut::new();
         encode_response(&response, &mut out).expect("encodable");
         let mut input = out.to_vec();
-        for (at, byte, op) in edits {
-            let at = at % (input.len() + 1);
-            match op {
-                0 if at < input.len() => input[at] = byte,
-                1 => input.insert(at, byte),
-                _ if at < input.len() => { input.remove(at); }
-                _ => {}
-            }
-        }
+        mutate(&mut input, edits);
         let limits = if tight {
             Limits { max_depth: 2, max_message_size: 300, max_text_size: 8, max_params: 1, max_elements: 30 }
         } else {
