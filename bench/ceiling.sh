@@ -77,6 +77,9 @@ rate() {
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# ratio A B: the median of the round-by-round ratios of file A to file B
+# (one rate per line, rounds in the same order).
+ratio() { paste "$1" "$2" | awk '{print $1 / $2}' | median; }
 
 start ceiling "$CEILING"
 # Sanity: the ceiling answers what our servers answer.
@@ -109,14 +112,14 @@ if [[ $only != clients ]]; then
   echo "|---|---|---|---|---|"
   for s in "${servers[@]}"; do
     m16=$(median <"$work/$s.16"); m1=$(median <"$work/$s.1")
-    r16=$(paste "$work/$s.16" "$work/ceiling.16" | awk '{print $1 / $2}' | median)
-    r1=$(paste "$work/$s.1" "$work/ceiling.1" | awk '{print $1 / $2}' | median)
+    r16=$(ratio "$work/$s.16" "$work/ceiling.16")
+    r1=$(ratio "$work/$s.1" "$work/ceiling.1")
     awk -v s="$s" -v a="$m16" -v b="$m1" -v c="$r16" -v d="$r1" \
       'BEGIN {printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", s, a, c, b, d}'
   done
   if [[ -s $work/hyper.16 ]]; then
-    h16=$(paste "$work/hyper.16" "$work/ceiling-serve.16" | awk '{print $1 / $2}' | median)
-    h1=$(paste "$work/hyper.1" "$work/ceiling-serve.1" | awk '{print $1 / $2}' | median)
+    h16=$(ratio "$work/hyper.16" "$work/ceiling-serve.16")
+    h1=$(ratio "$work/hyper.1" "$work/ceiling-serve.1")
     echo
     echo "hyper against ceiling-serve (the XML-RPC work alone, on the same hyper settings): 16 conns ${h16}x, 1 conn ${h1}x"
     echo
@@ -148,8 +151,8 @@ if [[ $only != servers ]]; then
   awk -v a="$wrk1" 'BEGIN {printf "| wrk -t1 -c1 | %.0f | 1.00x | - | - |\n", a}'
   for c in Python std tokio smol; do
     m=$(median <"$work/client.$c"); cpu=$(median <"$work/cpu.$c")
-    rw=$(paste "$work/client.$c" "$work/wrk.seq" | awk '{print $1 / $2}' | median)
-    rp=$(paste "$work/client.$c" "$work/client.Python" | awk '{print $1 / $2}' | median)
+    rw=$(ratio "$work/client.$c" "$work/wrk.seq")
+    rp=$(ratio "$work/client.$c" "$work/client.Python")
     awk -v c="$c" -v a="$m" -v w="$rw" -v p="$rp" -v u="$cpu" \
       'BEGIN {printf "| %s | %.0f | %.2fx | %.1fx | %s |\n", c, a, w, p, u}'
   done
