@@ -183,16 +183,13 @@ enum State<B> {
     Start {
         shared: Arc<Shared>,
         peer: Option<Arc<str>>,
-        // Boxed: the future stays two words wide wherever hyper moves it.
+        // Boxed: the future stays small wherever hyper moves it, and is
+        // `Unpin` whatever the body type (the request is only moved out).
         request: Box<http::Request<B>>,
     },
     Waiting(Rest),
     Done,
 }
-
-// The request is only ever moved out whole, never pinned in place, so the
-// future may move whatever its body type.
-impl<B> Unpin for ServiceFuture<B> {}
 
 impl<B> Future for ServiceFuture<B>
 where
