@@ -312,7 +312,7 @@ impl Exchange {
 
     /// The body ended: the call to run, or the answer to send without one
     /// (a body that does not decode gets its fault, still 200 by SPEC 26).
-    pub fn finish(self, now: Instant) -> Result<Call, Reply> {
+    pub fn finish(mut self, now: Instant) -> Result<Call, Reply> {
         if self.declared.is_some_and(|n| self.wire < n) {
             return Err(self.truncated());
         }

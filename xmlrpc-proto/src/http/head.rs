@@ -52,11 +52,11 @@ pub(crate) fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Everything the server needs from a request head that passed the checks.
+/// Everything the server needs from a request head that passed the checks,
+/// beside the head's `Parts` (read by reference: they are moved once, into
+/// the request's context, not through every step).
 #[derive(Debug)]
 pub(crate) struct RequestHead {
-    /// Method, URI, version and headers.
-    pub parts: http::request::Parts,
     /// Body framing (never `UntilClose`).
     pub framing: Framing,
     /// The client allows the connection to stay open.
@@ -153,7 +153,7 @@ fn names_other_http_version(line: &[u8]) -> bool {
 
 /// Checks Host (400), framing (400, 411, 501) and Content-Encoding (415),
 /// and reads what the server needs from the headers.
-pub(crate) fn analyse(parts: http::request::Parts) -> Result<RequestHead, Reject> {
+pub(crate) fn analyse(parts: &http::request::Parts) -> Result<RequestHead, Reject> {
     let headers = &parts.headers;
     let http11 = parts.version == Version::HTTP_11;
     check_host(parts.version, headers)?;
@@ -170,7 +170,6 @@ pub(crate) fn analyse(parts: http::request::Parts) -> Result<RequestHead, Reject
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let coding = body_coding(headers)?;
     Ok(RequestHead {
-        parts,
         framing,
         keep_alive,
         expect_continue,
@@ -346,8 +345,10 @@ pub(crate) fn charset_of(value: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<RequestHead, Reject> {
-        parse_request(&Bytes::copy_from_slice(text.as_bytes()), 100).and_then(analyse)
+    fn parse(text: &str) -> Result<(http::request::Parts, RequestHead), Reject> {
+        let parts = parse_request(&Bytes::copy_from_slice(text.as_bytes()), 100)?;
+        let head = analyse(&parts)?;
+        Ok((parts, head))
     }
 
     fn status(text: &str) -> u16 {
@@ -368,7 +369,7 @@ mod tests {
 
     #[test]
     fn a_good_head() {
-        let h = parse(
+        let (parts, h) = parse(
             "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\
              Content-Type: text/xml; charset=\"ISO-8859-1\"\r\nAccept-Encoding: gzip\r\n\
              Content-Encoding: gzip\r\nExpect: 100-continue\r\n\r\n",
@@ -377,7 +378,7 @@ mod tests {
         assert_eq!(h.framing, Framing::Length(10));
         assert!(h.keep_alive && h.expect_continue && h.gzip_body && h.accept_gzip);
         assert_eq!(h.charset.as_deref(), Some("ISO-8859-1"));
-        assert_eq!(h.parts.uri.path(), "/RPC2");
+        assert_eq!(parts.uri.path(), "/RPC2");
     }
 
     #[test]
@@ -395,12 +396,12 @@ mod tests {
 
     #[test]
     fn keep_alive_rules() {
-        let h10 = parse("POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
+        let (_, h10) = parse("POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
         assert!(!h10.keep_alive);
-        let h10ka = parse("POST / HTTP/1.0\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n")
+        let (_, h10ka) = parse("POST / HTTP/1.0\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n")
             .unwrap();
         assert!(h10ka.keep_alive);
-        let close =
+        let (_, close) =
             parse("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
                 .unwrap();
         assert!(!close.keep_alive);

@@ -574,13 +574,13 @@ impl ServerConnection {
         if !config.paths.iter().any(|p| p == parts.uri.path()) {
             return self.reject(Reject::new(StatusCode::NOT_FOUND, "no such path"), now);
         }
-        let head = match head::analyse(parts) {
+        let head = match head::analyse(&parts) {
             Ok(head) => head,
             Err(r) => return self.reject(r, now),
         };
         let user = match &config.auth {
             None => None,
-            Some(check) => match authenticate(&head.parts.headers, check.as_ref()) {
+            Some(check) => match authenticate(&parts.headers, check.as_ref()) {
                 Some(user) => Some(user),
                 None => {
                     return self.reject(
@@ -623,7 +623,6 @@ impl ServerConnection {
         let id = RequestId(self.next_id);
         self.next_id += 1;
         let RequestHead {
-            parts,
             keep_alive,
             accept_gzip,
             ..
@@ -671,17 +670,14 @@ impl ServerConnection {
     /// The whole body arrived: hand out the call, or answer a decode error
     /// with its fault (SPEC 26: still 200).
     fn finish_body(&mut self, now: Instant) {
-        let Phase::Body(body) = std::mem::replace(&mut self.phase, Phase::Closing) else {
+        let Phase::Body(mut body) = std::mem::replace(&mut self.phase, Phase::Closing) else {
             return;
         };
+        let finished = body.decoder.finish_call();
         let InBody {
-            parts,
-            decoder,
-            user,
-            meta,
-            ..
+            parts, user, meta, ..
         } = *body;
-        match decoder.finish_call() {
+        match finished {
             Err(e) => self.body_failed(e, now),
             Ok(Ok(call)) => {
                 self.in_flight = Some(InFlight {

@@ -374,13 +374,12 @@ impl ScgiServer {
     }
 
     fn finish_body(&mut self, now: Instant) {
-        let Phase::Body(body) = std::mem::replace(&mut self.phase, Phase::Closing) else {
+        let Phase::Body(mut body) = std::mem::replace(&mut self.phase, Phase::Closing) else {
             return;
         };
-        let InBody {
-            decoder, context, ..
-        } = *body;
-        match decoder.finish_call() {
+        let finished = body.decoder.finish_call();
+        let InBody { context, .. } = *body;
+        match finished {
             Err(e) => self.body_failed(e, now),
             Ok(Ok(call)) => {
                 self.phase = Phase::Waiting {
