@@ -8,9 +8,10 @@
 # tokio, smol and hyper (transport-hyper's tower service; the demo `factorial`, registered as `xrpc serve` does),
 # each in its own process, all up at once; wrk (one thread, the Lua script
 # wrk/factorial.lua POSTing factorial(12)) loads each for S seconds with 16
-# keep-alive connections, then with 1. Rounds take turns (ceiling, std,
-# tokio, smol, ceiling, ...) so drift on the shared machine hits all alike;
-# the table gives each median and its ratio to the ceiling's median.
+# keep-alive connections, then with 1. Each server runs paired with a
+# ceiling run right before or after it (the order alternating by round), so
+# drift on the shared machine hits both alike; the table gives each median
+# and the median of its per-round ratios to its paired ceiling runs.
 #
 # Clients: wrk with one connection against the ceiling (its sequential
 # rate), then the load bin's client table against the same ceiling
@@ -96,24 +97,38 @@ if [[ $only != clients ]]; then
 fi
 
 if [[ $only != clients ]]; then
+  ceiling_url=$(cat "$work/ceiling.url")
   for conns in 16 1; do
-    for _ in $(seq "$rounds"); do
-      for s in "${servers[@]}"; do
-        rate "$(cat "$work/$s.url")" "$conns" >>"$work/$s.$conns"
+    for round in $(seq "$rounds"); do
+      for s in "${servers[@]:1}"; do
+        # Each server runs right next to a ceiling run of its own, the
+        # pair's order alternating by round: the machine's drift between
+        # the two is seconds, not a whole round, and cancels over rounds.
+        if ((round % 2)); then
+          rate "$ceiling_url" "$conns" >>"$work/pair-$s.$conns"
+          rate "$(cat "$work/$s.url")" "$conns" >>"$work/$s.$conns"
+        else
+          rate "$(cat "$work/$s.url")" "$conns" >>"$work/$s.$conns"
+          rate "$ceiling_url" "$conns" >>"$work/pair-$s.$conns"
+        fi
       done
     done
+    cat "$work"/pair-*."$conns" >"$work/ceiling.$conns"
   done
   echo
   echo "### Servers: wrk -t1, factorial(12), $rounds rounds of ${seconds} s, medians (requests/s)"
   echo
-  echo "Ratios are the median of each round's ratio (rounds next to each other share the machine's state)."
+  echo "Each server's ratio is the median over rounds of its rate to the rate of the ceiling run"
+  echo "paired with it (run right before or after it, alternating by round)."
   echo
   echo "| server | 16 conns | vs ceiling | 1 conn | vs ceiling |"
   echo "|---|---|---|---|---|"
-  for s in "${servers[@]}"; do
+  awk -v a="$(median <"$work/ceiling.16")" -v b="$(median <"$work/ceiling.1")" \
+    'BEGIN {printf "| ceiling (all its runs) | %.0f | 1.00x | %.0f | 1.00x |\n", a, b}'
+  for s in "${servers[@]:1}"; do
     m16=$(median <"$work/$s.16"); m1=$(median <"$work/$s.1")
-    r16=$(ratio "$work/$s.16" "$work/ceiling.16")
-    r1=$(ratio "$work/$s.1" "$work/ceiling.1")
+    r16=$(ratio "$work/$s.16" "$work/pair-$s.16")
+    r1=$(ratio "$work/$s.1" "$work/pair-$s.1")
     awk -v s="$s" -v a="$m16" -v b="$m1" -v c="$r16" -v d="$r1" \
       'BEGIN {printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", s, a, c, b, d}'
   done
@@ -124,8 +139,9 @@ if [[ $only != clients ]]; then
     echo "hyper against ceiling-serve (the XML-RPC work alone, on the same hyper settings): 16 conns ${h16}x, 1 conn ${h1}x"
     echo
   fi
-  for s in "${servers[@]}"; do
+  for s in "${servers[@]:1}"; do
     echo "$s rounds: 16 conns: $(tr '\n' ' ' <"$work/$s.16")| 1 conn: $(tr '\n' ' ' <"$work/$s.1")"
+    echo "  its ceiling: 16 conns: $(tr '\n' ' ' <"$work/pair-$s.16")| 1 conn: $(tr '\n' ' ' <"$work/pair-$s.1")"
   done
 fi
 
