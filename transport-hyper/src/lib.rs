@@ -33,7 +33,10 @@
 //! ```
 //!
 //! # On plain hyper
-//! [`serve`] runs the service on hyper's server with graceful shutdown; see
+//! [`serve`] runs the service on hyper's server with graceful shutdown, its
+//! connections on worker threads with a current-thread runtime each (hyper's
+//! task wakes itself during every request, which on the multi-threaded
+//! runtime costs a second worker's wake-up per request); see
 //! `examples/hyper_server.rs` for the loop written out by hand, and
 //! [`connection_builder`] for hyper's builder with `serve`'s settings (h2c,
 //! the head deadline, title-case names) in a loop of your own.
@@ -50,6 +53,7 @@
 mod body;
 mod serve;
 mod service;
+mod workers;
 
 pub use serve::{connection_builder, serve};
 pub use service::{ServiceBuilder, ServiceFuture, XmlRpcResponse, XmlRpcService};

@@ -10,10 +10,11 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use xmlrpc_proto::http::{ConnectionModel, ServerConfig};
 
+use crate::workers::Workers;
 use crate::XmlRpcService;
 
 /// Serves `service` on `listener` with hyper (HTTP/1.1, and HTTP/2 for
@@ -29,6 +30,17 @@ use crate::XmlRpcService;
 /// has no drain window), and connections still open after
 /// `shutdown_grace` are dropped.
 ///
+/// Connections run on worker threads of `serve`'s own, each with a
+/// current-thread tokio runtime (`TOKIO_WORKER_THREADS` of them, else one
+/// per core), placed in turn: hyper's connection task wakes itself during
+/// every request, which on the multi-threaded runtime wakes a second
+/// worker for nothing (two `futex` calls per request). Handlers, and the
+/// tasks they spawn, run on the connection's worker: there is no work
+/// stealing, so sync handlers run inline must be cheap (register slow ones
+/// as blocking: they go to the worker's blocking pool), and
+/// `block_in_place` is not available. Tasks left on the workers end when
+/// `serve` returns.
+///
 /// Eviction of slow connections at the cap is our own servers' (a hyper
 /// connection cannot be asked whether it is mid-request); behind a
 /// framework, put the XML-RPC endpoint behind a proxy that buffers heads.
@@ -42,6 +54,7 @@ pub async fn serve(
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
     let graceful = GracefulShutdown::new();
+    let workers = Workers::start_default();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let slot = tokio::select! {
@@ -64,12 +77,29 @@ pub async fn serve(
         // Answers go out whole; Nagle would only add latency.
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(service.with_peer(peer));
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .into_owned();
-        let watched = graceful.watch(connection);
-        tokio::spawn(async move {
-            if let Err(e) = watched.await {
+        // The socket moves to the worker's own I/O driver, so its wake-ups
+        // come on the worker's thread.
+        let stream = match stream.into_std() {
+            Ok(stream) => stream,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot hand a connection to a worker");
+                continue;
+            }
+        };
+        let watcher = graceful.watcher();
+        let builder = builder.clone();
+        workers.spawn(async move {
+            let stream = match TcpStream::from_std(stream) {
+                Ok(stream) => stream,
+                Err(e) => {
+                    tracing::debug!(error = %e, "a worker cannot take a connection");
+                    return;
+                }
+            };
+            let connection = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .into_owned();
+            if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(slot);
@@ -93,6 +123,7 @@ pub async fn serve(
         }));
     }
     drop(listener);
+    let late: Vec<_> = last_orders.iter().map(|c| c.abort_handle()).collect();
     let finished = async {
         graceful.shutdown().await;
         for connection in last_orders {
@@ -105,6 +136,10 @@ pub async fn serve(
     {
         tracing::debug!("connections still open after the shutdown grace");
     }
+    // Whatever is still open is dropped: the workers' runtimes with every
+    // task on them, and the backlog's last connections.
+    drop(workers);
+    late.iter().for_each(tokio::task::AbortHandle::abort);
     Ok(())
 }
 
