@@ -312,7 +312,8 @@ impl BodyDecoder {
         if let Some(Whole::Call(call)) = self.whole.take() {
             return Ok(Ok(call));
         }
-        Ok(match (self.error.take(), std::mem::take(&mut self.collected)) {
+        let (error, collected) = (self.error.take(), std::mem::take(&mut self.collected));
+        Ok(match (error, collected) {
             (Some(e), _) => Err(e),
             (
                 None,

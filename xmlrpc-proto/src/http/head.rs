@@ -398,8 +398,9 @@ mod tests {
     fn keep_alive_rules() {
         let (_, h10) = parse("POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n").unwrap();
         assert!(!h10.keep_alive);
-        let (_, h10ka) = parse("POST / HTTP/1.0\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n")
-            .unwrap();
+        let (_, h10ka) =
+            parse("POST / HTTP/1.0\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
         assert!(h10ka.keep_alive);
         let (_, close) =
             parse("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
