@@ -43,11 +43,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
+use http::{HeaderValue, Method, StatusCode, Version};
 
 use super::body::{BodyDecoder, BodyError};
 use super::budget::Charge;
 use super::head::{self, MAX_REQUEST_LINE};
+use super::head_scan::HeadScan;
 use super::response::{encode_body, gzip_if_worth};
 use super::server::{authenticate, body_reject, over_budget};
 use super::status::{page_for, page_response, server_header, Reject};
@@ -206,8 +207,9 @@ impl Endpoint {
         if !self.any_path && !config.paths.iter().any(|p| p == parts.uri.path()) {
             return Err(refuse(Reject::new(StatusCode::NOT_FOUND, "no such path")));
         }
-        let declared = declared_length(parts.version, &parts.headers).map_err(refuse)?;
-        let coding = head::body_coding(&parts.headers).map_err(refuse)?;
+        let headers = HeadScan::new(&parts.headers);
+        let declared = declared_length(parts.version, &headers).map_err(refuse)?;
+        let coding = head::body_coding(&headers).map_err(refuse)?;
         let user = match (origin.user, &config.auth) {
             (Some(user), _) => Some(user),
             (None, None) => None,
@@ -429,7 +431,7 @@ fn check_head(config: &ServerConfig, parts: &http::request::Parts) -> Result<(),
 /// one Host on HTTP/1.1. Framing itself is the framework's: a body may
 /// come without a length (chunked, HTTP/2, or after a layer that inflated
 /// it), so there is no 411 here.
-fn declared_length(version: Version, headers: &HeaderMap) -> Result<Option<u64>, Reject> {
+fn declared_length(version: Version, headers: &HeadScan<'_>) -> Result<Option<u64>, Reject> {
     if version != Version::HTTP_2 {
         head::check_host(version, headers)?;
     }

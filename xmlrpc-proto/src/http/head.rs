@@ -6,6 +6,7 @@ use std::mem::MaybeUninit;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
 
+use super::head_scan::{HeadScan, Read};
 use super::status::Reject;
 
 /// Longest request line (method, target, version); longer is 414.
@@ -154,11 +155,11 @@ fn names_other_http_version(line: &[u8]) -> bool {
 /// Checks Host (400), framing (400, 411, 501) and Content-Encoding (415),
 /// and reads what the server needs from the headers.
 pub(crate) fn analyse(parts: &http::request::Parts) -> Result<RequestHead, Reject> {
-    let headers = &parts.headers;
+    let headers = HeadScan::new(&parts.headers);
     let http11 = parts.version == Version::HTTP_11;
-    check_host(parts.version, headers)?;
-    let framing = request_framing(headers)?;
-    let connection = tokens(headers, http::header::CONNECTION);
+    check_host(parts.version, &headers)?;
+    let framing = request_framing(&headers)?;
+    let connection = tokens_of(headers.all(Read::Connection));
     let keep_alive = if connection.iter().any(|t| t == "close") {
         false
     } else {
@@ -166,9 +167,9 @@ pub(crate) fn analyse(parts: &http::request::Parts) -> Result<RequestHead, Rejec
     };
     let expect_continue = http11
         && headers
-            .get(http::header::EXPECT)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    let coding = body_coding(headers)?;
+            .first(Read::Expect)
+            .is_some_and(|v| v.eq_ignore_ascii_case(b"100-continue"));
+    let coding = body_coding(&headers)?;
     Ok(RequestHead {
         framing,
         keep_alive,
@@ -181,8 +182,8 @@ pub(crate) fn analyse(parts: &http::request::Parts) -> Result<RequestHead, Rejec
 
 /// One Host header (none is allowed before HTTP/1.1; HTTP/2 carries the
 /// authority in the URI instead).
-pub(crate) fn check_host(version: Version, headers: &HeaderMap) -> Result<(), Reject> {
-    match headers.get_all(http::header::HOST).iter().count() {
+pub(crate) fn check_host(version: Version, headers: &HeadScan<'_>) -> Result<(), Reject> {
+    match headers.count(Read::Host) {
         0 if version == Version::HTTP_11 => Err(Reject::bad_request("missing Host header")),
         0 | 1 => Ok(()),
         _ => Err(Reject::bad_request("several Host headers")),
@@ -202,26 +203,23 @@ pub(crate) struct BodyCoding {
 
 /// Content-Encoding (identity or gzip, else 415), Accept-Encoding and the
 /// Content-Type's charset.
-pub(crate) fn body_coding(headers: &HeaderMap) -> Result<BodyCoding, Reject> {
+pub(crate) fn body_coding(headers: &HeadScan<'_>) -> Result<BodyCoding, Reject> {
     Ok(BodyCoding {
         gzip_body: body_is_gzip(headers)?,
         accept_gzip: headers
-            .get_all(http::header::ACCEPT_ENCODING)
-            .iter()
-            .any(|v| super::gzip::accepts_gzip(v.as_bytes())),
-        charset: headers
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| charset_of(v.as_bytes())),
+            .all(Read::AcceptEncoding)
+            .any(super::gzip::accepts_gzip),
+        charset: headers.first(Read::ContentType).and_then(charset_of),
     })
 }
 
 /// Request framing by RFC 9112 section 6: the smuggling vectors (CL with TE,
 /// different CLs, TE not ending in chunked) are 400; codings we do not
 /// implement are 501; no framing at all is 411.
-pub(crate) fn request_framing(headers: &HeaderMap) -> Result<Framing, Reject> {
-    let codings = tokens(headers, http::header::TRANSFER_ENCODING);
+pub(crate) fn request_framing(headers: &HeadScan<'_>) -> Result<Framing, Reject> {
+    let codings = tokens_of(headers.all(Read::TransferEncoding));
     let length = content_length(headers)?;
-    if !codings.is_empty() || headers.contains_key(http::header::TRANSFER_ENCODING) {
+    if !codings.is_empty() || headers.has(Read::TransferEncoding) {
         if length.is_some() {
             return Err(Reject::bad_request(
                 "Content-Length and Transfer-Encoding together",
@@ -253,13 +251,8 @@ pub(crate) fn request_framing(headers: &HeaderMap) -> Result<Framing, Reject> {
 }
 
 /// The Content-Length, if any; several headers or list items must agree.
-pub(crate) fn content_length(headers: &HeaderMap) -> Result<Option<u64>, Reject> {
-    content_length_of(
-        headers
-            .get_all(http::header::CONTENT_LENGTH)
-            .iter()
-            .map(HeaderValue::as_bytes),
-    )
+pub(crate) fn content_length(headers: &HeadScan<'_>) -> Result<Option<u64>, Reject> {
+    content_length_of(headers.all(Read::ContentLength))
 }
 
 /// [`content_length`] over the raw values of every `Content-Length` header.
@@ -287,8 +280,8 @@ pub(crate) fn content_length_of<'a>(
 }
 
 /// `Content-Encoding`: identity (or none) or gzip; anything else is 415.
-fn body_is_gzip(headers: &HeaderMap) -> Result<bool, Reject> {
-    let codings = tokens(headers, http::header::CONTENT_ENCODING);
+fn body_is_gzip(headers: &HeadScan<'_>) -> Result<bool, Reject> {
+    let codings = tokens_of(headers.all(Read::ContentEncoding));
     let mut gzip = false;
     for c in &codings {
         match c.as_str() {
@@ -305,12 +298,8 @@ fn body_is_gzip(headers: &HeaderMap) -> Result<bool, Reject> {
     Ok(gzip)
 }
 
-/// The comma-separated tokens of every `name` header, lowercased.
-pub(crate) fn tokens(headers: &HeaderMap, name: HeaderName) -> Vec<String> {
-    tokens_of(headers.get_all(name).iter().map(HeaderValue::as_bytes))
-}
-
-/// [`tokens`] over the raw values of every header of one name.
+/// The comma-separated tokens of the raw values of every header of one
+/// name, lowercased.
 pub(crate) fn tokens_of<'a>(values: impl Iterator<Item = &'a [u8]>) -> Vec<String> {
     let mut out = Vec::new();
     for value in values {

@@ -90,6 +90,7 @@ mod exchange;
 mod forwarded;
 mod gzip;
 pub(crate) mod head;
+mod head_scan;
 mod record;
 pub(crate) mod redact;
 pub(crate) mod response;
