@@ -551,6 +551,32 @@ pub(crate) fn is_framing_header(name: &HeaderName) -> bool {
 type Parsed = Option<(BodyFramer, bool, BodyKind)>;
 
 /// Parses a response head; `None` for an informational (1xx) head.
+/// The response headers [`parse_response`] reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    TransferEncoding,
+    ContentLength,
+    Connection,
+    ContentEncoding,
+    ContentType,
+    Other,
+}
+
+impl Read {
+    fn of(name: &str) -> Read {
+        [
+            ("transfer-encoding", Read::TransferEncoding),
+            ("content-length", Read::ContentLength),
+            ("connection", Read::Connection),
+            ("content-encoding", Read::ContentEncoding),
+            ("content-type", Read::ContentType),
+        ]
+        .into_iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known))
+        .map_or(Read::Other, |(_, read)| read)
+    }
+}
+
 fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientError> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_RESPONSE_HEADERS];
     let mut resp = httparse::Response::new(&mut headers);
@@ -568,18 +594,24 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
     let raw: &[httparse::Header<'_>] = resp.headers;
     // Framing and coding are read from the raw head; a header map is made
     // only where one is kept: for the cookie jar, or for the error a
-    // status other than 200 becomes (a 200 needs none: most calls).
-    let values = |name: &'static str| {
+    // status other than 200 becomes (a 200 needs none: most calls). Each
+    // name is matched once, here; the reads below compare one byte.
+    let mut read = [Read::Other; MAX_RESPONSE_HEADERS];
+    for (tag, h) in read.iter_mut().zip(raw) {
+        *tag = Read::of(h.name);
+    }
+    let values = |wanted: Read| {
         raw.iter()
-            .filter(move |h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value)
+            .zip(read)
+            .filter(move |(_, tag)| *tag == wanted)
+            .map(|(h, _)| h.value)
     };
     let map = (config.cookie_jar.is_some() || status != StatusCode::OK).then(|| header_map(raw));
     if let (Some(jar), Some(map)) = (&config.cookie_jar, &map) {
         jar.store_response(&config.address, map);
     }
     let protocol = |m: &str| ClientError::Protocol(m.to_string());
-    let codings = head::tokens_of(values("transfer-encoding"));
+    let codings = head::tokens_of(values(Read::TransferEncoding));
     let framing = if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
         Framing::Length(0)
     } else if !codings.is_empty() {
@@ -589,13 +621,13 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
             Framing::UntilClose
         }
     } else {
-        match head::content_length_of(values("content-length")) {
+        match head::content_length_of(values(Read::ContentLength)) {
             Ok(Some(n)) => Framing::Length(n),
             Ok(None) => Framing::UntilClose,
             Err(r) => return Err(protocol(r.reason)),
         }
     };
-    let connection = head::tokens_of(values("connection"));
+    let connection = head::tokens_of(values(Read::Connection));
     let keep_alive = framing != Framing::UntilClose
         && !connection.iter().any(|t| t == "close")
         && (resp.version == Some(1) || connection.iter().any(|t| t == "keep-alive"));
@@ -609,14 +641,14 @@ fn parse_response(head: &[u8], config: &ClientConfig) -> Result<Parsed, ClientEr
     let framer = BodyFramer::new(framing, cap, MAX_RESPONSE_HEAD).map_err(body_error)?;
     let kind = if status == StatusCode::OK {
         let mut gzip = false;
-        for c in head::tokens_of(values("content-encoding")) {
+        for c in head::tokens_of(values(Read::ContentEncoding)) {
             match c.as_str() {
                 "identity" => {}
                 "gzip" | "x-gzip" if !gzip => gzip = true,
                 _ => return Err(protocol("unsupported Content-Encoding in response")),
             }
         }
-        let charset = values("content-type").next().and_then(head::charset_of);
+        let charset = values(Read::ContentType).next().and_then(head::charset_of);
         BodyKind::Ok(Box::new(
             BodyDecoder::new(
                 MessageKind::Response,

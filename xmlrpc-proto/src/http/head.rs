@@ -266,9 +266,13 @@ pub(crate) fn content_length_of<'a>(
             if item.is_empty() || !item.iter().all(u8::is_ascii_digit) {
                 return Err(Reject::bad_request("malformed Content-Length"));
             }
-            let n = std::str::from_utf8(item)
-                .ok()
-                .and_then(|s| s.parse::<u64>().ok())
+            // All digits (checked above): accumulated directly, with
+            // overflow as the only failure left.
+            let n = item
+                .iter()
+                .try_fold(0u64, |n, &d| {
+                    n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+                })
                 .ok_or(Reject::bad_request("Content-Length overflows"))?;
             if found.is_some_and(|f| f != n) {
                 return Err(Reject::bad_request("conflicting Content-Length headers"));
@@ -381,6 +385,18 @@ mod tests {
             .map(|_| ())
             .map_err(|r| r.status.as_u16());
         assert_eq!(refused, Err(431));
+    }
+
+    #[test]
+    fn content_length_digits_up_to_u64_max() {
+        let read = |v: &'static str| content_length_of(std::iter::once(v.as_bytes()));
+        assert_eq!(read("0").unwrap(), Some(0));
+        assert_eq!(read(" 0129 ").unwrap(), Some(129));
+        assert_eq!(read("18446744073709551615").unwrap(), Some(u64::MAX));
+        let over = read("18446744073709551616").unwrap_err();
+        assert_eq!(over.reason, "Content-Length overflows");
+        assert_eq!(read("+5").unwrap_err().reason, "malformed Content-Length");
+        assert_eq!(read("5, 5").unwrap(), Some(5));
     }
 
     #[test]
