@@ -36,14 +36,8 @@ impl<'a> Seen<'a> {
 #[derive(Debug)]
 pub(crate) struct HeadScan<'a> {
     headers: &'a HeaderMap,
-    host: Seen<'a>,
-    content_length: Seen<'a>,
-    transfer_encoding: Seen<'a>,
-    connection: Seen<'a>,
-    expect: Seen<'a>,
-    content_encoding: Seen<'a>,
-    accept_encoding: Seen<'a>,
-    content_type: Seen<'a>,
+    /// Indexed by [`Read`].
+    seen: [Seen<'a>; Read::ALL.len()],
 }
 
 /// The names [`HeadScan`] reads.
@@ -60,6 +54,19 @@ pub(crate) enum Read {
 }
 
 impl Read {
+    /// Every name, the most common first (each header is compared in
+    /// this order).
+    const ALL: [Read; 8] = [
+        Read::Host,
+        Read::ContentLength,
+        Read::ContentType,
+        Read::TransferEncoding,
+        Read::Connection,
+        Read::Expect,
+        Read::ContentEncoding,
+        Read::AcceptEncoding,
+    ];
+
     fn name(self) -> HeaderName {
         match self {
             Read::Host => HOST,
@@ -77,53 +84,17 @@ impl Read {
 impl<'a> HeadScan<'a> {
     /// Walks `headers` once.
     pub(crate) fn new(headers: &'a HeaderMap) -> Self {
-        let mut scan = HeadScan {
-            headers,
-            host: Seen::Absent,
-            content_length: Seen::Absent,
-            transfer_encoding: Seen::Absent,
-            connection: Seen::Absent,
-            expect: Seen::Absent,
-            content_encoding: Seen::Absent,
-            accept_encoding: Seen::Absent,
-            content_type: Seen::Absent,
-        };
+        let mut seen = [Seen::Absent; Read::ALL.len()];
         for (name, value) in headers {
-            let seen = if name == HOST {
-                &mut scan.host
-            } else if name == CONTENT_LENGTH {
-                &mut scan.content_length
-            } else if name == CONTENT_TYPE {
-                &mut scan.content_type
-            } else if name == TRANSFER_ENCODING {
-                &mut scan.transfer_encoding
-            } else if name == CONNECTION {
-                &mut scan.connection
-            } else if name == EXPECT {
-                &mut scan.expect
-            } else if name == CONTENT_ENCODING {
-                &mut scan.content_encoding
-            } else if name == ACCEPT_ENCODING {
-                &mut scan.accept_encoding
-            } else {
-                continue;
-            };
-            seen.add(value);
+            if let Some(read) = Read::ALL.into_iter().find(|read| *name == read.name()) {
+                seen[read as usize].add(value);
+            }
         }
-        scan
+        HeadScan { headers, seen }
     }
 
     fn seen(&self, read: Read) -> Seen<'a> {
-        match read {
-            Read::Host => self.host,
-            Read::ContentLength => self.content_length,
-            Read::TransferEncoding => self.transfer_encoding,
-            Read::Connection => self.connection,
-            Read::Expect => self.expect,
-            Read::ContentEncoding => self.content_encoding,
-            Read::AcceptEncoding => self.accept_encoding,
-            Read::ContentType => self.content_type,
-        }
+        self.seen[read as usize]
     }
 
     /// Whether `read` came at all.
@@ -184,17 +155,6 @@ mod tests {
     use http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
     use http::{HeaderMap, HeaderValue};
 
-    const ALL: [Read; 8] = [
-        Read::Host,
-        Read::ContentLength,
-        Read::TransferEncoding,
-        Read::Connection,
-        Read::Expect,
-        Read::ContentEncoding,
-        Read::AcceptEncoding,
-        Read::ContentType,
-    ];
-
     fn map(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();
         for (name, value) in pairs {
@@ -219,7 +179,7 @@ mod tests {
             ("connection", "close"),
         ]);
         let scan = HeadScan::new(&headers);
-        for read in ALL {
+        for read in Read::ALL {
             let name = read.name();
             let all: Vec<&[u8]> = headers
                 .get_all(&name)
@@ -237,7 +197,7 @@ mod tests {
     fn an_empty_map_has_none_of_them() {
         let headers = HeaderMap::new();
         let scan = HeadScan::new(&headers);
-        for read in ALL {
+        for read in Read::ALL {
             assert!(!scan.has(read));
             assert_eq!(scan.all(read).count(), 0);
             assert_eq!(scan.first(read), None);
