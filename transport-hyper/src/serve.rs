@@ -50,7 +50,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let config = service.config().clone();
-    let builder = connection_builder(&config);
+    // Shared by the workers' connections: one pointer per connection, not
+    // a copy of the builder.
+    let builder = Arc::new(connection_builder(&config));
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
     let graceful = GracefulShutdown::new();
@@ -87,7 +89,7 @@ pub async fn serve(
             }
         };
         let watcher = graceful.watcher();
-        let builder = builder.clone();
+        let builder = Arc::clone(&builder);
         workers.spawn(async move {
             let stream = match TcpStream::from_std(stream) {
                 Ok(stream) => stream,
