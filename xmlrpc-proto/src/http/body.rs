@@ -328,18 +328,19 @@ impl BodyDecoder {
         })
     }
 
-    /// The body ended: the response it held (and the raw body if kept).
+    /// The body ended: the response it held (and the raw body if kept). By
+    /// reference, as [`finish_call`](Self::finish_call).
     #[allow(clippy::type_complexity)]
     pub(crate) fn finish_response(
-        mut self,
+        &mut self,
     ) -> Result<(Result<MethodResponse, DecodeError>, Option<Bytes>), BodyError> {
         self.finish()?;
         let raw = self.raw.take().map(BytesMut::freeze);
         if let Some(Whole::Response(response)) = self.whole.take() {
             return Ok((Ok(response), raw));
         }
-        let mut c = self.collected;
-        let result = match self.error {
+        let mut c = std::mem::take(&mut self.collected);
+        let result = match self.error.take() {
             Some(e) => Err(e),
             None if !c.ended => Err(incomplete()),
             None => match (c.fault.take(), c.params.pop()) {

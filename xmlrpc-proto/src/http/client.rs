@@ -491,7 +491,7 @@ impl ClientConnection {
                 }),
                 None,
             ),
-            BodyKind::Ok(dec) => match dec.finish_response() {
+            BodyKind::Ok(mut dec) => match dec.finish_response() {
                 Ok((result, raw)) => (result.map_err(ClientError::Decode), raw),
                 Err(e) => (Err(body_error(e)), None),
             },
