@@ -15,6 +15,7 @@ use xmlrpc_proto::client::{
 use xmlrpc_proto::http::{
     Address, ClientConnection, ClientEvent, Output, Scheme, TcpAddress, Tunnel,
 };
+use xmlrpc_proto::time::after;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
 use crate::io::{read, send_failed, write_all, Alarm, READ_CHUNK};
@@ -266,7 +267,7 @@ impl<R: Runtime> Client<R> {
     async fn connect(&self, config: &Arc<ClientConfig>) -> Result<Box<Conn<R>>, ClientError> {
         let inner = &*self.inner;
         let address = &config.address;
-        let deadline = Instant::now() + config.connect_timeout;
+        let deadline = after(Instant::now(), config.connect_timeout);
         let route = config.route();
         let open = async {
             match (address, route) {

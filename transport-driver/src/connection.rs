@@ -37,7 +37,8 @@ pub(crate) async fn serve<R: Runtime>(
     #[cfg(feature = "tls")]
     let io = match &shared.tls {
         Some(acceptor) => {
-            let deadline = Instant::now() + shared.config.tls_handshake_timeout;
+            let deadline =
+                xmlrpc_proto::time::after(Instant::now(), shared.config.tls_handshake_timeout);
             // Evicted mid-handshake: nothing was asked yet, just drop it.
             let handshake = or(
                 async { crate::runtime::until(rt, deadline, acceptor.accept(io)).await },

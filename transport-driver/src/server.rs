@@ -15,6 +15,7 @@ use event_listener::Event;
 use futures_lite::future::or;
 use xmlrpc_proto::http::{Admission, Admitted, ConnectionModel, Full, ServerConfig};
 use xmlrpc_proto::service::Router;
+use xmlrpc_proto::time::after;
 
 use crate::connection;
 use crate::runtime::until;
@@ -281,7 +282,7 @@ impl<R: Runtime> Server<R> {
         // Stop accepting: later peers are refused, never half-served.
         drop(listener);
         tracing::info!(open = stop.open.load(Ordering::SeqCst), "shutting down");
-        let grace = Instant::now() + shared.config.shutdown_grace;
+        let grace = after(Instant::now(), shared.config.shutdown_grace);
         if until(&rt, grace, stop.all_closed()).await.is_none() {
             tracing::warn!("grace period over; dropping remaining connections");
             stop.killed.set();

@@ -14,6 +14,7 @@ use http_body::Body;
 use http_body::Frame;
 use http_body_util::BodyExt;
 use xmlrpc_proto::http::{Call, Exchange, Reply};
+use xmlrpc_proto::time::after;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -119,7 +120,7 @@ where
     if body.is_end_stream() || linger.is_zero() {
         return;
     }
-    let deadline = tokio::time::Instant::now() + linger;
+    let deadline = tokio::time::Instant::from_std(after(std::time::Instant::now(), linger));
     tokio::spawn(async move {
         while let Ok(Some(Ok(_))) = tokio::time::timeout_at(deadline, body.frame()).await {}
     });

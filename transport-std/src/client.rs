@@ -17,6 +17,7 @@ use xmlrpc_proto::http::{
     Address, ClientConnection, ClientEvent, Input, Output, Scheme, SendFailure, TcpAddress, Tunnel,
 };
 use xmlrpc_proto::serde::{from_value, to_params};
+use xmlrpc_proto::time::after;
 use xmlrpc_proto::{Fault, MethodCall, MethodResponse, Value};
 
 use crate::stream::{Io, Socket};
@@ -215,7 +216,7 @@ impl Client {
     /// Opens a connection, TLS handshake included, within `connect_timeout`.
     fn connect(&self, config: &Arc<ClientConfig>) -> Result<Conn, Error> {
         let address = &config.address;
-        let deadline = Instant::now() + config.connect_timeout;
+        let deadline = after(Instant::now(), config.connect_timeout);
         let io: Box<dyn Io> = match address {
             #[cfg(unix)]
             Address::Unix(unix) => Box::new(

@@ -19,6 +19,7 @@ use xmlrpc_proto::http::{
     ServerConnection, ServerEvent, Ticket,
 };
 use xmlrpc_proto::service::{Dispatch, Router};
+use xmlrpc_proto::time::after;
 use xmlrpc_proto::MethodResponse;
 
 use crate::stream::{set_blocking, shutdown, Io, OwnedSocket, Socket};
@@ -253,7 +254,7 @@ impl Server {
                 }
             }
         }
-        let grace = Instant::now() + shared.config.shutdown_grace;
+        let grace = after(Instant::now(), shared.config.shutdown_grace);
         // What already waits in the backlog was sent before we stopped:
         // answer it (with `Connection: close`) before the listener closes.
         if self.set_nonblocking(true).is_ok() {
@@ -271,7 +272,7 @@ impl Server {
         drop(self.listener);
         // Idle connections may get one more request during the drain
         // window; then their reads end (a call in flight still answers).
-        let drained = Instant::now() + shared.config.drain_timeout;
+        let drained = after(Instant::now(), shared.config.drain_timeout);
         shared.wait_closed(drained.min(grace), Shutdown::Read);
         let unfinished = shared.wait_closed(grace, Shutdown::Both);
         tracing::info!(unfinished, "server stopped");
@@ -487,7 +488,7 @@ impl Shared {
             let session =
                 rustls::ServerConnection::new(Arc::clone(tls)).map_err(io::Error::other)?;
             let mut socket = Socket::new(Box::new(rustls::StreamOwned::new(session, io)));
-            socket.handshake(now + self.config.tls_handshake_timeout)?;
+            socket.handshake(after(now, self.config.tls_handshake_timeout))?;
             return Ok(socket);
         }
         let _ = now;

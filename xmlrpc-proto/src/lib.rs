@@ -79,6 +79,7 @@ mod message;
 pub mod scgi;
 pub mod serde;
 pub mod service;
+pub mod time;
 mod value;
 
 pub use convert::ConvertError;

@@ -38,6 +38,7 @@ use super::status::put_header;
 use super::{Input, Output, SendFailure};
 use crate::client::{ClientConfig, ClientError, Route, TimeoutKind};
 use crate::decode::MessageKind;
+use crate::time::after;
 use crate::{encode_call, MethodCall, MethodResponse};
 
 /// Largest response head the client reads.
@@ -207,10 +208,10 @@ impl ClientConnection {
         }
         self.body = body;
         encoded.map_err(ClientError::Encode)?;
-        self.write_deadline = Some(now + self.config.write_timeout);
+        self.write_deadline = Some(after(now, self.config.write_timeout));
         self.state = State::Head {
-            first_byte: Some(now + self.config.first_byte_timeout),
-            deadline: now + self.config.response_timeout,
+            first_byte: Some(after(now, self.config.first_byte_timeout)),
+            deadline: after(now, self.config.response_timeout),
             scan_from: 0,
         };
         Ok(())

@@ -55,6 +55,7 @@ use super::status::{page_for, page_response, server_header, Reject};
 use super::{BodyBudget, CallRecord, ServerConfig};
 use crate::decode::{DecodeOptions, MessageKind};
 use crate::service::Context;
+use crate::time::after;
 use crate::{MethodCall, MethodResponse};
 
 /// One server's policy for requests a framework hands over: its config,
@@ -260,7 +261,7 @@ impl Endpoint {
             charge,
             context,
             accept_gzip: coding.accept_gzip,
-            deadline: now + config.body_timeout,
+            deadline: after(now, config.body_timeout),
             version,
         })
     }

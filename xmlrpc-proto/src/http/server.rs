@@ -27,6 +27,7 @@ use super::{AuthCheck, CallRecord, Input, Output, ServerConfig};
 use crate::decode::{DecodeOptions, MessageKind};
 use crate::scgi::server::ScgiServer;
 use crate::service::Context;
+use crate::time::after;
 use crate::{MethodCall, MethodResponse};
 
 /// Identifies one request on a connection; answer it with
@@ -376,7 +377,7 @@ impl ServerConnection {
                 self.inbuf.clear();
                 self.phase = Phase::Closing;
             }
-            Phase::Idle => self.drain_until = Some(now + drain),
+            Phase::Idle => self.drain_until = Some(after(now, drain)),
             _ => {}
         }
     }
@@ -384,7 +385,7 @@ impl ServerConnection {
     /// When an idle connection closes: its keep-alive deadline, or the
     /// drain's end while shutting down, whichever comes first.
     fn idle_deadline(&self) -> Instant {
-        let idle = self.idle_since + self.config.idle_timeout;
+        let idle = after(self.idle_since, self.config.idle_timeout);
         self.drain_until.map_or(idle, |d| d.min(idle))
     }
 
@@ -470,7 +471,7 @@ impl ServerConnection {
                     }
                     self.scan_from = 0;
                     self.phase = Phase::Head {
-                        deadline: now + self.config.head_timeout,
+                        deadline: after(now, self.config.head_timeout),
                         line_done: false,
                     };
                 }
@@ -609,7 +610,7 @@ impl ServerConnection {
         self.charge = charge;
         if head.expect_continue && !framer.is_done() {
             self.out.put_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
-            self.write_deadline = Some(now + config.write_timeout);
+            self.write_deadline = Some(after(now, config.write_timeout));
         }
         let decoder = BodyDecoder::new(
             MessageKind::Call,
@@ -633,7 +634,7 @@ impl ServerConnection {
             framer,
             decoder,
             wire: 0,
-            deadline: now + config.body_timeout,
+            deadline: after(now, config.body_timeout),
             user,
             meta: Pending {
                 id,
@@ -659,7 +660,7 @@ impl ServerConnection {
             &config.server_name,
             &mut self.out,
         );
-        self.write_deadline = Some(now + config.write_timeout);
+        self.write_deadline = Some(after(now, config.write_timeout));
         self.record(None, page.status.as_u16(), None, Duration::ZERO);
         self.inbuf.clear();
         self.after_write = Some(State::Done);
@@ -726,7 +727,7 @@ impl ServerConnection {
             &mut self.scratch,
             &mut self.out,
         );
-        self.write_deadline = Some(now + self.config.write_timeout);
+        self.write_deadline = Some(after(now, self.config.write_timeout));
         self.charge = None;
         if close {
             self.inbuf.clear();
@@ -748,7 +749,7 @@ impl ServerConnection {
     /// window passes, so it reads the refusal instead of a reset.
     fn reject(&mut self, reject: Reject, now: Instant) {
         reject.write(&self.config.server_name, &mut self.out);
-        self.write_deadline = Some(now + self.config.write_timeout);
+        self.write_deadline = Some(after(now, self.config.write_timeout));
         self.record(None, reject.status.as_u16(), None, Duration::ZERO);
         self.inbuf.clear();
         self.charge = None;
@@ -757,7 +758,7 @@ impl ServerConnection {
             Phase::Closing
         } else {
             Phase::Lingering {
-                until: now + self.config.linger_timeout,
+                until: after(now, self.config.linger_timeout),
             }
         };
     }

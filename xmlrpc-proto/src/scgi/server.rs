@@ -21,6 +21,7 @@ use crate::http::server::{body_reject, over_budget};
 use crate::http::status::Reject;
 use crate::http::{auth, CallRecord, Input, Output, RequestId, ServerConfig, ServerEvent};
 use crate::service::Context;
+use crate::time::after;
 use crate::MethodResponse;
 
 #[derive(Debug)]
@@ -162,7 +163,7 @@ impl ScgiServer {
             }
             Phase::Fresh => Output::Wait {
                 read,
-                deadline: Some(self.accepted + self.config.idle_timeout),
+                deadline: Some(after(self.accepted, self.config.idle_timeout)),
             },
             Phase::Header { deadline } => Output::Wait {
                 read,
@@ -242,7 +243,7 @@ impl ScgiServer {
     /// Applies the current phase's deadline; true when it fired.
     fn check_deadline(&mut self, now: Instant) -> bool {
         let (deadline, reason) = match &self.phase {
-            Phase::Fresh => (self.accepted + self.config.idle_timeout, None),
+            Phase::Fresh => (after(self.accepted, self.config.idle_timeout), None),
             Phase::Header { deadline } => {
                 (*deadline, Some("SCGI header block not received in time"))
             }
@@ -270,7 +271,7 @@ impl ScgiServer {
                         return;
                     }
                     self.phase = Phase::Header {
-                        deadline: now + self.config.head_timeout,
+                        deadline: after(now, self.config.head_timeout),
                     };
                 }
                 Phase::Header { .. } => {
@@ -368,7 +369,7 @@ impl ScgiServer {
         self.phase = Phase::Body(Box::new(InBody {
             framer,
             decoder,
-            deadline: now + config.body_timeout,
+            deadline: after(now, config.body_timeout),
             context: Context { user, ..context },
         }));
     }
@@ -409,7 +410,7 @@ impl ScgiServer {
         out.put_slice(itoa::Buffer::new().format(self.scratch.len()).as_bytes());
         out.put_slice(b"\r\n\r\n");
         out.put_slice(&self.scratch);
-        self.write_deadline = Some(now + self.config.write_timeout);
+        self.write_deadline = Some(after(now, self.config.write_timeout));
         self.charge = None;
         self.after_write = Some(State::Done);
         self.phase = Phase::Closing;
@@ -422,7 +423,7 @@ impl ScgiServer {
     /// Answers with a CGI refusal, then lingers like an HTTP refusal.
     fn reject(&mut self, reject: Reject, now: Instant) {
         reject.write_cgi(&mut self.out);
-        self.write_deadline = Some(now + self.config.write_timeout);
+        self.write_deadline = Some(after(now, self.config.write_timeout));
         self.record(None, reject.status.as_u16(), None, Duration::ZERO);
         self.inbuf.clear();
         self.charge = None;
@@ -431,7 +432,7 @@ impl ScgiServer {
             Phase::Closing
         } else {
             Phase::Lingering {
-                until: now + self.config.linger_timeout,
+                until: after(now, self.config.linger_timeout),
             }
         };
     }

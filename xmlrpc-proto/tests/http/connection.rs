@@ -368,3 +368,48 @@ fn a_draining_connection_answers_one_more_request_with_close_and_health_says_503
         );
     }
 }
+
+/// Every timeout at `Duration::MAX` means "never": calls are answered over
+/// HTTP and SCGI, and a connection idle for a simulated year stays open
+/// (adding such a timeout to an instant used to panic).
+#[test]
+fn timeouts_of_duration_max_mean_never() {
+    let server = ServerConfig {
+        head_timeout: Duration::MAX,
+        body_timeout: Duration::MAX,
+        idle_timeout: Duration::MAX,
+        write_timeout: Duration::MAX,
+        linger_timeout: Duration::MAX,
+        drain_timeout: Duration::MAX,
+        ..ServerConfig::default()
+    };
+    let mut client = client_config("http://localhost/RPC2");
+    client.write_timeout = Duration::MAX;
+    client.first_byte_timeout = Duration::MAX;
+    client.response_timeout = Duration::MAX;
+    let mut scgi_client = client_config("scgi://localhost:5000");
+    scgi_client.response_timeout = Duration::MAX;
+    for split in SPLITS {
+        for mut pair in [
+            Pair::new(server.clone(), client.clone(), split),
+            Pair::scgi(server.clone(), scgi_client.clone(), split),
+        ] {
+            assert_eq!(
+                pair.call(&echo(7)).ok(),
+                Some(MethodResponse::Success(Value::Int(7)))
+            );
+            pair.advance(Duration::from_secs(365 * 24 * 60 * 60));
+            if pair.client.is_reusable() {
+                assert!(!pair.server_closed, "closed after a year idle");
+            }
+        }
+        // A head begun and never finished, under an endless head deadline.
+        let mut pair = Pair::new(server.clone(), client.clone(), split);
+        pair.push_to_server(b"POST /RPC2 HTTP/1.1\r\nHost: x\r\n");
+        pair.advance(Duration::from_secs(365 * 24 * 60 * 60));
+        assert!(
+            !pair.server_closed,
+            "a stalled head closed under a MAX deadline"
+        );
+    }
+}
