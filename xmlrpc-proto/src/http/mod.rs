@@ -45,6 +45,13 @@
 //! assert!(wire.starts_with(b"HTTP/1.1 200 OK\r\n"));
 //! ```
 //!
+//! # Under another HTTP library
+//!
+//! When hyper or a web framework parses HTTP, [`Endpoint`] takes each
+//! parsed request through the same policy (statuses, limits, gzip, auth,
+//! the body budget) and [`ConnectionDeadlines`] keeps a connection's idle,
+//! head and write deadlines from what the driver sees of it.
+//!
 //! # Overload
 //!
 //! A server with many connections shares one [`Admission`]: the driver
@@ -86,6 +93,7 @@ pub(crate) mod body;
 pub(crate) mod budget;
 mod chunked;
 pub(crate) mod client;
+mod deadlines;
 mod exchange;
 mod forwarded;
 mod gzip;
@@ -103,6 +111,7 @@ pub use address::{Address, AddressError, Scheme, TcpAddress, UnixAddress};
 pub use admission::{Admission, Admitted, Full, Ticket};
 pub use budget::BodyBudget;
 pub use client::{ClientConnection, ClientEvent};
+pub use deadlines::{ConnectionDeadlines, Expired};
 pub use exchange::{Answer, Call, Endpoint, Exchange, Origin, Reply};
 pub use forwarded::{TrustedProxies, TrustedProxyError};
 pub use record::CallRecord;
