@@ -37,9 +37,11 @@
 //! connections on worker threads with a current-thread runtime each (hyper's
 //! task wakes itself during every request, which on the multi-threaded
 //! runtime costs a second worker's wake-up per request); see
-//! `examples/hyper_server.rs` for the loop written out by hand, and
+//! `examples/hyper_server.rs` for the loop written out by hand,
 //! [`connection_builder`] for hyper's builder with `serve`'s settings (h2c,
-//! the head deadline, title-case names) in a loop of your own.
+//! title-case names, hyper's header timer) in a loop of your own, and
+//! [`with_deadlines`] for the head, idle and write deadlines `serve` keeps
+//! on each connection instead of hyper's header timer.
 //!
 //! # The peer and the user
 //! A call's `Context::peer` is axum's `ConnectInfo<SocketAddr>` when the app
@@ -51,10 +53,12 @@
 #![forbid(unsafe_code)]
 
 mod body;
+mod deadlines;
 mod serve;
 mod service;
 mod workers;
 
+pub use deadlines::{with_deadlines, DeadlineFuture, DeadlineIo, DeadlineService};
 pub use serve::{connection_builder, serve};
 pub use service::{ServiceBuilder, ServiceFuture, XmlRpcResponse, XmlRpcService};
 pub use xmlrpc_proto;

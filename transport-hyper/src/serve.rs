@@ -14,6 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use xmlrpc_proto::http::{ConnectionModel, ServerConfig};
 
+use crate::deadlines::with_deadlines;
 use crate::workers::Workers;
 use crate::XmlRpcService;
 
@@ -23,7 +24,9 @@ use crate::XmlRpcService;
 /// Connection settings come from the service's config: at most
 /// `max_connections` at once (the rest wait in the listen backlog; the
 /// default cap follows the file-descriptor limit), `head_timeout` for each
-/// request head, Nagle off. On shutdown the health path answers 503,
+/// request head, `idle_timeout` between requests and `write_timeout` for
+/// each answer ([`with_deadlines`]; a connection past one closes, without
+/// a 408), Nagle off. On shutdown the health path answers 503,
 /// connections already waiting in the listen backlog get one request
 /// answered, the listener closes, requests in flight are answered with
 /// `Connection: close`, idle keep-alive connections close at once (hyper
@@ -50,9 +53,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let config = service.config().clone();
+    let shared_config = Arc::new(config.clone());
     // Shared by the workers' connections: one pointer per connection, not
     // a copy of the builder.
-    let builder = Arc::new(connection_builder(&config));
+    let builder = Arc::new(serve_builder(&config));
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
     let graceful = GracefulShutdown::new();
@@ -79,6 +83,7 @@ pub async fn serve(
         // Answers go out whole; Nagle would only add latency.
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(service.with_peer(peer));
+        let config = Arc::clone(&shared_config);
         // The socket moves to the worker's own I/O driver, so its wake-ups
         // come on the worker's thread.
         let stream = match stream.into_std() {
@@ -98,6 +103,7 @@ pub async fn serve(
                     return;
                 }
             };
+            let (stream, service) = with_deadlines(&config, stream, service);
             let connection = builder
                 .serve_connection(TokioIo::new(stream), service)
                 .into_owned();
@@ -111,12 +117,13 @@ pub async fn serve(
     // Connections already in the listen backlog were made before we
     // stopped: each gets its one request answered, then closes.
     let mut last_orders = Vec::new();
-    let mut once = connection_builder(&config);
+    let mut once = serve_builder(&config);
     once.http1().keep_alive(false);
     while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await
     {
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(service.with_peer(peer));
+        let (stream, service) = with_deadlines(&config, stream, service);
         let connection = once
             .serve_connection(TokioIo::new(stream), service)
             .into_owned();
@@ -145,10 +152,22 @@ pub async fn serve(
     Ok(())
 }
 
-/// hyper's connection builder as [`serve`] sets it up for `config`, for an
-/// accept loop of your own: HTTP/1.1 and h2c, the head deadline (hyper's
-/// one header timer, so the smaller of `head_timeout` and `idle_timeout`),
-/// title-case header names, a read buffer sized from `max_head_size`.
+/// [`connection_builder`] without hyper's header timer: [`with_deadlines`]
+/// keeps the head deadline, and the idle and write ones hyper lacks.
+fn serve_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = connection_builder(config);
+    builder.http1().header_read_timeout(None);
+    builder
+}
+
+/// hyper's connection builder with [`serve`]'s settings for `config`, for
+/// an accept loop of your own: HTTP/1.1 and h2c, title-case header names, a
+/// read buffer sized from `max_head_size`, and a head deadline on hyper's
+/// one header timer (the smaller of `head_timeout` and `idle_timeout`).
+/// `serve` turns that timer off (`.http1().header_read_timeout(None)`) and
+/// wraps each connection in [`with_deadlines`] instead: it costs less per
+/// request and adds the idle and write deadlines; do the same in your loop
+/// for the same behaviour.
 pub fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder

@@ -15,11 +15,12 @@
 //! Prints `listening on http://ADDR/RPC2` once ready (as `xrpc serve` does),
 //! then serves until killed. `bench/ceiling.sh` drives it with `wrk`.
 //!
-//! `--serve-settings` runs the same canned answer on the hyper connection
-//! builder `transport_hyper::serve` uses (`transport_hyper::connection_builder`:
-//! the `auto` builder for h2c, a header-read timer, title-case header
-//! names): the ceiling for the tower service, so the gap between the two is
-//! the XML-RPC work alone.
+//! `--serve-settings` runs the same canned answer with the hyper settings
+//! `transport_hyper::serve` uses (`transport_hyper::connection_builder`: the
+//! `auto` builder for h2c, title-case header names; hyper's header timer
+//! off and `transport_hyper::with_deadlines` around each connection): the
+//! ceiling for the tower service, so the gap between the two is the XML-RPC
+//! work alone.
 
 use std::net::SocketAddr;
 
@@ -100,9 +101,11 @@ async fn serve(bind: &str, body: Bytes, serve_settings: bool) -> std::io::Result
                 }
             });
             if serve_settings {
-                let _ = transport_hyper::connection_builder(&ServerConfig::default())
-                    .serve_connection(TokioIo::new(tcp), service)
-                    .await;
+                let config = ServerConfig::default();
+                let mut builder = transport_hyper::connection_builder(&config);
+                builder.http1().header_read_timeout(None);
+                let (tcp, service) = transport_hyper::with_deadlines(&config, tcp, service);
+                let _ = builder.serve_connection(TokioIo::new(tcp), service).await;
             } else {
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(tcp), service)
