@@ -182,7 +182,24 @@ pub fn connection_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor>
         .title_case_headers(true)
         // hyper's smallest read buffer; our own head limits are the
         // Endpoint's (431).
-        .max_buf_size(config.max_head_size.max(8192) + 64 * 1024);
+        .max_buf_size(config.max_head_size.max(8192).saturating_add(64 * 1024));
     builder.http2().timer(TokioTimer::new());
     builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_largest_head_limit_makes_a_builder() {
+        // hyper asserts a read buffer of at least 8 KiB; an overflowing sum
+        // would have wrapped below it (or panicked in a debug build).
+        let config = ServerConfig {
+            max_head_size: usize::MAX,
+            ..ServerConfig::default()
+        };
+        let _ = connection_builder(&config);
+        let _ = serve_builder(&config);
+    }
 }

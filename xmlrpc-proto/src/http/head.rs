@@ -92,10 +92,14 @@ pub(crate) fn parse_request(
     // zeroing per request.
     let mut stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_HEADERS];
     let mut heap;
-    let slots = if max_headers <= STACK_HEADERS {
-        &mut stack[..max_headers]
+    // A header line takes at least three bytes, so a head holds fewer than
+    // `len / 2 + 1` of them: more slots than that are never used, and a
+    // huge `max_headers` must not size an allocation.
+    let wanted = max_headers.min(head.len() / 2 + 1);
+    let slots = if wanted <= STACK_HEADERS {
+        &mut stack[..wanted]
     } else {
-        heap = vec![MaybeUninit::uninit(); max_headers];
+        heap = vec![MaybeUninit::uninit(); wanted];
         &mut heap[..]
     };
     let mut req = httparse::Request::new(&mut []);

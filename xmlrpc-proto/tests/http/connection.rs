@@ -413,3 +413,26 @@ fn timeouts_of_duration_max_mean_never() {
         );
     }
 }
+
+/// Header limits of `usize::MAX` size nothing after them: a request is
+/// answered (the header slots used to be allocated at `max_headers`, which
+/// overflowed).
+#[test]
+fn header_limits_of_usize_max_are_fine() {
+    let server = ServerConfig {
+        max_headers: usize::MAX,
+        max_head_size: usize::MAX,
+        ..ServerConfig::default()
+    };
+    for split in SPLITS {
+        let mut pair = Pair::new(
+            server.clone(),
+            client_config("http://localhost/RPC2"),
+            split,
+        );
+        assert_eq!(
+            pair.call(&echo(3)).ok(),
+            Some(MethodResponse::Success(Value::Int(3)))
+        );
+    }
+}
