@@ -52,8 +52,8 @@ pub async fn serve(
     service: XmlRpcService,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let config = service.config().clone();
-    let shared_config = Arc::new(config.clone());
+    // One copy, shared by the connections' deadlines.
+    let config = Arc::new(service.config().clone());
     // Shared by the workers' connections: one pointer per connection, not
     // a copy of the builder.
     let builder = Arc::new(serve_builder(&config));
@@ -83,7 +83,7 @@ pub async fn serve(
         // Answers go out whole; Nagle would only add latency.
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(service.with_peer(peer));
-        let config = Arc::clone(&shared_config);
+        let connection_config = Arc::clone(&config);
         // The socket moves to the worker's own I/O driver, so its wake-ups
         // come on the worker's thread.
         let stream = match stream.into_std() {
@@ -103,7 +103,7 @@ pub async fn serve(
                     return;
                 }
             };
-            let (stream, service) = with_deadlines(&config, stream, service);
+            let (stream, service) = with_deadlines(&connection_config, stream, service);
             let connection = builder
                 .serve_connection(TokioIo::new(stream), service)
                 .into_owned();
