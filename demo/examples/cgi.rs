@@ -17,7 +17,7 @@ use xmlrpc_proto::Limits;
 fn main() -> io::Result<()> {
     let var = |name: &str| std::env::var(name).ok();
     let ctx = Context {
-        peer: var("REMOTE_ADDR"),
+        peer: var("REMOTE_ADDR").map(Into::into),
         user: var("REMOTE_USER"),
         ..Context::default()
     };

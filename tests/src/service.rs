@@ -85,7 +85,9 @@ pub fn suite_service() -> SuiteService {
         |params: Vec<Value>, _ctx: Context| async move { one(params) },
     );
     router.register_raw_with_context("suite.peer", |_: Vec<Value>, ctx: &Context| {
-        Ok::<_, Fault>(Value::String(ctx.peer.clone().unwrap_or_default()))
+        Ok::<_, Fault>(Value::String(
+            ctx.peer.as_deref().unwrap_or_default().to_owned(),
+        ))
     });
     router.register_raw_with_context("suite.header", |params: Vec<Value>, ctx: &Context| {
         let name = one(params)?;

@@ -162,7 +162,7 @@ where
             state: State::Start {
                 shared: Arc::clone(&self.shared),
                 peer: self.peer.clone(),
-                request: Box::new(request),
+                request,
             },
         }
     }
@@ -179,13 +179,14 @@ pub struct ServiceFuture<B> {
 
 type Rest = Pin<Box<dyn Future<Output = XmlRpcResponse> + Send>>;
 
+// `Start` holds the request inline: boxing it would cost an allocation per
+// request, and the future is moved only before its first poll.
+#[allow(clippy::large_enum_variant)]
 enum State<B> {
     Start {
         shared: Arc<Shared>,
         peer: Option<Arc<str>>,
-        // Boxed: the future stays small wherever hyper moves it, and is
-        // `Unpin` whatever the body type (the request is only moved out).
-        request: Box<http::Request<B>>,
+        request: http::Request<B>,
     },
     Waiting(Rest),
     Done,
@@ -207,7 +208,7 @@ where
                 request,
             } = std::mem::replace(&mut self.state, State::Done)
             {
-                match start(shared, peer, *request) {
+                match start(shared, peer, request) {
                     Started::Answered(response) => return Poll::Ready(Ok(response)),
                     Started::Waiting(rest) => self.state = State::Waiting(rest),
                 }
@@ -221,6 +222,10 @@ where
         Poll::Ready(Ok(response))
     }
 }
+
+// The request is only ever moved out of `Start`, never polled where it
+// lies, and `Waiting`'s future is boxed: nothing in here is pinned.
+impl<B> Unpin for ServiceFuture<B> {}
 
 enum Started {
     Answered(XmlRpcResponse),
@@ -238,8 +243,8 @@ where
     let (parts, body) = request.into_parts();
     let origin = Origin {
         peer: match connect_info(&parts) {
-            Some(addr) => Some(addr.to_string()),
-            None => peer.as_deref().map(str::to_owned),
+            Some(addr) => Some(addr.to_string().into()),
+            None => peer,
         },
         user: parts
             .extensions

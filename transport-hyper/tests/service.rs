@@ -27,7 +27,7 @@ fn router() -> Router {
     router.register_with_context("whoami", |ctx: &Context| -> Result<Vec<String>, Fault> {
         Ok(vec![
             ctx.user.clone().unwrap_or_default(),
-            ctx.peer.clone().unwrap_or_default(),
+            ctx.peer.as_deref().unwrap_or_default().to_owned(),
         ])
     });
     router.register("echo", |x: Value| -> Result<Value, Fault> { Ok(x) });

@@ -32,7 +32,7 @@ fn router() -> Arc<Router> {
         Ok::<_, Fault>(ms)
     });
     router.register_with_context("peer", |ctx: &Context| -> Result<String, Fault> {
-        Ok(ctx.peer.clone().unwrap_or_default())
+        Ok(ctx.peer.as_deref().unwrap_or_default().to_owned())
     });
     router.register_with_context("header", |ctx: &Context, name: String| {
         let value = ctx.headers.get(name.as_str()).and_then(|v| v.to_str().ok());

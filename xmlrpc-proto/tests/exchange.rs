@@ -78,7 +78,7 @@ fn a_call_streams_in_and_its_answer_is_200_text_xml() {
         let call = ex.finish(Instant::now()).unwrap();
         assert_eq!(call.call.method, "echo");
         assert_eq!(call.call.params, vec![Value::Int(7)]);
-        assert_eq!(call.context.path, "/RPC2");
+        assert_eq!(&*call.context.path, "/RPC2");
         let reply = call
             .answer
             .reply(&MethodResponse::Success(Value::Int(7)), Instant::now());
@@ -162,6 +162,29 @@ fn http2_needs_no_host_and_no_content_length() {
 fn any_path_serves_what_the_framework_routed() {
     let ep = endpoint(ServerConfig::default()).any_path();
     assert!(begin(&ep, post("/api/xmlrpc", CALL.as_bytes(), &[])).is_ok());
+}
+
+#[test]
+fn calls_to_a_configured_path_share_it_and_calls_share_the_origins_peer() {
+    let ep = endpoint(ServerConfig::default()).any_path();
+    let origin = Origin {
+        peer: Some("10.0.0.9:4000".into()),
+        user: None,
+    };
+    let call = |path: &str| {
+        let parts = post(path, CALL.as_bytes(), &[]);
+        let mut ex = ep.begin(parts, origin.clone(), Instant::now()).unwrap();
+        ex.push(CALL.as_bytes()).unwrap();
+        ex.finish(Instant::now()).unwrap().context
+    };
+    let (first, second, other) = (call("/RPC2"), call("/RPC2"), call("/api/xmlrpc"));
+    assert!(Arc::ptr_eq(&first.path, &second.path));
+    assert_eq!(&*other.path, "/api/xmlrpc");
+    let peer = origin.peer.as_ref().unwrap();
+    for context in [&first, &second, &other] {
+        assert!(Arc::ptr_eq(context.peer.as_ref().unwrap(), peer));
+        assert!(Arc::ptr_eq(context.client.as_ref().unwrap(), peer));
+    }
 }
 
 #[test]

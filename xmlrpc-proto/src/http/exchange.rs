@@ -67,6 +67,8 @@ pub struct Endpoint {
     /// The `Server` header, made once.
     server: Option<HeaderValue>,
     budget: Arc<BodyBudget>,
+    /// The config's paths, shared with the calls made to them.
+    paths: Vec<Arc<str>>,
     any_path: bool,
     draining: AtomicBool,
 }
@@ -75,8 +77,9 @@ pub struct Endpoint {
 #[derive(Clone, Debug, Default)]
 pub struct Origin {
     /// The peer's address as text (`127.0.0.1:52144`); goes into the
-    /// [`Context`] and the log record.
-    pub peer: Option<String>,
+    /// [`Context`] and the log record. An `Arc`, so a connection's requests
+    /// share one copy.
+    pub peer: Option<Arc<str>>,
     /// A user an authentication layer in front already accepted: such a
     /// request skips the config's Basic auth.
     pub user: Option<String>,
@@ -119,7 +122,7 @@ pub struct Answer {
     server: Option<HeaderValue>,
     accept_gzip: bool,
     method: String,
-    peer: Option<String>,
+    peer: Option<Arc<str>>,
     since: Instant,
     _charge: Charge,
 }
@@ -140,6 +143,7 @@ impl Endpoint {
         Endpoint {
             budget: Arc::new(BodyBudget::new(&config)),
             server: server_header(&config.server_name),
+            paths: config.paths.iter().map(|p| Arc::from(p.as_str())).collect(),
             config,
             any_path: false,
             draining: AtomicBool::new(false),
@@ -205,9 +209,12 @@ impl Endpoint {
             let reject = Reject::new(StatusCode::METHOD_NOT_ALLOWED, "only POST is served");
             return Err(refuse(reject));
         }
-        if !self.any_path && !config.paths.iter().any(|p| p == parts.uri.path()) {
-            return Err(refuse(Reject::new(StatusCode::NOT_FOUND, "no such path")));
-        }
+        let path = parts.uri.path();
+        let path = match self.paths.iter().find(|p| ***p == *path) {
+            Some(known) => Arc::clone(known),
+            None if self.any_path => Arc::from(path),
+            None => return Err(refuse(Reject::new(StatusCode::NOT_FOUND, "no such path"))),
+        };
         let headers = HeadScan::new(&parts.headers);
         let declared = declared_length(parts.version, &headers).map_err(refuse)?;
         let coding = head::body_coding(&headers).map_err(refuse)?;
@@ -244,11 +251,11 @@ impl Endpoint {
         let decoder = Box::new(decoder);
         let client = config
             .trusted_proxies
-            .client(origin.peer.as_deref(), &parts.headers);
+            .client(origin.peer.as_ref(), &parts.headers);
         let context = Context {
             client,
             peer: origin.peer,
-            path: parts.uri.path().to_owned(),
+            path,
             headers: parts.headers,
             user,
         };
@@ -445,7 +452,7 @@ fn refusal(
     server: Option<&HeaderValue>,
     reject: &Reject,
     version: Version,
-    peer: Option<String>,
+    peer: Option<Arc<str>>,
 ) -> Reply {
     let mut response = reject.to_response(server);
     close_http1(&mut response, version);
@@ -490,7 +497,7 @@ fn encode_answer(
 }
 
 fn record(
-    peer: Option<String>,
+    peer: Option<Arc<str>>,
     method: Option<String>,
     status: StatusCode,
     fault: Option<i32>,

@@ -8,6 +8,7 @@
 //! both are present.
 
 use core::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 /// Addresses whose forwarding headers are believed: IPs and CIDR ranges.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -75,29 +76,30 @@ impl TrustedProxies {
     /// gives it: `127.0.0.1:5000`, `[::1]:5000`, a socket path) carrying
     /// `headers`: `peer` itself unless it is a trusted proxy that forwarded
     /// an address.
-    pub fn client(&self, peer: Option<&str>, headers: &http::HeaderMap) -> Option<String> {
+    pub fn client(&self, peer: Option<&Arc<str>>, headers: &http::HeaderMap) -> Option<Arc<str>> {
         let peer = peer?;
-        if self.is_empty() {
+        let forwarded = if self.is_empty() {
             // No proxy is trusted: the peer, without parsing it per request.
-            return Some(peer.to_owned());
-        }
-        let Some(peer_ip) = ip_of(peer) else {
-            return Some(peer.to_owned());
+            None
+        } else {
+            self.forwarded_client(peer, headers)
         };
+        Some(forwarded.map_or_else(|| Arc::clone(peer), Arc::from))
+    }
+
+    /// The address a trusted proxy `peer` forwarded, if it is one and did.
+    fn forwarded_client(&self, peer: &str, headers: &http::HeaderMap) -> Option<String> {
+        let peer_ip = ip_of(peer)?;
         if !self.contains(peer_ip) {
-            return Some(peer.to_owned());
+            return None;
         }
-        let hops = forwarded_for(headers).or_else(|| x_forwarded_for(headers));
-        let Some(hops) = hops.filter(|h| !h.is_empty()) else {
-            return Some(peer.to_owned());
-        };
+        let hops = forwarded_for(headers).or_else(|| x_forwarded_for(headers))?;
         // From the nearest hop leftwards, past our own proxies.
-        let client = hops
-            .iter()
+        hops.iter()
             .rev()
             .find(|hop| !ip_of(hop).is_some_and(|ip| self.contains(ip)))
-            .or(hops.first());
-        client.cloned().or_else(|| Some(peer.to_owned()))
+            .or(hops.first())
+            .cloned()
     }
 }
 
@@ -185,12 +187,14 @@ mod tests {
         let trusted = TrustedProxies::parse("10.0.0.1").unwrap();
         let h = headers(&[("x-forwarded-for", "6.6.6.6")]);
         assert_eq!(
-            trusted.client(Some("203.0.113.9:4000"), &h).as_deref(),
+            trusted
+                .client(Some(&"203.0.113.9:4000".into()), &h)
+                .as_deref(),
             Some("203.0.113.9:4000")
         );
         let none = TrustedProxies::default();
         assert_eq!(
-            none.client(Some("10.0.0.1:1"), &h).as_deref(),
+            none.client(Some(&"10.0.0.1:1".into()), &h).as_deref(),
             Some("10.0.0.1:1")
         );
     }
@@ -201,7 +205,7 @@ mod tests {
         // A client that forged the first entry cannot hide behind it.
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 198.51.100.7, 10.1.2.3")]);
         assert_eq!(
-            trusted.client(Some("127.0.0.1:80"), &h).as_deref(),
+            trusted.client(Some(&"127.0.0.1:80".into()), &h).as_deref(),
             Some("198.51.100.7")
         );
         // Two header lines count as one list.
@@ -210,19 +214,19 @@ mod tests {
             ("x-forwarded-for", "10.0.0.9"),
         ]);
         assert_eq!(
-            trusted.client(Some("10.0.0.2:80"), &h).as_deref(),
+            trusted.client(Some(&"10.0.0.2:80".into()), &h).as_deref(),
             Some("198.51.100.7")
         );
         // All hops trusted: the leftmost.
         let h = headers(&[("x-forwarded-for", "10.0.0.5, 10.0.0.6")]);
         assert_eq!(
-            trusted.client(Some("10.0.0.2:80"), &h).as_deref(),
+            trusted.client(Some(&"10.0.0.2:80".into()), &h).as_deref(),
             Some("10.0.0.5")
         );
         // A trusted peer without headers is itself the client.
         assert_eq!(
             trusted
-                .client(Some("10.0.0.2:80"), &headers(&[]))
+                .client(Some(&"10.0.0.2:80".into()), &headers(&[]))
                 .as_deref(),
             Some("10.0.0.2:80")
         );
@@ -239,7 +243,7 @@ mod tests {
             ("x-forwarded-for", "6.6.6.6"),
         ]);
         assert_eq!(
-            trusted.client(Some("[::1]:9000"), &h).as_deref(),
+            trusted.client(Some(&"[::1]:9000".into()), &h).as_deref(),
             Some("[2001:db8::1]:4711")
         );
         // IPv4-mapped peers match IPv4 entries.
@@ -252,7 +256,7 @@ mod tests {
         let trusted = TrustedProxies::parse("127.0.0.1").unwrap();
         let h = headers(&[("x-forwarded-for", "6.6.6.6")]);
         assert_eq!(
-            trusted.client(Some("/run/x.sock"), &h).as_deref(),
+            trusted.client(Some(&"/run/x.sock".into()), &h).as_deref(),
             Some("/run/x.sock")
         );
         let e = TrustedProxies::parse("10.0.0.0/33").unwrap_err();

@@ -5,13 +5,14 @@
 //! logs read alike whichever runtime served the call.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// One answered request: who asked, what, and how it ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallRecord {
     /// The peer (as given when the connection was made), if known.
-    pub peer: Option<String>,
+    pub peer: Option<Arc<str>>,
     /// The method called; `None` when the request never got that far (an
     /// HTTP refusal, a body that does not decode).
     pub method: Option<String>,

@@ -125,7 +125,11 @@ pub struct ServerConnection {
     /// one more request.
     drain_until: Option<Instant>,
     overflow: bool,
-    peer: Option<String>,
+    /// Shared with every call's context and log record.
+    peer: Option<Arc<str>>,
+    /// The last call's path, shared with the calls after it on the same
+    /// path (nearly all of them: a client keeps to one).
+    path: Option<Arc<str>>,
     in_flight: Option<InFlight>,
     write_deadline: Option<Instant>,
     /// The connection's place among the server's, when admitted.
@@ -158,7 +162,8 @@ impl ServerConnection {
             shutting_down: false,
             drain_until: None,
             overflow: false,
-            peer,
+            peer: peer.map(Arc::from),
+            path: None,
             in_flight: None,
             write_deadline: None,
             ticket: None,
@@ -205,6 +210,14 @@ impl ServerConnection {
         let mut conn = ServerConnection::new(Arc::clone(&config), peer.clone(), now);
         conn.scgi = Some(Box::new(ScgiServer::new(config, Some(ticket), peer, now)));
         conn
+    }
+
+    /// `path` as an `Arc`: the last call's when it is the same.
+    fn shared_path(&mut self, path: &str) -> Arc<str> {
+        match &self.path {
+            Some(last) if **last == *path => Arc::clone(last),
+            _ => Arc::clone(self.path.insert(Arc::from(path))),
+        }
     }
 
     /// Feeds bytes, end of input, or the passage of time.
@@ -688,11 +701,11 @@ impl ServerConnection {
                 let client = self
                     .config
                     .trusted_proxies
-                    .client(self.peer.as_deref(), &parts.headers);
+                    .client(self.peer.as_ref(), &parts.headers);
                 let context = Context {
                     client,
                     peer: self.peer.clone(),
-                    path: parts.uri.path().to_owned(),
+                    path: self.shared_path(parts.uri.path()),
                     headers: parts.headers,
                     user,
                 };

@@ -67,7 +67,7 @@ pub(crate) struct ScgiServer {
     events: VecDeque<ServerEvent>,
     accepted: Instant,
     peer_eof: bool,
-    peer: Option<String>,
+    peer: Option<Arc<str>>,
     write_deadline: Option<Instant>,
     ticket: Option<Ticket>,
     charge: Option<Charge>,
@@ -93,7 +93,7 @@ impl ScgiServer {
             events: VecDeque::new(),
             accepted: now,
             peer_eof: false,
-            peer,
+            peer: peer.map(Arc::from),
             write_deadline: None,
             ticket,
             charge: None,
@@ -457,12 +457,12 @@ impl ScgiServer {
 /// What a handler sees of an SCGI request: the path from `REQUEST_URI`
 /// (or `SCRIPT_NAME` + `PATH_INFO`), `HTTP_*` variables and
 /// `CONTENT_TYPE` as headers.
-fn context_of(block: &HeaderBlock, peer: Option<String>) -> Context {
-    let path = match block.get("REQUEST_URI") {
-        Some(uri) => uri.split('?').next().unwrap_or_default().to_owned(),
+fn context_of(block: &HeaderBlock, peer: Option<Arc<str>>) -> Context {
+    let path: Arc<str> = match block.get("REQUEST_URI") {
+        Some(uri) => uri.split('?').next().unwrap_or_default().into(),
         None => {
             let script = block.get("SCRIPT_NAME").unwrap_or_default();
-            format!("{script}{}", block.get("PATH_INFO").unwrap_or_default())
+            format!("{script}{}", block.get("PATH_INFO").unwrap_or_default()).into()
         }
     };
     let mut headers = HeaderMap::new();
@@ -482,7 +482,7 @@ fn context_of(block: &HeaderBlock, peer: Option<String>) -> Context {
     // The web server in front says who its client was.
     let client = block
         .get("REMOTE_ADDR")
-        .map(str::to_owned)
+        .map(Arc::from)
         .or_else(|| peer.clone());
     Context {
         peer,

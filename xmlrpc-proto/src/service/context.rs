@@ -1,6 +1,7 @@
 //! [`Context`]: what a handler may know about the call it serves.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::http::redact;
 
@@ -11,10 +12,12 @@ use crate::http::redact;
 #[derive(Clone, Default)]
 pub struct Context {
     /// The peer's address as text (`127.0.0.1:52144`, a unix socket path, or
-    /// whatever a custom stack uses); `None` when unknown.
-    pub peer: Option<String>,
-    /// The request path (`/RPC2`; empty outside HTTP).
-    pub path: String,
+    /// whatever a custom stack uses); `None` when unknown. Shared with the
+    /// connection (an `Arc`), so a call never copies it.
+    pub peer: Option<Arc<str>>,
+    /// The request path (`/RPC2`; empty outside HTTP); shared, like `peer`,
+    /// by the calls that use the same path.
+    pub path: Arc<str>,
     /// The HTTP request headers (empty outside HTTP).
     pub headers: http::HeaderMap,
     /// The user name that passed Basic authentication, if any.
@@ -22,7 +25,7 @@ pub struct Context {
     /// The client's address: `peer`, or, when `peer` is a trusted reverse
     /// proxy (`ServerConfig::trusted_proxies`), the address it forwarded
     /// in `Forwarded` or `X-Forwarded-For`.
-    pub client: Option<String>,
+    pub client: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Context {

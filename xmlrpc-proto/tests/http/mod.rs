@@ -222,7 +222,7 @@ impl Pair {
                 Output::Event(ServerEvent::Call { id, call, context }) => {
                     let seen = Seen {
                         call,
-                        path: context.path,
+                        path: context.path.to_string(),
                         user: context.user,
                     };
                     let answer = (self.router)(&seen);
@@ -405,7 +405,7 @@ pub fn drive_server(
             Output::Event(ServerEvent::Call { id, call, context }) => {
                 let seen = Seen {
                     call: call.clone(),
-                    path: context.path,
+                    path: context.path.to_string(),
                     user: context.user,
                 };
                 run.calls.push(call);

@@ -184,8 +184,8 @@ fn the_context_and_the_record_come_from_the_connection() {
         panic!("no call");
     };
     assert_eq!(call.method, "echo");
-    assert_eq!(context.peer, peer);
-    assert_eq!(context.path, "/RPC2");
+    assert_eq!(context.peer.as_deref(), peer.as_deref());
+    assert_eq!(&*context.path, "/RPC2");
     assert_eq!(
         context.headers.get("x-trace").map(|v| v.as_bytes()),
         Some(&b"7"[..])
@@ -200,10 +200,48 @@ fn the_context_and_the_record_come_from_the_connection() {
     let Output::Event(ServerEvent::Answered(record)) = server.poll_output() else {
         panic!("no record");
     };
-    assert_eq!(record.peer, peer);
+    assert_eq!(record.peer.as_deref(), peer.as_deref());
     assert_eq!(record.method.as_deref(), Some("echo"));
     assert_eq!((record.status, record.fault), (200, Some(4)));
     assert_eq!(record.elapsed, Duration::from_millis(5));
+}
+
+#[test]
+fn calls_share_the_connections_peer_and_path_instead_of_copying_them() {
+    let clock = Clock::new();
+    let peer = Some("192.0.2.7:4000".to_string());
+    let mut server = ServerConnection::new(Arc::new(ServerConfig::default()), peer, clock.now());
+    let mut contexts = Vec::new();
+    let mut records = Vec::new();
+    for path in ["/RPC2", "/RPC2", "/"] {
+        let request = post(&echo_body(1), "").replacen("/RPC2", path, 1);
+        server.handle_input(Input::Data(clock.now(), request.as_bytes()));
+        let Output::Event(ServerEvent::Call { id, context, .. }) = server.poll_output() else {
+            panic!("no call on {path}");
+        };
+        contexts.push(context);
+        server.respond(id, MethodResponse::Success(Value::Int(1)), clock.now());
+        assert!(matches!(server.poll_output(), Output::Transmit(_)));
+        let Output::Event(ServerEvent::Answered(record)) = server.poll_output() else {
+            panic!("no record on {path}");
+        };
+        records.push(record);
+        server.transmitted(clock.now());
+    }
+    let shared = |a: &Option<Arc<str>>, b: &Option<Arc<str>>| match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        _ => false,
+    };
+    for (context, record) in contexts.iter().zip(&records) {
+        assert!(shared(&context.peer, &contexts[0].peer));
+        assert!(
+            shared(&context.client, &contexts[0].peer),
+            "no proxy: client is the peer"
+        );
+        assert!(shared(&record.peer, &contexts[0].peer));
+    }
+    assert!(Arc::ptr_eq(&contexts[0].path, &contexts[1].path));
+    assert_eq!((&*contexts[1].path, &*contexts[2].path), ("/RPC2", "/"));
 }
 
 #[test]
