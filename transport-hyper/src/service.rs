@@ -252,7 +252,8 @@ where
             .map(|u| u.0.clone()),
     };
     let mut body = Box::pin(body);
-    let mut exchange = match shared.endpoint.begin(parts, origin, Instant::now()) {
+    let now = Instant::now();
+    let mut exchange = match shared.endpoint.begin(parts, origin, now) {
         Ok(exchange) => exchange,
         Err(reply) => return refused(&shared, body, reply),
     };
@@ -273,7 +274,8 @@ where
         }
         Err(reply) => return refused(&shared, body, reply),
     }
-    let call = match exchange.finish(Instant::now()) {
+    // The body was in already at `now`: that is when the request ended.
+    let call = match exchange.finish(now) {
         Ok(call) => call,
         Err(reply) => return Started::Answered(finish(reply)),
     };
