@@ -160,10 +160,11 @@ impl ConnectionDeadlines {
             Phase::Busy => None,
         };
         let write = self.write_deadline.map(|at| (at, Expired::Write));
-        let nearest = match (phase, write) {
-            (Some(p), Some(w)) => Some(if w.0 <= p.0 { w } else { p }),
-            (p, w) => p.or(w),
-        };
+        // The write deadline first: it wins a tie.
+        let nearest = [write, phase]
+            .into_iter()
+            .flatten()
+            .min_by_key(|&(at, _)| at);
         // Never later than a deadline that may start meanwhile.
         let next = self.lower_bound(now);
         match nearest {

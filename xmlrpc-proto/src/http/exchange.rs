@@ -67,8 +67,6 @@ pub struct Endpoint {
     /// The `Server` header, made once.
     server: Option<HeaderValue>,
     budget: Arc<BodyBudget>,
-    /// The config's paths, shared with the calls made to them.
-    paths: Vec<Arc<str>>,
     any_path: bool,
     draining: AtomicBool,
 }
@@ -143,7 +141,6 @@ impl Endpoint {
         Endpoint {
             budget: Arc::new(BodyBudget::new(&config)),
             server: server_header(&config.server_name),
-            paths: config.paths.iter().map(|p| Arc::from(p.as_str())).collect(),
             config,
             any_path: false,
             draining: AtomicBool::new(false),
@@ -210,8 +207,8 @@ impl Endpoint {
             return Err(refuse(reject));
         }
         let path = parts.uri.path();
-        let path = match self.paths.iter().find(|p| ***p == *path) {
-            Some(known) => Arc::clone(known),
+        let path = match config.served_path(path) {
+            Some(served) => Arc::clone(served),
             None if self.any_path => Arc::from(path),
             None => return Err(refuse(Reject::new(StatusCode::NOT_FOUND, "no such path"))),
         };

@@ -82,6 +82,8 @@ enum Phase {
 #[derive(Debug)]
 struct InBody {
     parts: http::request::Parts,
+    /// The config's entry for the request's path.
+    path: Arc<str>,
     framer: BodyFramer,
     decoder: BodyDecoder,
     /// Body bytes read off the wire so far (framing aside).
@@ -127,9 +129,6 @@ pub struct ServerConnection {
     overflow: bool,
     /// Shared with every call's context and log record.
     peer: Option<Arc<str>>,
-    /// The last call's path, shared with the calls after it on the same
-    /// path (nearly all of them: a client keeps to one).
-    path: Option<Arc<str>>,
     in_flight: Option<InFlight>,
     write_deadline: Option<Instant>,
     /// The connection's place among the server's, when admitted.
@@ -163,7 +162,6 @@ impl ServerConnection {
             drain_until: None,
             overflow: false,
             peer: peer.map(Arc::from),
-            path: None,
             in_flight: None,
             write_deadline: None,
             ticket: None,
@@ -210,14 +208,6 @@ impl ServerConnection {
         let mut conn = ServerConnection::new(Arc::clone(&config), peer.clone(), now);
         conn.scgi = Some(Box::new(ScgiServer::new(config, Some(ticket), peer, now)));
         conn
-    }
-
-    /// `path` as an `Arc`: the last call's when it is the same.
-    fn shared_path(&mut self, path: &str) -> Arc<str> {
-        match &self.path {
-            Some(last) if **last == *path => Arc::clone(last),
-            _ => Arc::clone(self.path.insert(Arc::from(path))),
-        }
     }
 
     /// Feeds bytes, end of input, or the passage of time.
@@ -585,9 +575,9 @@ impl ServerConnection {
                 now,
             );
         }
-        if !config.paths.iter().any(|p| p == parts.uri.path()) {
+        let Some(path) = config.served_path(parts.uri.path()).cloned() else {
             return self.reject(Reject::new(StatusCode::NOT_FOUND, "no such path"), now);
-        }
+        };
         let head = match head::analyse(&parts) {
             Ok(head) => head,
             Err(r) => return self.reject(r, now),
@@ -644,6 +634,7 @@ impl ServerConnection {
         let http10 = parts.version == Version::HTTP_10;
         self.phase = Phase::Body(Box::new(InBody {
             parts,
+            path,
             framer,
             decoder,
             wire: 0,
@@ -689,7 +680,11 @@ impl ServerConnection {
         };
         let finished = body.decoder.finish_call();
         let InBody {
-            parts, user, meta, ..
+            parts,
+            path,
+            user,
+            meta,
+            ..
         } = *body;
         match finished {
             Err(e) => self.body_failed(e, now),
@@ -705,7 +700,7 @@ impl ServerConnection {
                 let context = Context {
                     client,
                     peer: self.peer.clone(),
-                    path: self.shared_path(parts.uri.path()),
+                    path,
                     headers: parts.headers,
                     user,
                 };

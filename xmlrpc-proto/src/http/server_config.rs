@@ -53,7 +53,8 @@ pub struct ServerConfig {
     /// Idle keep-alive connections are closed after this (75 s).
     pub idle_timeout: Duration,
     /// Request paths served (default `/` and `/RPC2`); others get 404.
-    pub paths: Vec<String>,
+    /// Each call's `Context::path` shares its entry here.
+    pub paths: Vec<Arc<str>>,
     /// Gzip responses at least this large when the client accepts gzip
     /// (default 1 KiB); `None` never compresses.
     pub gzip_threshold: Option<usize>,
@@ -174,7 +175,7 @@ impl Default for ServerConfig {
             head_timeout: defaults::HEAD_TIMEOUT,
             body_timeout: defaults::BODY_TIMEOUT,
             idle_timeout: defaults::IDLE_TIMEOUT,
-            paths: vec!["/".to_string(), "/RPC2".to_string()],
+            paths: vec!["/".into(), "/RPC2".into()],
             gzip_threshold: Some(1024),
             auth: None,
             server_name: concat!("xmlrpc-proto/", env!("CARGO_PKG_VERSION")).to_string(),
@@ -207,6 +208,11 @@ pub enum ConnectionModel {
 }
 
 impl ServerConfig {
+    /// The entry of [`paths`](Self::paths) that is `path`, if it is served.
+    pub fn served_path(&self, path: &str) -> Option<&Arc<str>> {
+        self.paths.iter().find(|served| ***served == *path)
+    }
+
     /// The most connections open at once for a transport running them as
     /// `model`, in a process that may open `fd_limit` descriptors (`None`
     /// when unknown): [`max_connections`](Self::max_connections) or the

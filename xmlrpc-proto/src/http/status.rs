@@ -137,7 +137,7 @@ pub(crate) fn page_for<'c>(
         });
     }
     match &config.docs_page {
-        Some(page) if any_path || config.paths.iter().any(|p| p == path) => Some(Page {
+        Some(page) if any_path || config.served_path(path).is_some() => Some(Page {
             status: StatusCode::OK,
             content_type: "text/html; charset=utf-8",
             body: page.as_bytes(),
