@@ -13,10 +13,23 @@
 # drift on the shared machine hits both alike; the table gives each median
 # and the median of its per-round ratios to its paired ceiling runs.
 #
+# One connection is measured three ways. "free" leaves the threads where the
+# kernel puts them. A sequential call is a wake-up on each side, and on a VM
+# a wake-up across CPUs costs tens of microseconds (an interrupt to a halted
+# virtual CPU), so the free rate is mostly how often the kernel happened to
+# run server and wrk on one CPU. "same CPU" pins every thread of the server
+# and wrk to CPU 0: the cost of the work itself. "apart" pins the server to
+# CPU 1 and wrk to CPU 0: the cost with a cross-CPU wake-up every time.
+# Sixteen connections run free and on one CPU (pinned as "same CPU"): the
+# free rate is the machine's, the one-CPU rate the CPU time a request costs
+# server and wrk together, with no scheduling between CPUs in it.
+# Pinning needs taskset (util-linux) and, for "apart", two CPUs.
+#
 # Clients: wrk with one connection against the ceiling (its sequential
 # rate), then the load bin's client table against the same ceiling
 # (Python's ServerProxy, then our std, tokio and smol clients, sequential
-# calls on one keep-alive connection), taking turns the same way.
+# calls on one keep-alive connection), taking turns the same way, in the
+# three placements of one connection.
 #
 # XRPC=path/to/xrpc and LOAD=path/to/load measure other builds (a commit
 # before, say); CEILING=path/to/ceiling likewise. Needs wrk (Debian: wrk).
@@ -57,6 +70,7 @@ start() {
   local name=$1; shift
   "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
+  echo $! >"$work/$name.pid"
   for _ in $(seq 200); do
     if grep -q '^listening on ' "$work/$name.out"; then
       sed -n 's/^listening on //p' "$work/$name.out" | head -n1 >"$work/$name.url"
@@ -67,10 +81,12 @@ start() {
   echo "$name did not start:" >&2; cat "$work/$name.err" >&2; exit 1
 }
 
-# rate URL CONNECTIONS: wrk's requests per second (non-2xx answers fail).
+# rate URL CONNECTIONS [CPU]: wrk's requests per second (non-2xx answers
+# fail); wrk runs on CPU when one is given.
 rate() {
-  local out
-  out=$(wrk -t1 -c"$2" -d"${seconds}s" -s "$lua" "$1")
+  local out pin=()
+  [[ -n ${3:-} ]] && pin=(taskset -c "$3")
+  out=$("${pin[@]}" wrk -t1 -c"$2" -d"${seconds}s" -s "$lua" "$1")
   if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
     echo "wrk against $1 saw errors:" >&2; echo "$out" >&2; exit 1
   fi
@@ -96,82 +112,126 @@ if [[ $only != clients ]]; then
   done
 fi
 
+command -v taskset >/dev/null || { echo "taskset is missing (apt-get install util-linux)" >&2; exit 1; }
+cpus=$(nproc)
+# pin CPUS: every thread of every server (and those it starts later) on CPUS.
+pin() { for s in "${servers[@]}"; do taskset -a -p -c "$1" "$(cat "$work/$s.pid")" >/dev/null; done; }
+# Phases: CONNECTIONS:SERVER-CPUS:LOAD-CPU (empty: not pinned); the load is
+# wrk, or the load bin's clients.
+one_conn=("1::" "1:0:0")
+((cpus >= 2)) && one_conn+=("1:1:0")
+phase_name() {
+  case $1 in
+    16::) echo "16 conns" ;; 16:0:0) echo "16 conns, one CPU" ;;
+    1::) echo "1 conn, free" ;; 1:0:0) echo "1 conn, same CPU" ;; *) echo "1 conn, apart" ;;
+  esac
+}
+
 if [[ $only != clients ]]; then
   ceiling_url=$(cat "$work/ceiling.url")
-  for conns in 16 1; do
+  phases=("16::" "16:0:0" "${one_conn[@]}")
+  for phase in "${phases[@]}"; do
+    IFS=: read -r conns server_cpu wrk_cpu <<<"$phase"
+    pin "${server_cpu:-0-$((cpus - 1))}"
     for round in $(seq "$rounds"); do
       for s in "${servers[@]:1}"; do
         # Each server runs right next to a ceiling run of its own, the
         # pair's order alternating by round: the machine's drift between
         # the two is seconds, not a whole round, and cancels over rounds.
         if ((round % 2)); then
-          rate "$ceiling_url" "$conns" >>"$work/pair-$s.$conns"
-          rate "$(cat "$work/$s.url")" "$conns" >>"$work/$s.$conns"
+          rate "$ceiling_url" "$conns" "$wrk_cpu" >>"$work/pair-$s.$phase"
+          rate "$(cat "$work/$s.url")" "$conns" "$wrk_cpu" >>"$work/$s.$phase"
         else
-          rate "$(cat "$work/$s.url")" "$conns" >>"$work/$s.$conns"
-          rate "$ceiling_url" "$conns" >>"$work/pair-$s.$conns"
+          rate "$(cat "$work/$s.url")" "$conns" "$wrk_cpu" >>"$work/$s.$phase"
+          rate "$ceiling_url" "$conns" "$wrk_cpu" >>"$work/pair-$s.$phase"
         fi
       done
     done
-    cat "$work"/pair-*."$conns" >"$work/ceiling.$conns"
+    cat "$work"/pair-*."$phase" >"$work/ceiling.$phase"
   done
+  pin "0-$((cpus - 1))"
   echo
   echo "### Servers: wrk -t1, factorial(12), $rounds rounds of ${seconds} s, medians (requests/s)"
   echo
   echo "Each server's ratio is the median over rounds of its rate to the rate of the ceiling run"
-  echo "paired with it (run right before or after it, alternating by round)."
+  echo "paired with it (run right before or after it, alternating by round). One CPU and same"
+  echo "CPU: every thread of the server and wrk pinned to CPU 0; apart: the server on CPU 1, wrk on"
+  echo "CPU 0; free: threads where the kernel puts them."
   echo
-  echo "| server | 16 conns | vs ceiling | 1 conn | vs ceiling |"
-  echo "|---|---|---|---|---|"
-  awk -v a="$(median <"$work/ceiling.16")" -v b="$(median <"$work/ceiling.1")" \
-    'BEGIN {printf "| ceiling (all its runs) | %.0f | 1.00x | %.0f | 1.00x |\n", a, b}'
-  for s in "${servers[@]:1}"; do
-    m16=$(median <"$work/$s.16"); m1=$(median <"$work/$s.1")
-    r16=$(ratio "$work/$s.16" "$work/pair-$s.16")
-    r1=$(ratio "$work/$s.1" "$work/pair-$s.1")
-    awk -v s="$s" -v a="$m16" -v b="$m1" -v c="$r16" -v d="$r1" \
-      'BEGIN {printf "| %s | %.0f | %.2fx | %.0f | %.2fx |\n", s, a, c, b, d}'
+  header="| server |" rule="|---|"
+  for phase in "${phases[@]}"; do
+    header+=" $(phase_name "$phase") | vs ceiling |" rule+="---|---|"
   done
-  if [[ -s $work/hyper.16 ]]; then
-    h16=$(ratio "$work/hyper.16" "$work/ceiling-serve.16")
-    h1=$(ratio "$work/hyper.1" "$work/ceiling-serve.1")
+  echo "$header"; echo "$rule"
+  row="| ceiling (all its runs) |"
+  for phase in "${phases[@]}"; do row+=" $(median <"$work/ceiling.$phase" | awk '{printf "%.0f", $1}') | 1.00x |"; done
+  echo "$row"
+  for s in "${servers[@]:1}"; do
+    row="| $s |"
+    for phase in "${phases[@]}"; do
+      m=$(median <"$work/$s.$phase"); r=$(ratio "$work/$s.$phase" "$work/pair-$s.$phase")
+      row+=$(awk -v m="$m" -v r="$r" 'BEGIN {printf " %.0f | %.2fx |", m, r}')
+    done
+    echo "$row"
+  done
+  if [[ -s $work/hyper.16:: ]]; then
     echo
-    echo "hyper against ceiling-serve (the XML-RPC work alone, on the same hyper settings): 16 conns ${h16}x, 1 conn ${h1}x"
+    line="hyper against ceiling-serve (the XML-RPC work alone, on the same hyper settings):"
+    for phase in "${phases[@]}"; do
+      line+=" $phase $(ratio "$work/hyper.$phase" "$work/ceiling-serve.$phase" | awk '{printf "%.2fx", $1}')"
+    done
+    echo "$line (phase = connections:server CPUs:wrk CPU)"
     echo
   fi
   for s in "${servers[@]:1}"; do
-    echo "$s rounds: 16 conns: $(tr '\n' ' ' <"$work/$s.16")| 1 conn: $(tr '\n' ' ' <"$work/$s.1")"
-    echo "  its ceiling: 16 conns: $(tr '\n' ' ' <"$work/pair-$s.16")| 1 conn: $(tr '\n' ' ' <"$work/pair-$s.1")"
+    for phase in "${phases[@]}"; do
+      echo "$s $phase rounds: $(tr '\n' ' ' <"$work/$s.$phase")| its ceiling: $(tr '\n' ' ' <"$work/pair-$s.$phase")"
+    done
   done
 fi
 
 if [[ $only != servers ]]; then
   url=$(cat "$work/ceiling.url")
-  for _ in $(seq "$rounds"); do
-    rate "$url" 1 >>"$work/wrk.seq"
-    "$LOAD" --only clients --client-url "$url" --seconds "$seconds" >"$work/clients.round"
-    # | client | connection | calls | errors | calls/s | ...
-    awk -F' *[|] *' '/^[|] (Python|transport)/ {
-        name = $2; sub(/ ServerProxy/, "", name); sub(/transport-/, "", name)
-        print $6 >> ("'"$work"'/client." name); print $8 >> ("'"$work"'/cpu." name)
-        if ($5 != 0) { print "errors from " name > "/dev/stderr"; exit 1 } }' "$work/clients.round"
+  clients=(Python std tokio smol)
+  for phase in "${one_conn[@]}"; do
+    IFS=: read -r _ server_cpu load_cpu <<<"$phase"
+    pin "${server_cpu:-0-$((cpus - 1))}"
+    load_pin=()
+    [[ -n $load_cpu ]] && load_pin=(taskset -c "$load_cpu")
+    for _ in $(seq "$rounds"); do
+      rate "$url" 1 "$load_cpu" >>"$work/wrk.$phase"
+      "${load_pin[@]}" "$LOAD" --only clients --client-url "$url" --seconds "$seconds" >"$work/clients.round"
+      # | client | connection | calls | errors | calls/s | ...
+      awk -F' *[|] *' -v dir="$work" -v phase="$phase" '/^[|] (Python|transport)/ {
+          name = $2; sub(/ ServerProxy/, "", name); sub(/transport-/, "", name)
+          print $6 >> (dir "/client." name "." phase); print $8 >> (dir "/cpu." name "." phase)
+          if ($5 != 0) { print "errors from " name > "/dev/stderr"; exit 1 } }' "$work/clients.round"
+    done
   done
-  wrk1=$(median <"$work/wrk.seq")
+  pin "0-$((cpus - 1))"
   echo
   echo "### Clients: sequential factorial(12) against the ceiling, one keep-alive connection, $rounds rounds of ${seconds} s, medians"
   echo
-  echo "Ratios are the median of each round's ratio."
-  echo
-  echo "| client | calls/s | vs wrk -c1 | vs Python | client CPU us/call |"
-  echo "|---|---|---|---|---|"
-  awk -v a="$wrk1" 'BEGIN {printf "| wrk -t1 -c1 | %.0f | 1.00x | - | - |\n", a}'
-  for c in Python std tokio smol; do
-    m=$(median <"$work/client.$c"); cpu=$(median <"$work/cpu.$c")
-    rw=$(ratio "$work/client.$c" "$work/wrk.seq")
-    rp=$(ratio "$work/client.$c" "$work/client.Python")
-    awk -v c="$c" -v a="$m" -v w="$rw" -v p="$rp" -v u="$cpu" \
-      'BEGIN {printf "| %s | %.0f | %.2fx | %.1fx | %s |\n", c, a, w, p, u}'
+  echo "Ratios are the median of each round's ratio. Placements as for the servers: free, same CPU"
+  echo "(the ceiling and the client on CPU 0), apart (the ceiling on CPU 1, the client on CPU 0)."
+  for phase in "${one_conn[@]}"; do
+    echo
+    echo "$(phase_name "$phase"):"
+    echo
+    echo "| client | calls/s | vs wrk -c1 | vs Python | client CPU us/call |"
+    echo "|---|---|---|---|---|"
+    awk -v a="$(median <"$work/wrk.$phase")" 'BEGIN {printf "| wrk -t1 -c1 | %.0f | 1.00x | - | - |\n", a}'
+    for c in "${clients[@]}"; do
+      m=$(median <"$work/client.$c.$phase"); cpu=$(median <"$work/cpu.$c.$phase")
+      rw=$(ratio "$work/client.$c.$phase" "$work/wrk.$phase")
+      rp=$(ratio "$work/client.$c.$phase" "$work/client.Python.$phase")
+      awk -v c="$c" -v a="$m" -v w="$rw" -v p="$rp" -v u="$cpu" \
+        'BEGIN {printf "| %s | %.0f | %.2fx | %.1fx | %s |\n", c, a, w, p, u}'
+    done
   done
-  echo "wrk -c1 rounds: $(tr '\n' ' ' <"$work/wrk.seq")"
-  for c in Python std tokio smol; do echo "$c rounds: $(tr '\n' ' ' <"$work/client.$c")"; done
+  echo
+  for phase in "${one_conn[@]}"; do
+    echo "wrk -c1 $phase rounds: $(tr '\n' ' ' <"$work/wrk.$phase")"
+    for c in "${clients[@]}"; do echo "$c $phase rounds: $(tr '\n' ' ' <"$work/client.$c.$phase")"; done
+  done
 fi
