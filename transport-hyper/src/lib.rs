@@ -34,9 +34,7 @@
 //!
 //! # On plain hyper
 //! [`serve`] runs the service on hyper's server with graceful shutdown, its
-//! connections on worker threads with a current-thread runtime each (hyper's
-//! task wakes itself during every request, which on the multi-threaded
-//! runtime costs a second worker's wake-up per request); see
+//! connections as tasks on the caller's runtime; see
 //! `examples/hyper_server.rs` for the loop written out by hand,
 //! [`connection_builder`] for hyper's builder with `serve`'s settings (h2c,
 //! title-case names, hyper's header timer) in a loop of your own, and
@@ -56,7 +54,6 @@ mod body;
 mod deadlines;
 mod serve;
 mod service;
-mod workers;
 
 pub use deadlines::{with_deadlines, DeadlineFuture, DeadlineIo, DeadlineService};
 pub use serve::{connection_builder, serve};

@@ -10,12 +10,12 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 use xmlrpc_proto::http::{ConnectionModel, ServerConfig};
 
 use crate::deadlines::with_deadlines;
-use crate::workers::Workers;
 use crate::XmlRpcService;
 
 /// Serves `service` on `listener` with hyper (HTTP/1.1, and HTTP/2 for
@@ -33,16 +33,12 @@ use crate::XmlRpcService;
 /// has no drain window), and connections still open after
 /// `shutdown_grace` are dropped.
 ///
-/// Connections run on worker threads of `serve`'s own, each with a
-/// current-thread tokio runtime (`TOKIO_WORKER_THREADS` of them, else one
-/// per core), placed in turn: hyper's connection task wakes itself during
-/// every request, which on the multi-threaded runtime wakes a second
-/// worker for nothing (two `futex` calls per request). Handlers, and the
-/// tasks they spawn, run on the connection's worker: there is no work
-/// stealing, so sync handlers run inline must be cheap (register slow ones
-/// as blocking: they go to the worker's blocking pool), and
-/// `block_in_place` is not available. Tasks left on the workers end when
-/// `serve` returns.
+/// Connections are tasks on the caller's runtime, as in an axum app: on
+/// tokio's multi-threaded runtime an idle worker steals from a busy or
+/// descheduled one. Sync handlers run inline must be cheap (register slow
+/// ones as blocking: they go to the blocking pool). Connection tasks still
+/// running when `serve` returns are aborted, with the handlers under way
+/// on them.
 ///
 /// Eviction of slow connections at the cap is our own servers' (a hyper
 /// connection cannot be asked whether it is mid-request); behind a
@@ -54,15 +50,18 @@ pub async fn serve(
 ) -> io::Result<()> {
     // One copy, shared by the connections' deadlines.
     let config = Arc::new(service.config().clone());
-    // Shared by the workers' connections: one pointer per connection, not
-    // a copy of the builder.
-    let builder = Arc::new(serve_builder(&config));
+    let builder = serve_builder(&config);
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
     let graceful = GracefulShutdown::new();
-    let workers = Workers::start_default();
+    // Every connection's task, so that those still open after the grace
+    // end with `serve` instead of lingering on the caller's runtime.
+    let mut connections = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // Ended connections leave the set (it would grow by one per
+        // connection ever accepted).
+        while connections.try_join_next().is_some() {}
         let slot = tokio::select! {
             slot = Arc::clone(&slots).acquire_owned() => slot,
             () = &mut shutdown => break,
@@ -83,31 +82,13 @@ pub async fn serve(
         // Answers go out whole; Nagle would only add latency.
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(service.with_peer(peer));
-        let connection_config = Arc::clone(&config);
-        // The socket moves to the worker's own I/O driver, so its wake-ups
-        // come on the worker's thread.
-        let stream = match stream.into_std() {
-            Ok(stream) => stream,
-            Err(e) => {
-                tracing::debug!(error = %e, "cannot hand a connection to a worker");
-                continue;
-            }
-        };
-        let watcher = graceful.watcher();
-        let builder = Arc::clone(&builder);
-        workers.spawn(async move {
-            let stream = match TcpStream::from_std(stream) {
-                Ok(stream) => stream,
-                Err(e) => {
-                    tracing::debug!(error = %e, "a worker cannot take a connection");
-                    return;
-                }
-            };
-            let (stream, service) = with_deadlines(&connection_config, stream, service);
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .into_owned();
-            if let Err(e) = watcher.watch(connection).await {
+        let (stream, service) = with_deadlines(&config, stream, service);
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .into_owned();
+        let watched = graceful.watch(connection);
+        connections.spawn(async move {
+            if let Err(e) = watched.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
             drop(slot);
@@ -145,9 +126,9 @@ pub async fn serve(
     {
         tracing::debug!("connections still open after the shutdown grace");
     }
-    // Whatever is still open is dropped: the workers' runtimes with every
-    // task on them, and the backlog's last connections.
-    drop(workers);
+    // Whatever is still open is dropped: the connections' tasks, and the
+    // backlog's last ones.
+    connections.abort_all();
     late.iter().for_each(tokio::task::AbortHandle::abort);
     Ok(())
 }
