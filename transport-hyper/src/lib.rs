@@ -52,6 +52,7 @@
 
 mod body;
 mod deadlines;
+mod drain;
 mod serve;
 mod service;
 

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -16,6 +15,7 @@ use tokio::task::JoinSet;
 use xmlrpc_proto::http::{ConnectionModel, ServerConfig};
 
 use crate::deadlines::with_deadlines;
+use crate::drain::Drain;
 use crate::XmlRpcService;
 
 /// Serves `service` on `listener` with hyper (HTTP/1.1, and HTTP/2 for
@@ -53,7 +53,7 @@ pub async fn serve(
     let builder = serve_builder(&config);
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
-    let graceful = GracefulShutdown::new();
+    let drain = Drain::new();
     // Every connection's task, so that those still open after the grace
     // end with `serve` instead of lingering on the caller's runtime.
     let mut connections = JoinSet::new();
@@ -86,7 +86,7 @@ pub async fn serve(
         let connection = builder
             .serve_connection(TokioIo::new(stream), service)
             .into_owned();
-        let watched = graceful.watch(connection);
+        let watched = drain.watch(connection);
         connections.spawn(async move {
             if let Err(e) = watched.await {
                 tracing::debug!(error = %e, "connection ended with an error");
@@ -115,7 +115,7 @@ pub async fn serve(
     drop(listener);
     let late: Vec<_> = last_orders.iter().map(|c| c.abort_handle()).collect();
     let finished = async {
-        graceful.shutdown().await;
+        drain.shutdown().await;
         for connection in last_orders {
             let _ = connection.await;
         }
