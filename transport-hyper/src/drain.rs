@@ -16,16 +16,13 @@ use std::task::{Context, Poll, Waker};
 use hyper_util::server::graceful::GracefulConnection;
 use pin_project_lite::pin_project;
 use tokio::sync::futures::OwnedNotified;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
 
 /// Tells every watched connection to finish its request in flight and
-/// close, then waits until all have.
+/// close (`serve` waits for their tasks to end).
 pub(crate) struct Drain {
     started: Arc<AtomicBool>,
     notify: Arc<Notify>,
-    /// Each watched connection holds a receiver: all dropped means all
-    /// connections ended.
-    open: watch::Sender<()>,
 }
 
 pin_project! {
@@ -41,7 +38,6 @@ pin_project! {
         // The waker `notified` was last polled with.
         registered: Option<Waker>,
         draining: bool,
-        _open: watch::Receiver<()>,
     }
 }
 
@@ -50,11 +46,10 @@ impl Drain {
         Drain {
             started: Arc::new(AtomicBool::new(false)),
             notify: Arc::new(Notify::new()),
-            open: watch::Sender::new(()),
         }
     }
 
-    /// `conn`, shut down gracefully when [`shutdown`](Self::shutdown) starts.
+    /// `conn`, shut down gracefully when the drain [starts](Self::start).
     pub(crate) fn watch<C: GracefulConnection>(&self, conn: C) -> Watched<C> {
         Watched {
             conn,
@@ -62,16 +57,13 @@ impl Drain {
             started: Arc::clone(&self.started),
             registered: None,
             draining: false,
-            _open: self.open.subscribe(),
         }
     }
 
-    /// Starts every watched connection's graceful shutdown and waits until
-    /// all of them ended.
-    pub(crate) async fn shutdown(self) {
+    /// Starts every watched connection's graceful shutdown.
+    pub(crate) fn start(&self) {
         self.started.store(true, Ordering::Release);
         self.notify.notify_waiters();
-        self.open.closed().await;
     }
 }
 

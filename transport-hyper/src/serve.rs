@@ -54,8 +54,9 @@ pub async fn serve(
     let cap = config.connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
     let slots = Arc::new(Semaphore::new(cap));
     let drain = Drain::new();
-    // Every connection's task, so that those still open after the grace
-    // end with `serve` instead of lingering on the caller's runtime.
+    // Every connection's task: on shutdown `serve` waits for them, and
+    // those still open after the grace end with it instead of lingering on
+    // the caller's runtime.
     let mut connections = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -97,7 +98,6 @@ pub async fn serve(
     service.drain();
     // Connections already in the listen backlog were made before we
     // stopped: each gets its one request answered, then closes.
-    let mut last_orders = Vec::new();
     let mut once = serve_builder(&config);
     once.http1().keep_alive(false);
     while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await
@@ -108,28 +108,21 @@ pub async fn serve(
         let connection = once
             .serve_connection(TokioIo::new(stream), service)
             .into_owned();
-        last_orders.push(tokio::spawn(async move {
+        connections.spawn(async move {
             let _ = connection.await;
-        }));
+        });
     }
     drop(listener);
-    let late: Vec<_> = last_orders.iter().map(|c| c.abort_handle()).collect();
-    let finished = async {
-        drain.shutdown().await;
-        for connection in last_orders {
-            let _ = connection.await;
-        }
-    };
+    drain.start();
+    let finished = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(config.shutdown_grace, finished)
         .await
         .is_err()
     {
         tracing::debug!("connections still open after the shutdown grace");
     }
-    // Whatever is still open is dropped: the connections' tasks, and the
-    // backlog's last ones.
+    // Whatever is still open is dropped, with the handlers under way.
     connections.abort_all();
-    late.iter().for_each(tokio::task::AbortHandle::abort);
     Ok(())
 }
 
