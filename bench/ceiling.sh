@@ -25,6 +25,13 @@
 # server and wrk together, with no scheduling between CPUs in it.
 # Pinning needs taskset (util-linux) and, for "apart", two CPUs.
 #
+# The report opens with the guest's halt polling (Linux's haltpoll cpuidle
+# driver, /sys/module/haltpoll/parameters/guest_halt_poll_ns), when the
+# kernel has it: a virtual CPU that polls for that long before it halts
+# takes a wake-up without the interrupt, which moves the free rates of one
+# connection several-fold (to near the same-CPU rates), so runs on
+# machines that differ in it do not compare.
+#
 # Clients: wrk with one connection against the ceiling (its sequential
 # rate), then the load bin's client table against the same ceiling
 # (Python's ServerProxy, then our std, tokio and smol clients, sequential
@@ -126,6 +133,13 @@ phase_name() {
     1::) echo "1 conn, free" ;; 1:0:0) echo "1 conn, same CPU" ;; *) echo "1 conn, apart" ;;
   esac
 }
+
+halt_poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+if [[ -r $halt_poll ]]; then
+  echo "Guest halt polling: $(cat "$halt_poll") ns ($halt_poll; 0: a virtual CPU halts at once when idle)"
+else
+  echo "Guest halt polling: none (no haltpoll driver on this kernel)"
+fi
 
 if [[ $only != clients ]]; then
   ceiling_url=$(cat "$work/ceiling.url")
