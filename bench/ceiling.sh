@@ -54,6 +54,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
+command -v taskset >/dev/null || { echo "taskset is missing (apt-get install util-linux)" >&2; exit 1; }
 if [[ $build == 1 ]]; then
   cargo build --release -q -p xrpc
   cargo build --release -q -p xmlrpc-bench --bin ceiling --bin load
@@ -119,7 +120,6 @@ if [[ $only != clients ]]; then
   done
 fi
 
-command -v taskset >/dev/null || { echo "taskset is missing (apt-get install util-linux)" >&2; exit 1; }
 cpus=$(nproc)
 # pin CPUS: every thread of every server (and those it starts later) on CPUS.
 pin() { for s in "${servers[@]}"; do taskset -a -p -c "$1" "$(cat "$work/$s.pid")" >/dev/null; done; }
