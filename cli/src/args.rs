@@ -143,7 +143,7 @@ pub struct ListArgs {
 /// Which server `xrpc serve` runs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum ServerRuntime {
-    /// Blocking std sockets (transport-std).
+    /// std sockets, no async runtime: one event loop per core (transport-std).
     Std,
     /// tokio (transport-tokio).
     #[default]

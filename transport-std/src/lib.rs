@@ -1,12 +1,14 @@
-//! Blocking XML-RPC over std sockets: a [`Client`] and a thread-per-connection
-//! [`Server`], each a thin driver of the sans-IO machines of [`xmlrpc_proto`].
+//! XML-RPC over std sockets with no async runtime: a blocking [`Client`] and
+//! an event-loop [`Server`], each a thin driver of the sans-IO machines of
+//! [`xmlrpc_proto`].
 //!
 //! # What this is not
 //! No policy lives here: framing, limits, deadlines, lingering, the pool,
 //! the retry rule, faults, routing and every default are the core's
 //! ([`xmlrpc_proto::client`], [`xmlrpc_proto::http`]). This crate connects,
-//! accepts, reads, writes, sleeps and spawns threads; nothing else. No async
-//! runtime (async handlers run under a small `block_on`), no DNS beyond
+//! accepts, reads, writes, waits for socket readiness (mio) and spawns
+//! threads; nothing else. No async runtime (async handlers run under a
+//! small `block_on` on a pool thread), no DNS beyond
 //! `ToSocketAddrs`, no TLS code of its own (the configurations are
 //! `transport-driver`'s).
 //!
@@ -35,19 +37,26 @@
 //! ```
 //!
 //! # The server's threads
-//! Each accepted connection gets a thread that runs its handlers (sync ones
-//! directly, async ones under `futures_lite::future::block_on`, a
-//! multicall's entries one after another), so a slow handler holds up only
-//! its own connection. At most [`ServerConfig::connection_cap`] threads run
-//! (1,024 by default). At the cap a newcomer evicts a connection that sent
-//! no complete request head within
+//! [`Server::serve`] accepts on the calling thread and hands each
+//! connection to one of its event loops, one thread per core, each waiting
+//! on its connections' sockets at once (epoll, kqueue, through mio): many
+//! ready connections cost one wake-up, where a thread per connection costs
+//! one per request. Synchronous handlers run inline on the loop while the
+//! router routes the call, so they must be cheap (microseconds, like
+//! `factorial`); those registered as blocking
+//! ([`Router::register_blocking`](xmlrpc_proto::service::Router::register_blocking)),
+//! async ones (under `futures_lite::future::block_on`) and multicalls
+//! holding either run on a pool of threads that grows so no call waits for
+//! another: **a slow handler never blocks other connections** holds for
+//! those. At most [`ServerConfig::connection_cap`] connections are open
+//! (10,000 by default, lowered to the file-descriptor limit). At the cap a
+//! newcomer evicts a connection that sent no complete request head within
 //! [`ServerConfig::first_head_window`], else the longest-idle keep-alive
-//! one: its socket is shut down, which wakes its thread blocked in `read`.
+//! one: its socket is shut down, which its loop sees as the end of input.
 //! With none to evict, newcomers wait in the accept backlog. On
 //! [`ShutdownHandle::shutdown`] the listener closes, every connection's
-//! socket is shut for reading (a thread blocked in `read` wakes and its
-//! idle connection closes), and calls in flight finish within
-//! [`ServerConfig::shutdown_grace`].
+//! socket is shut for reading (an idle connection closes), and calls in
+//! flight finish within [`ServerConfig::shutdown_grace`].
 //!
 //! | feature | adds |
 //! |---|---|
@@ -60,6 +69,10 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod connection;
+mod event_loop;
+mod pool;
+mod ready_io;
 mod server;
 mod stream;
 
@@ -122,12 +135,25 @@ mod tests {
     /// async `twice(n)`.
     fn router() -> Router {
         let mut router = xmlrpc_demo::router();
-        router.register("sleep", |ms: i32| -> Result<i32, Fault> {
+        router.register_blocking("sleep", |ms: i32| -> Result<i32, Fault> {
             thread::sleep(Duration::from_millis(ms as u64));
             Ok(ms)
         });
         router.register_async("twice", |n: i32| async move { Ok::<_, Fault>(n * 2) });
         router
+    }
+
+    /// `len` letters that gzip cannot shrink much (a xorshift stream).
+    fn noise(len: usize) -> String {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect()
     }
 
     /// A port nothing listens on (bound, then closed: almost certainly free).
@@ -218,6 +244,13 @@ mod tests {
                 .expect("echo");
             assert_eq!(echoed, Value::Int(n));
         }
+        // Larger than the socket buffers and TLS's 64 KiB send buffer both
+        // ways, and not compressible: the loop writes it in many turns.
+        let big = Value::String(noise(3 << 20));
+        let echoed = client
+            .call_value("echo", vec![big.clone()])
+            .expect("big echo");
+        assert!(echoed == big, "the big echo came back changed");
         assert_eq!(client.idle_connections(), 1);
         stop.shutdown();
         serving.join().expect("serve thread").expect("serve");
@@ -434,6 +467,11 @@ mod tests {
                 Value::Int(2 * n)
             );
         }
+        let big = Value::String(noise(3 << 20));
+        let echoed = client
+            .call_value("echo", vec![big.clone()])
+            .expect("big echo");
+        assert!(echoed == big, "the big echo came back changed");
         stop.shutdown();
         serving.join().expect("serve thread").expect("serve");
         assert!(!path.exists(), "the socket file outlived the server");

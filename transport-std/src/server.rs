@@ -1,9 +1,10 @@
-//! [`Server`]: the accept loop, a thread per connection running the drain
-//! loop around the core's `ServerConnection`, and graceful shutdown.
+//! [`Server`]: the accept loop, the connection cap, handing connections to
+//! the event loops, and graceful shutdown.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::num::NonZeroUsize;
 #[cfg(unix)]
 use std::os::unix::net::{UnixListener, UnixStream};
 #[cfg(unix)]
@@ -14,32 +15,35 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use xmlrpc_proto::http::{
-    Admission, Admitted, ConnectionModel, Full, Input, Output, SendFailure, ServerConfig,
-    ServerConnection, ServerEvent, Ticket,
-};
-use xmlrpc_proto::service::{Dispatch, Router};
+use xmlrpc_proto::http::{Admission, Admitted, ConnectionModel, Full, ServerConfig, Ticket};
+use xmlrpc_proto::service::Router;
 use xmlrpc_proto::time::after;
-use xmlrpc_proto::MethodResponse;
 
-use crate::stream::{set_blocking, shutdown, Io, OwnedSocket, Socket};
+use crate::event_loop::{Arrival, Loops};
+use crate::pool::Pool;
+use crate::ready_io::{ReadyIo, Stream};
+use crate::stream::{shutdown, OwnedSocket};
 
-/// A blocking XML-RPC server: one thread per connection, at most
-/// [`ServerConfig::connection_cap`] of them (1,024 by default). It speaks
-/// HTTP, or SCGI when bound with [`ServerBuilder::bind_scgi`] or
-/// [`ServerBuilder::bind_scgi_unix`] (behind a web server's `scgi_pass`). At the cap
-/// a newcomer evicts a slow or idle connection (its socket is shut down,
-/// which wakes its thread; see `xmlrpc_proto`'s `Admission`), or waits in
-/// the listener's accept backlog while there is none to evict.
+/// An XML-RPC server on std sockets: [`serve`](Self::serve) blocks the
+/// calling thread, which accepts, while one event-loop thread per core
+/// serves the connections, at most [`ServerConfig::connection_cap`] of
+/// them (10,000 by default, lowered to the file-descriptor limit). It
+/// speaks HTTP, or SCGI when bound with [`ServerBuilder::bind_scgi`] or
+/// [`ServerBuilder::bind_scgi_unix`] (behind a web server's `scgi_pass`).
+/// At the cap a newcomer evicts a slow or idle connection (its socket is
+/// shut down; see `xmlrpc_proto`'s `Admission`), or waits in the
+/// listener's accept backlog while there is none to evict.
 ///
-/// Every handler runs on its connection's thread, so those registered as
-/// blocking (`Router::register_blocking`) and the inline ones alike never
-/// stall other connections.
+/// Synchronous handlers run inline on the loop (the router runs them while
+/// routing), so they must be cheap; those registered as blocking
+/// (`Router::register_blocking`), async ones and multicalls holding either
+/// run on a pool of threads, so a slow one never stalls other connections.
 #[derive(Debug)]
 pub struct Server {
     listener: Listener,
     local_addr: String,
     shared: Arc<Shared>,
+    event_loops: NonZeroUsize,
 }
 
 /// Builds a [`Server`]; see [`Server::builder`].
@@ -48,6 +52,7 @@ pub struct ServerBuilder {
     router: Arc<Router>,
     config: ServerConfig,
     docs_title: Option<String>,
+    event_loops: Option<NonZeroUsize>,
     #[cfg(feature = "tls")]
     tls: Option<Arc<transport_driver::tls::TlsServerConfig>>,
 }
@@ -65,19 +70,20 @@ enum Listener {
     Unix(UnixListener, PathBuf),
 }
 
-/// What the accept loop, the connection threads and every
-/// [`ShutdownHandle`] share.
-#[derive(Debug)]
-struct Shared {
-    router: Arc<Router>,
-    config: Arc<ServerConfig>,
+/// What the accept loop, the event loops and every [`ShutdownHandle`]
+/// share.
+pub(crate) struct Shared {
+    pub(crate) router: Arc<Router>,
+    pub(crate) config: Arc<ServerConfig>,
     #[cfg(feature = "tls")]
     tls: Option<Arc<transport_driver::tls::TlsServerConfig>>,
     /// The listener speaks SCGI, not HTTP.
-    scgi: bool,
+    pub(crate) scgi: bool,
     stopping: AtomicBool,
+    /// Threads for the handlers that may block.
+    pub(crate) pool: Pool,
     /// The open connections, each with a handle on its socket (shut down
-    /// to wake its thread: for an eviction, or to stop).
+    /// to end it: for an eviction, or to stop).
     admission: Admission<OwnedSocket>,
     /// Held while admitting and when a connection ends, so the accept loop
     /// waiting for room cannot miss the end that makes it.
@@ -88,9 +94,19 @@ struct Shared {
     wake: Result<SocketAddr, PathBuf>,
 }
 
-/// Tells the accept loop that a connection ended, once its thread is done
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("config", &self.config)
+            .field("scgi", &self.scgi)
+            .field("stopping", &self.stopping)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Tells the accept loop that a connection ended, once its loop is done
 /// with it (even by a panic).
-struct Registration {
+pub(crate) struct Registration {
     shared: Arc<Shared>,
 }
 
@@ -99,6 +115,15 @@ impl ServerBuilder {
     /// cap, the shutdown grace (see [`ServerConfig`]).
     pub fn config(mut self, config: ServerConfig) -> Self {
         self.config = config;
+        self
+    }
+
+    /// How many event-loop threads serve the connections: one per core by
+    /// default (as `std::thread::available_parallelism` counts them), so
+    /// the server uses every core. Fewer leave cores to other work on the
+    /// machine (a load generator beside it, say).
+    pub fn event_loops(mut self, count: NonZeroUsize) -> Self {
+        self.event_loops = Some(count);
         self
     }
 
@@ -186,7 +211,7 @@ impl ServerBuilder {
         }
         let cap = self
             .config
-            .connection_cap(ConnectionModel::Threads, transport_driver::fd_limit());
+            .connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
         let admission = Admission::new(&self.config, cap, Instant::now());
         let shared = Shared {
             admission,
@@ -197,6 +222,7 @@ impl ServerBuilder {
             tls: self.tls.filter(|_| !scgi),
             scgi,
             stopping: AtomicBool::new(false),
+            pool: Pool::default(),
             changed: Condvar::new(),
             wake,
         };
@@ -204,6 +230,9 @@ impl ServerBuilder {
             listener,
             local_addr,
             shared: Arc::new(shared),
+            event_loops: self
+                .event_loops
+                .unwrap_or_else(|| thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)),
         }
     }
 }
@@ -215,6 +244,7 @@ impl Server {
             router,
             config: ServerConfig::default(),
             docs_title: None,
+            event_loops: None,
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -238,12 +268,13 @@ impl Server {
     pub fn serve(self) -> io::Result<()> {
         tracing::info!(addr = %self.local_addr, "serving");
         let shared = &self.shared;
+        let loops = Loops::start(shared, self.event_loops)?;
         while !shared.stopping.load(Ordering::SeqCst) {
             match self.accept() {
                 // Past the cap with nobody to evict, the newcomer waits, and
                 // the next ones in the accept backlog.
-                Ok((io, peer)) => {
-                    if !self.start(io, peer, false) {
+                Ok((stream, handle, peer)) => {
+                    if !self.start(&loops, stream, handle, peer, false) {
                         break;
                     }
                 }
@@ -258,10 +289,8 @@ impl Server {
         // What already waits in the backlog was sent before we stopped:
         // answer it (with `Connection: close`) before the listener closes.
         if self.set_nonblocking(true).is_ok() {
-            while let Ok((io, peer)) = self.accept() {
-                if set_blocking(&io.socket()).is_ok() {
-                    self.start(io, peer, true);
-                }
+            while let Ok((stream, handle, peer)) = self.accept() {
+                self.start(&loops, stream, handle, peer, true);
             }
         }
         // Closing the listener refuses new connections from here on.
@@ -275,22 +304,39 @@ impl Server {
         let drained = after(Instant::now(), shared.config.drain_timeout);
         shared.wait_closed(drained.min(grace), Shutdown::Read);
         let unfinished = shared.wait_closed(grace, Shutdown::Both);
+        loops.stop();
         tracing::info!(unfinished, "server stopped");
         Ok(())
     }
 
-    /// The next connection from the listener, and who it is.
-    fn accept(&self) -> io::Result<(Box<dyn Io>, String)> {
+    /// The next connection from the listener, made non-blocking, with a
+    /// handle on its socket (for the admission's kicks) and who it is.
+    fn accept(&self) -> io::Result<(Stream, OwnedSocket, String)> {
         match &self.listener {
-            Listener::Tcp(l) => l.accept().map(|(tcp, peer)| {
+            Listener::Tcp(l) => {
+                let (tcp, peer) = l.accept()?;
                 let _ = tcp.set_nodelay(true);
-                (Box::new(tcp) as Box<dyn Io>, peer.to_string())
-            }),
+                tcp.set_nonblocking(true)?;
+                let handle = tcp.try_clone()?.into();
+                Ok((
+                    Stream::Tcp(mio::net::TcpStream::from_std(tcp)),
+                    handle,
+                    peer.to_string(),
+                ))
+            }
             // Unix peers are unnamed: the socket path says where they came in.
             #[cfg(unix)]
-            Listener::Unix(l, path) => l
-                .accept()
-                .map(|(unix, _)| (Box::new(unix) as _, path.display().to_string())),
+            Listener::Unix(l, path) => {
+                let (unix, _) = l.accept()?;
+                unix.set_nonblocking(true)?;
+                let handle = unix.try_clone()?.into();
+                let peer = path.display().to_string();
+                Ok((
+                    Stream::Unix(mio::net::UnixStream::from_std(unix)),
+                    handle,
+                    peer,
+                ))
+            }
         }
     }
 
@@ -302,92 +348,26 @@ impl Server {
         }
     }
 
-    /// Admits a connection and starts its thread; false once stopping
+    /// Admits a connection and hands it to a loop; false once stopping
     /// (unless `from_backlog`: those are answered while stopping).
-    fn start(&self, io: Box<dyn Io>, peer: String, from_backlog: bool) -> bool {
-        let shared = &self.shared;
-        let handle = match io.socket().try_clone_to_owned() {
-            Ok(handle) => handle,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot keep a handle on a connection");
-                return true;
-            }
-        };
-        let Some((ticket, registration)) = shared.admit(handle, from_backlog) else {
+    fn start(
+        &self,
+        loops: &Loops,
+        stream: Stream,
+        handle: OwnedSocket,
+        peer: String,
+        from_backlog: bool,
+    ) -> bool {
+        let Some((ticket, registration)) = self.shared.admit(handle, from_backlog) else {
             return false;
         };
-        let spawned = thread::Builder::new()
-            .name(format!("xmlrpc-conn {peer}"))
-            .spawn(move || serve_connection(&registration.shared, io, peer, ticket));
-        // On failure the registration was dropped with the closure.
-        if let Err(e) = spawned {
-            tracing::warn!(error = %e, "cannot spawn a connection thread");
-        }
+        loops.hand(Arrival {
+            stream,
+            peer,
+            ticket,
+            registration,
+        });
         true
-    }
-}
-
-/// The drain loop of one connection, with its handlers run right here.
-fn serve_connection(shared: &Shared, io: Box<dyn Io>, peer: String, ticket: Ticket) {
-    let now = Instant::now();
-    let mut socket = match shared.open(io, now) {
-        Ok(socket) => socket,
-        Err(e) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
-    };
-    let config = Arc::clone(&shared.config);
-    let mut conn = if shared.scgi {
-        ServerConnection::admitted_scgi(config, ticket, Some(peer), now)
-    } else {
-        ServerConnection::admitted(config, ticket, Some(peer), now)
-    };
-    // Once stopping, the machine winds down (it may be told more than once).
-    let notice_stop = |conn: &mut ServerConnection| {
-        if shared.stopping.load(Ordering::SeqCst) {
-            conn.shutdown(Instant::now());
-        }
-    };
-    loop {
-        notice_stop(&mut conn);
-        match conn.poll_output() {
-            Output::Transmit(bytes) => match socket.send(&bytes, conn.write_deadline()) {
-                Ok(()) => conn.transmitted(Instant::now()),
-                Err(e) => conn.handle_input(Input::SendFailed(Instant::now(), SendFailure::of(&e))),
-            },
-            Output::Event(ServerEvent::Call { id, call, context }) => {
-                let response = run(shared.router.dispatch(call, context));
-                // Stopping meanwhile: the answer says the connection closes.
-                notice_stop(&mut conn);
-                conn.respond(id, response, Instant::now());
-            }
-            Output::Event(ServerEvent::Answered(record)) => transport_driver::log::call(&record),
-            Output::Wait {
-                read: true,
-                deadline,
-            } => match socket.receive(deadline) {
-                Ok(input) => conn.handle_input(input),
-                Err(e) => {
-                    tracing::debug!(error = %e, "read failed");
-                    conn.handle_input(Input::Eof(Instant::now()));
-                }
-            },
-            // Not reading happens only while a call waits for its answer,
-            // and this thread answers before it polls again.
-            Output::Wait { read: false, .. } | Output::Closed => break,
-        }
-    }
-}
-
-/// Runs a routed call on this thread: sync handlers directly, async ones
-/// under a small `block_on`, a multicall's jobs one after another.
-fn run(job: Dispatch) -> MethodResponse {
-    match job {
-        Dispatch::Ready(response) => response,
-        Dispatch::Blocking(call) => call.run(),
-        Dispatch::Async(future) => futures_lite::future::block_on(future),
-        Dispatch::Multicall(multicall) => {
-            let (jobs, answer) = multicall.into_jobs();
-            answer.finish(jobs.into_iter().map(run).collect())
-        }
     }
 }
 
@@ -480,19 +460,22 @@ impl Shared {
         self.admission.open()
     }
 
-    /// The connection's stream: TLS after a handshake bounded by
-    /// [`ServerConfig::tls_handshake_timeout`], or the plain socket.
-    fn open(&self, io: Box<dyn Io>, now: Instant) -> io::Result<Socket> {
+    /// True once shutdown was asked for.
+    pub(crate) fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::Relaxed)
+    }
+
+    /// The connection's stream as a loop drives it: under TLS (the
+    /// handshake still to come) when the server serves TLS.
+    pub(crate) fn ready_io(&self, stream: Stream) -> io::Result<ReadyIo> {
+        let io = ReadyIo::new(stream);
         #[cfg(feature = "tls")]
         if let Some(tls) = &self.tls {
             let session =
                 rustls::ServerConnection::new(Arc::clone(tls)).map_err(io::Error::other)?;
-            let mut socket = Socket::new(Box::new(rustls::StreamOwned::new(session, io)));
-            socket.handshake(after(now, self.config.tls_handshake_timeout))?;
-            return Ok(socket);
+            return Ok(io.with_tls(session));
         }
-        let _ = now;
-        Ok(Socket::new(io))
+        Ok(io)
     }
 }
 
@@ -509,6 +492,7 @@ impl Drop for Registration {
 #[allow(clippy::expect_used)] // a failed expect here is a failed test
 mod tests {
     use super::*;
+    use xmlrpc_proto::http::{Input, ServerConnection};
 
     /// A server (never serving) capped at one connection, which is held by
     /// a request under way (so it cannot be evicted), and a thread trying
@@ -549,6 +533,58 @@ mod tests {
             held: (conn, registration, peer),
             waiter,
         }
+    }
+
+    /// A connection with more calls waiting than a turn's reads take hands
+    /// the loop back (`Step::Again`), and its next turns answer the rest.
+    #[test]
+    fn a_connection_with_calls_waiting_yields_after_its_turn() {
+        use crate::connection::{Connection, Step, READS_PER_TURN};
+        use crate::ready_io::{ReadyIo, Stream};
+        use std::io::{Read, Write};
+
+        let builder = Server::builder(Arc::new(xmlrpc_demo::router()));
+        let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
+        let server = builder.finish(listener, String::new(), Err(PathBuf::new()), false);
+        let (ours, mut peer) = UnixStream::pair().expect("socket pair");
+        let handle = std::os::fd::OwnedFd::from(ours.try_clone().expect("clone"));
+        let (ticket, registration) = server.shared.admit(handle, false).expect("room");
+        ours.set_nonblocking(true).expect("non-blocking");
+        let io = ReadyIo::new(Stream::Unix(mio::net::UnixStream::from_std(ours)));
+        let shared = &server.shared;
+        let mut conn = Connection::new(io, ticket, "test".into(), registration, shared);
+        // Calls of 8 KiB with small answers, more than a turn's reads hold.
+        let body = format!(
+            "<?xml version=\"1.0\"?><methodCall><methodName>validator1.countTheEntities\
+             </methodName><params><param><value><string>{}</string></value></param>\
+             </params></methodCall>",
+            "a".repeat(8 << 10)
+        );
+        let call = format!(
+            "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let calls = READS_PER_TURN * 16 * 1024 / call.len() + 4;
+        peer.write_all(call.repeat(calls).as_bytes()).expect("send");
+        let mut buf = vec![0u8; 16 * 1024];
+        assert!(
+            matches!(conn.drive(shared, &mut buf), Step::Again),
+            "one turn served every call"
+        );
+        let mut turns = 1;
+        while matches!(conn.drive(shared, &mut buf), Step::Again) {
+            turns += 1;
+            assert!(turns < 100, "the turns never end");
+        }
+        peer.set_nonblocking(true).expect("non-blocking");
+        let mut answers = Vec::new();
+        let _ = peer.read_to_end(&mut answers);
+        let answered = answers
+            .windows(b"</methodResponse>".len())
+            .filter(|w| *w == b"</methodResponse>")
+            .count();
+        assert_eq!(answered, calls, "{turns} turns");
     }
 
     /// Shutdown releases an accept loop waiting at the connection cap even

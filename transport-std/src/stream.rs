@@ -81,12 +81,6 @@ pub(crate) fn shutdown(socket: &impl AsSocket, how: Shutdown) {
     let _ = SockRef::from(socket).shutdown(how);
 }
 
-/// Makes a socket blocking (one accepted from a non-blocking listener may
-/// inherit the flag on some platforms).
-pub(crate) fn set_blocking(socket: &impl AsSocket) -> std::io::Result<()> {
-    SockRef::from(socket).set_nonblocking(false)
-}
-
 impl Socket {
     pub(crate) fn new(io: Box<dyn Io>) -> Socket {
         Socket {

@@ -79,8 +79,8 @@ pub struct ServerConfig {
     /// Zero closes idle connections at once.
     pub drain_timeout: Duration,
     /// Most connections open at once; `None` (the default) takes the
-    /// transport's: 1,024 for a thread per connection, 10,000 for tasks,
-    /// either lowered to what the process may open (see
+    /// transport's: 10,000 for tasks or event loops (every transport of
+    /// this workspace), 1,024 for a thread per connection, either lowered to what the process may open (see
     /// [`connection_cap`](Self::connection_cap)). At the cap a newcomer
     /// evicts a connection that sent no complete head within
     /// [`first_head_window`](Self::first_head_window), else the longest-idle
@@ -203,7 +203,8 @@ impl Default for ServerConfig {
 pub enum ConnectionModel {
     /// A thread per connection: a modest cap, relying on eviction.
     Threads,
-    /// A task per connection: a cap near what file descriptors allow.
+    /// A task per connection, or event loops: a cap near what file
+    /// descriptors allow.
     Tasks,
 }
 
