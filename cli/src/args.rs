@@ -1,5 +1,6 @@
 //! The command line, exactly as documented in the README and `xrpc --help`.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -171,15 +172,20 @@ pub struct ServeArgs {
     /// Speak SCGI instead of HTTP, on this unix socket path.
     #[arg(long, value_name = "PATH", conflicts_with = "bind")]
     pub scgi_unix: Option<PathBuf>,
+    /// Threads serving connections: std's event loops, tokio's workers
+    /// (hyper runs on them too), smol's executors (`SMOL_THREADS`)
+    /// [default: one per core].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
     /// Largest request body in bytes (before and after gzip inflation).
     #[arg(long, value_name = "BYTES")]
     pub max_body: Option<usize>,
     /// Deepest nesting of arrays and structs in a request.
     #[arg(long, value_name = "N")]
     pub max_depth: Option<usize>,
-    /// Most open connections at once [default: 1024 for std, 10000 for
-    /// tokio and smol, lowered to the file-descriptor limit]. At the cap a
-    /// newcomer evicts a slow or idle connection.
+    /// Most open connections at once [default: 10000, lowered to the
+    /// file-descriptor limit]. At the cap a newcomer evicts a slow or idle
+    /// connection.
     #[arg(long, value_name = "N")]
     pub max_connections: Option<usize>,
     /// At the connection cap, seconds a connection may take to send a

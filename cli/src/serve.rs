@@ -1,6 +1,7 @@
 //! `xrpc serve`: the demo service on the chosen runtime, until SIGINT/SIGTERM.
 
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,6 +67,9 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
     match args.runtime {
         Runtime::Std => {
             let mut builder = transport_std::Server::builder(router).config(config);
+            if let Some(threads) = args.threads {
+                builder = builder.event_loops(threads);
+            }
             if !args.no_docs {
                 builder = builder.docs_page(DOCS_TITLE);
             }
@@ -75,11 +79,13 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
             stop_on_signal(signals, move || handle.shutdown());
             server.serve().map_err(|e| format!("server failed: {e}"))
         }
-        Runtime::Tokio => tokio_runtime()?.block_on(serve_on_driver::<transport_tokio::Tokio>(
-            router, config, args, &listen, signals,
-        )),
+        Runtime::Tokio => {
+            tokio_runtime(args.threads)?.block_on(serve_on_driver::<transport_tokio::Tokio>(
+                router, config, args, &listen, signals,
+            ))
+        }
         Runtime::Smol => {
-            smol_threads_default();
+            smol_threads(args.threads);
             smol::block_on(serve_on_driver::<transport_smol::Rt>(
                 router, config, args, &listen, signals,
             ))
@@ -101,7 +107,7 @@ pub fn serve(args: &ServeArgs) -> Result<(), String> {
                 builder = builder.docs_page(DOCS_TITLE);
             }
             let service = builder.build();
-            tokio_runtime()?.block_on(async {
+            tokio_runtime(args.threads)?.block_on(async {
                 listener.set_nonblocking(true).map_err(bind_err)?;
                 let listener = tokio::net::TcpListener::from_std(listener).map_err(bind_err)?;
                 announce(&listen, &local_addr)?;
@@ -143,23 +149,29 @@ async fn serve_on_driver<R: transport_driver::Runtime>(
         .map_err(|e| format!("server failed: {e}"))
 }
 
-/// tokio's multi-threaded runtime, one worker per core.
-fn tokio_runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread()
+/// tokio's multi-threaded runtime, `threads` workers or one per core.
+fn tokio_runtime(threads: Option<NonZeroUsize>) -> Result<tokio::runtime::Runtime, String> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = threads {
+        builder.worker_threads(threads.get());
+    }
+    builder
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start tokio: {e}"))
 }
 
 /// transport-smol runs connections on `SMOL_THREADS` threads, one unless
-/// set; `xrpc serve` gives it one per core, as tokio's runtime has, unless the
-/// variable says otherwise. Called before smol starts, so before any thread
-/// of it reads the environment.
-fn smol_threads_default() {
-    if std::env::var_os("SMOL_THREADS").is_none() {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        std::env::set_var("SMOL_THREADS", cores.to_string());
-    }
+/// set; `xrpc serve` gives it `--threads`, else what the variable says,
+/// else one per core, as tokio's runtime has. Called before smol starts,
+/// so before any thread of it reads the environment.
+fn smol_threads(threads: Option<NonZeroUsize>) {
+    let threads = match threads {
+        Some(threads) => threads.get(),
+        None if std::env::var_os("SMOL_THREADS").is_some() => return,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    std::env::set_var("SMOL_THREADS", threads.to_string());
 }
 
 /// Calls `shutdown` on a plain thread when the first SIGINT or SIGTERM arrives.

@@ -468,6 +468,40 @@ fn usage_errors_exit_with_status_2_and_help_documents_the_interface() {
     assert!(stdin_check.wait().unwrap().success());
 }
 
+/// `--threads N` sets how many threads serve connections on every server
+/// (std's event loops, tokio's workers, smol's executors), and 0 is a
+/// usage error.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_threads_sets_how_many_threads_serve() {
+    let named = |server: &Served, prefix: &str| {
+        std::fs::read_dir(format!("/proc/{}/task", server.child.id()))
+            .unwrap()
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+            .filter(|comm| comm.starts_with(prefix))
+            .count()
+    };
+    for (runtime, prefix) in [
+        ("std", "xmlrpc-loop"),
+        ("tokio", "tokio-rt-worker"),
+        ("smol", "xmlrpc-smol"),
+        ("hyper", "tokio-rt-worker"),
+    ] {
+        for threads in [1, 3] {
+            let server = Served::start(runtime, &["--threads", &threads.to_string()]);
+            // smol starts its executors with the first connection.
+            assert_eq!(ok(&["call", &server.url, "echo", "1"]).trim(), "1");
+            assert_eq!(
+                named(&server, prefix),
+                threads,
+                "{runtime} --threads {threads}"
+            );
+        }
+    }
+    let zero = xrpc(&["serve", "--bind", "127.0.0.1:0", "--threads", "0"]);
+    assert_eq!(zero.status.code(), Some(2), "{}", stderr(&zero));
+}
+
 /// The overload flags reach the server: with `--max-connections 1` a silent
 /// connection is evicted for a caller once `--first-head-window` passed,
 /// and with a body budget that holds one large body the second gets 503.
