@@ -1,7 +1,8 @@
 //! The server's event loops: a peer that stops reading stalls no other
 //! connection on its loop and is dropped at the write deadline, one that
 //! streams calls without pause takes turns with the others, and pipelined
-//! calls with a blocking handler among them are answered in order.
+//! calls with a blocking handler among them are answered in order, and
+//! large echoes cross unix sockets and TLS whole.
 #![allow(clippy::expect_used)] // a failed expect here is a failed test
 
 use std::io::{Read, Write};
@@ -209,6 +210,63 @@ fn a_peer_streaming_pipelined_calls_does_not_starve_its_loop() {
     drop(client);
     stop.shutdown();
     serving.join().expect("serve thread");
+}
+
+/// Echoes of 3 MiB, larger than the socket buffers (and TLS's 64 KiB send
+/// buffer) both ways, cross a unix socket and TLS in many turns.
+#[test]
+fn large_echoes_cross_unix_sockets_and_tls_whole() {
+    let big = Value::String(noise(3 << 20));
+    let echo = |client: &Client| {
+        let echoed = client
+            .call_value("echo", vec![big.clone()])
+            .expect("big echo");
+        assert!(echoed == big, "the big echo came back changed");
+    };
+    #[cfg(unix)]
+    {
+        let path = std::env::temp_dir().join(format!("event-loop-{}.sock", std::process::id()));
+        let server = Server::builder(Arc::new(xmlrpc_demo::router()))
+            .event_loops(NonZeroUsize::MIN)
+            .bind_unix(&path)
+            .expect("bind");
+        let stop = server.shutdown_handle();
+        let serving = thread::spawn(move || server.serve().expect("serve"));
+        let client = Client::new(&format!("unix://{}", path.display())).expect("client");
+        echo(&client);
+        drop(client);
+        stop.shutdown();
+        serving.join().expect("serve thread");
+    }
+    #[cfg(feature = "tls")]
+    {
+        let certified =
+            rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+        let cert = certified.cert.der().to_vec();
+        let key = certified.signing_key.serialize_der();
+        let tls = transport_std::tls::server_config(vec![cert.clone()], key).expect("tls");
+        let server = Server::builder(Arc::new(xmlrpc_demo::router()))
+            .event_loops(NonZeroUsize::MIN)
+            .tls(tls)
+            .bind("127.0.0.1:0")
+            .expect("bind");
+        let port = server
+            .local_addr()
+            .rsplit(':')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let stop = server.shutdown_handle();
+        let serving = thread::spawn(move || server.serve().expect("serve"));
+        let client = Client::builder(&format!("https://localhost:{port}/RPC2"))
+            .tls_root_certificate(cert)
+            .build()
+            .expect("client");
+        echo(&client);
+        drop(client);
+        stop.shutdown();
+        serving.join().expect("serve thread");
+    }
 }
 
 fn count(haystack: &[u8], needle: &[u8]) -> usize {
