@@ -49,8 +49,9 @@
 //! holding either run on a pool of threads that grows so no call waits for
 //! another: **a slow handler never blocks other connections** holds for
 //! those. At most [`ServerConfig::connection_cap`] connections are open
-//! (10,000 by default, lowered to the file-descriptor limit). At the cap a
-//! newcomer evicts a connection that sent no complete request head within
+//! (10,000 by default, lowered to fit half the file-descriptor limit, as
+//! each connection holds two). At the cap a newcomer evicts a connection
+//! that sent no complete request head within
 //! [`ServerConfig::first_head_window`], else the longest-idle keep-alive
 //! one: its socket is shut down, which its loop sees as the end of input.
 //! With none to evict, newcomers wait in the accept backlog. On

@@ -27,8 +27,9 @@ use crate::stream::{shutdown, OwnedSocket};
 /// An XML-RPC server on std sockets: [`serve`](Self::serve) blocks the
 /// calling thread, which accepts, while one event-loop thread per core
 /// serves the connections, at most [`ServerConfig::connection_cap`] of
-/// them (10,000 by default, lowered to the file-descriptor limit). It
-/// speaks HTTP, or SCGI when bound with [`ServerBuilder::bind_scgi`] or
+/// them (10,000 by default, lowered to fit half the file-descriptor
+/// limit, as each connection holds two). It speaks HTTP, or SCGI when
+/// bound with [`ServerBuilder::bind_scgi`] or
 /// [`ServerBuilder::bind_scgi_unix`] (behind a web server's `scgi_pass`).
 /// At the cap a newcomer evicts a slow or idle connection (its socket is
 /// shut down; see `xmlrpc_proto`'s `Admission`), or waits in the
@@ -209,9 +210,12 @@ impl ServerBuilder {
         if let Some(title) = &self.docs_title {
             self.config.docs_page = Some(self.router.docs_page(title).into());
         }
-        let cap = self
-            .config
-            .connection_cap(ConnectionModel::Tasks, transport_driver::fd_limit());
+        // Each connection holds two descriptors: its socket, and the
+        // duplicate the admission shuts down to evict it. Counting one
+        // would let accept fail for want of descriptors before the cap is
+        // reached, and eviction never start.
+        let fd_room = transport_driver::fd_limit().map(|n| n / 2);
+        let cap = self.config.connection_cap(ConnectionModel::Tasks, fd_room);
         let admission = Admission::new(&self.config, cap, Instant::now());
         let shared = Shared {
             admission,
@@ -585,6 +589,23 @@ mod tests {
             .filter(|w| *w == b"</methodResponse>")
             .count();
         assert_eq!(answered, calls, "{turns} turns");
+    }
+
+    /// The default cap leaves room for both descriptors of every connection
+    /// (its socket and the admission's handle) and the reserve besides.
+    #[test]
+    fn the_default_cap_fits_two_descriptors_per_connection() {
+        let builder = Server::builder(Arc::new(Router::new()));
+        let listener = Listener::Tcp(TcpListener::bind("127.0.0.1:0").expect("bind"));
+        let server = builder.finish(listener, String::new(), Err(PathBuf::new()), false);
+        let limit = transport_driver::fd_limit().expect("unix has a limit");
+        let cap = server.shared.admission.cap() as u64;
+        let reserve = xmlrpc_proto::http::server_defaults::FD_RESERVE;
+        assert!(
+            cap * 2 + reserve <= limit,
+            "cap {cap} needs {} descriptors of {limit}",
+            cap * 2 + reserve
+        );
     }
 
     /// Shutdown releases an accept loop waiting at the connection cap even
