@@ -3,8 +3,9 @@
 //!
 //! # What this is not
 //! Not an allocator of its own (every call goes to `System` unchanged) and
-//! not for production: it counts with relaxed atomics shared by all
-//! threads, so measure with one thread allocating.
+//! not for production: the live and peak heap are relaxed atomics shared
+//! by all threads, so measure those with one thread allocating;
+//! [`allocations`] counts the calling thread's calls only.
 //!
 //! A reallocation counts as the new block plus the old one until the old
 //! is freed: the true transient peak when the block moves.
@@ -19,6 +20,7 @@
 //! ```
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The counting allocator; install it with `#[global_allocator]`.
@@ -27,11 +29,17 @@ pub struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
-/// Calls that asked for memory: alloc, alloc_zeroed and realloc.
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Calls on this thread that asked for memory: alloc, alloc_zeroed
+    /// and realloc. Const-initialised and without a destructor, so the
+    /// allocator may touch it.
+    static THREAD_ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
 
 fn grew(bytes: usize) {
-    ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    // Gone only while the thread is being torn down: nothing to count then.
+    let _ = THREAD_ALLOCATIONS.try_with(|n| n.set(n.get().wrapping_add(1)));
     let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
     PEAK.fetch_max(live, Ordering::Relaxed);
 }
@@ -82,15 +90,15 @@ pub fn live() -> usize {
 }
 
 /// Runs `f`; returns its result with the number of allocator calls that
-/// asked for memory meanwhile: every `alloc` and `alloc_zeroed`, and every
-/// `realloc` (a block that grows or shrinks, moved or not, counts again).
+/// asked for memory meanwhile on this thread: every `alloc` and
+/// `alloc_zeroed`, and every `realloc` (a block that grows or shrinks,
+/// moved or not, counts again). Other threads' calls do not count, so a
+/// test harness printing beside the test does not disturb it.
 pub fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let count = || THREAD_ALLOCATIONS.try_with(Cell::get).unwrap_or(0);
+    let before = count();
     let result = f();
-    (
-        result,
-        ALLOCATIONS.load(Ordering::Relaxed).wrapping_sub(before),
-    )
+    (result, count().wrapping_sub(before))
 }
 
 /// Runs `f`; returns its result with the heap it used at peak and the heap
