@@ -217,13 +217,9 @@ impl Loop {
                     continue;
                 }
                 let key = event.token().0;
-                let Some(slot) = self.conns.get_mut(key).and_then(Option::as_mut) else {
-                    continue;
-                };
-                slot.conn.io().ready(event);
-                if !slot.conn.busy() {
-                    let step = slot.conn.drive(&self.shared, &mut self.buf);
-                    self.after(key, step);
+                if let Some(slot) = self.conns.get_mut(key).and_then(Option::as_mut) {
+                    slot.conn.io().ready(event);
+                    self.drive(key);
                 }
             }
             if woken && self.take_mail() {
@@ -231,13 +227,20 @@ impl Loop {
             }
             self.ring_due();
             for key in mem::take(&mut self.again) {
-                if let Some(slot) = self.conns.get_mut(key).and_then(Option::as_mut) {
-                    if !slot.conn.busy() {
-                        let step = slot.conn.drive(&self.shared, &mut self.buf);
-                        self.after(key, step);
-                    }
-                }
+                self.drive(key);
             }
+        }
+    }
+
+    /// Drives connection `key` as far as its socket allows, unless it is
+    /// gone or its call runs on the pool.
+    fn drive(&mut self, key: usize) {
+        let Some(slot) = self.conns.get_mut(key).and_then(Option::as_mut) else {
+            return;
+        };
+        if !slot.conn.busy() {
+            let step = slot.conn.drive(&self.shared, &mut self.buf);
+            self.after(key, step);
         }
     }
 
@@ -267,6 +270,10 @@ impl Loop {
     /// for a time already past rings at the next turn, after the events).
     fn ring_due(&mut self) {
         let now = Instant::now();
+        // Most turns have none due: splitting the set would allocate.
+        if self.timers.first().is_none_or(|&(at, _)| at > now) {
+            return;
+        }
         let later = self.timers.split_off(&(now, usize::MAX));
         let due = mem::replace(&mut self.timers, later);
         for (_, key) in due {
@@ -311,8 +318,7 @@ impl Loop {
             self.after(key, Step::Closed);
             return;
         }
-        let step = slot.conn.drive(&self.shared, &mut self.buf);
-        self.after(key, step);
+        self.drive(key);
     }
 
     /// Carries out what connection `key` waits for after a step.
